@@ -1,0 +1,50 @@
+"""Live events over ``WS /api/live`` (ARCHITECTURE.md section 6).
+
+The client speaks first with :class:`Hello`; the server answers with :class:`LiveEvent`
+frames. Every event carries the exact cache keys the server dropped, so the client drops the
+same ones: one invalidation mechanism for both cache layers.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: WebSocket close code for a missing, invalid or expired token.
+CLOSE_UNAUTHORIZED = 4401
+#: WebSocket close code for a frame that breaks the protocol (not JSON, not a hello).
+CLOSE_PROTOCOL = 4400
+
+
+class EventType(StrEnum):
+    CONVERSATION_CREATED = "conversation.created"
+    CONVERSATION_UPDATED = "conversation.updated"
+    MESSAGE_CREATED = "message.created"
+    NOTE_CREATED = "note.created"
+    RESYNC = "resync"
+
+
+class Hello(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal["hello"]
+    since: int = Field(default=0, ge=0)
+
+
+class LiveEvent(BaseModel):
+    """One server-to-client event. ``seq`` grows by one per clinic.
+
+    ``data`` is the new state the event is about (a ConversationSummary, a Message or a Note,
+    as JSON) or ``None`` for ``resync``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    seq: int = Field(ge=0)
+    type: EventType
+    clinic_id: int
+    conversation_id: int | None = None
+    data: dict[str, Any] | None = None
+    invalidate: list[str] = Field(default_factory=list)

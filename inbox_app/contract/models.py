@@ -1,0 +1,187 @@
+"""The domain models of the wire contract (ARCHITECTURE.md section 3 and 4).
+
+Pure pydantic v2, no I/O. Both the server (to build answers) and the client (to validate
+them) use these classes, so a field that drifts on one side fails the other side's tests.
+
+Answers (``*`` models sent by the server) ignore unknown fields so that an older client keeps
+working against a newer server; request bodies (``*Request``) forbid them, so a typo in a
+client is a clear 422 instead of a silently ignored field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+#: The longest note or reply body, in characters.
+MAX_TEXT_LENGTH = 4000
+#: The most messages a ConversationDetail carries; older ones page with ``before``.
+DETAIL_MESSAGE_LIMIT = 100
+#: The largest request body the server accepts, in bytes.
+MAX_BODY_BYTES = 64 * 1024
+
+Id = Annotated[int, Field(ge=1)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH)
+]
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    ARCHIVED = "archived"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Answer(BaseModel):
+    """Base of every model the server sends: immutable, unknown fields ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Request(BaseModel):
+    """Base of every body the client sends: unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Clinic(Answer):
+    id: Id
+    name: str
+
+
+class User(Answer):
+    id: Id
+    clinic_id: Id
+    name: str
+    email: str
+    role: str
+
+
+class Patient(Answer):
+    id: Id
+    clinic_id: Id
+    name: str
+    phone: str
+    birth_date: date | None = None
+    insurance: str | None = None
+    last_visit_at: datetime | None = None
+
+
+class ConversationSummary(Answer):
+    id: Id
+    clinic_id: Id
+    patient_id: Id
+    patient_name: str
+    channel: str
+    status: Status
+    priority: Priority
+    unread_count: Annotated[int, Field(ge=0)]
+    last_message_preview: str
+    last_message_at: datetime | None = None
+    updated_at: datetime
+    version: Annotated[int, Field(ge=0)]
+
+
+class Message(Answer):
+    id: Id
+    conversation_id: Id
+    direction: Direction
+    body: str
+    author_id: Id | None = None
+    sent_at: datetime
+
+
+class Note(Answer):
+    id: Id
+    conversation_id: Id
+    author_id: Id
+    author_name: str
+    body: str
+    created_at: datetime
+
+
+class ConversationDetail(Answer):
+    summary: ConversationSummary
+    messages: list[Message]
+    notes: list[Note]
+    has_more_messages: bool = False
+
+
+class ConversationList(Answer):
+    items: list[ConversationSummary]
+
+
+class MessagesPage(Answer):
+    items: list[Message]
+    has_more: bool
+
+
+class UserSession(Answer):
+    user: User
+    clinic: Clinic
+    expires_at: datetime
+
+
+class LoginAnswer(Answer):
+    token: str
+    session: UserSession
+
+
+class Health(Answer):
+    status: str  # "ok" | "degraded"
+    db: str  # "up" | "down"
+    cache: str  # "up" | "down" | "disabled"
+    version: str
+
+
+# --- request bodies ---------------------------------------------------------------------
+
+
+class LoginRequest(Request):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class PriorityRequest(Request):
+    priority: Priority
+
+
+class TextRequest(Request):
+    """The body of a new note or reply: 1 to 4,000 characters once trimmed."""
+
+    body: Text
+
+
+class InboundRequest(Request):
+    """A patient message arriving through the webhook (``POST /api/inbound``).
+
+    The conversation is found by (clinic, patient phone) and created if new; the patient is
+    created if the phone is unknown.
+    """
+
+    clinic_id: Id
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ] | None = None
+    body: Text
+    channel: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "whatsapp"
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """The JSON-ready dict of a model, as sent on the wire."""
+    return model.model_dump(mode="json")
