@@ -1,0 +1,41 @@
+"""The desktop client core: API, local cache, optimistic mutations, live sync. No Qt here.
+
+The UI codes against :class:`InboxClient` and the types below (INTERFACES.md section C).
+"""
+
+from inbox_app.client.actions import ActionKind, Mutation
+from inbox_app.client.errors import (
+    ClientError,
+    InvalidAnswerError,
+    NotAvailableOffline,
+    OfflineError,
+    RejectedError,
+    TransientError,
+    UnauthorizedError,
+)
+from inbox_app.client.views import (
+    Change,
+    ConnectionState,
+    ConversationView,
+    DetailView,
+    PendingItem,
+    Snapshot,
+)
+
+__all__ = [
+    "ActionKind",
+    "Change",
+    "ClientError",
+    "ConnectionState",
+    "ConversationView",
+    "DetailView",
+    "InvalidAnswerError",
+    "Mutation",
+    "NotAvailableOffline",
+    "OfflineError",
+    "PendingItem",
+    "RejectedError",
+    "Snapshot",
+    "TransientError",
+    "UnauthorizedError",
+]

@@ -1,0 +1,118 @@
+"""Optimistic actions: the durable record of one user action and its pure ``apply``.
+
+What the user sees is the server's last summary with every pending action re-applied in
+order through :func:`apply` (ARCHITECTURE.md section 7). ``apply`` never mutates its input
+and never does I/O, so re-deriving a view after a rollback is a fold over the pending list.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from inbox_app.contract.models import ConversationSummary, Priority, Status
+
+
+class ActionKind(StrEnum):
+    MARK_READ = "mark_read"
+    MARK_UNREAD = "mark_unread"
+    ARCHIVE = "archive"
+    UNARCHIVE = "unarchive"
+    SET_PRIORITY = "set_priority"
+    ADD_NOTE = "add_note"
+    REPLY = "reply"
+
+
+#: Actions whose text the user typed: never dropped silently (failed, then Retry/Discard).
+TEXT_KINDS = frozenset({ActionKind.ADD_NOTE, ActionKind.REPLY})
+
+
+@dataclass(slots=True)
+class Mutation:
+    """One user action until the server confirms it. ``id`` is also the Idempotency-Key."""
+
+    kind: ActionKind
+    conversation_id: int
+    args: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    attempts: int = 0
+    state: str = "queued"  # "queued" | "sending" | "failed"
+    error: str | None = None
+    seq: int = 0  # order of submission, kept across restarts by the outbox
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind in TEXT_KINDS
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-ready outbox record."""
+        return {
+            "id": self.id, "kind": self.kind.value, "conversation_id": self.conversation_id,
+            "args": self.args, "created_at": self.created_at.isoformat(),
+            "attempts": self.attempts, "state": self.state, "error": self.error,
+            "seq": self.seq,
+        }
+
+    @classmethod
+    def from_record(cls, record: Any) -> Mutation:
+        """Reads an outbox record; raises ValueError for one that does not fit."""
+        if not isinstance(record, dict):
+            raise ValueError("outbox record is not an object")
+        try:
+            conversation_id = record["conversation_id"]
+            if not isinstance(conversation_id, int) or conversation_id < 1:
+                raise ValueError("bad conversation_id")
+            args = record.get("args") or {}
+            if not isinstance(args, dict):
+                raise ValueError("bad args")
+            state = record.get("state", "queued")
+            return cls(
+                kind=ActionKind(record["kind"]), conversation_id=conversation_id, args=args,
+                id=str(uuid.UUID(str(record["id"]))),
+                created_at=datetime.fromisoformat(record["created_at"]),
+                attempts=int(record.get("attempts", 0)),
+                # "sending" at a crash means "maybe sent": resend, the Idempotency-Key
+                # makes that safe.
+                state="failed" if state == "failed" else "queued",
+                error=record.get("error"), seq=int(record.get("seq", 0)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"outbox record does not fit: {exc}") from exc
+
+    def copy(self) -> Mutation:
+        return replace(self, args=dict(self.args))
+
+
+def apply(mutation: Mutation, summary: ConversationSummary) -> ConversationSummary:
+    """The summary as it will be once ``mutation`` is applied (pure, same type back)."""
+    kind = mutation.kind
+    if kind is ActionKind.MARK_READ:
+        changes: dict[str, Any] = {"unread_count": 0}
+    elif kind is ActionKind.MARK_UNREAD:
+        changes = {"unread_count": max(summary.unread_count, 1)}
+    elif kind is ActionKind.ARCHIVE:
+        changes = {"status": Status.ARCHIVED}
+    elif kind is ActionKind.UNARCHIVE:
+        changes = {"status": Status.OPEN}
+    elif kind is ActionKind.SET_PRIORITY:
+        changes = {"priority": Priority(mutation.args["priority"])}
+    elif kind is ActionKind.REPLY:
+        # A reply answers the patient: the row previews it and it counts as read.
+        changes = {"last_message_preview": mutation.args["body"][:140],
+                   "last_message_at": mutation.created_at, "unread_count": 0}
+    else:  # a note is internal: the row does not change
+        return summary
+    return summary.model_copy(update=changes)
+
+
+def apply_all(mutations: Iterable[Mutation], summary: ConversationSummary) -> ConversationSummary:
+    """Folds every active (not failed) mutation over ``summary``, in order."""
+    for mutation in mutations:
+        if mutation.state != "failed":
+            summary = apply(mutation, summary)
+    return summary

@@ -1,0 +1,156 @@
+"""The client's error tree, and the one place that maps lower-layer failures onto it.
+
+::
+
+    ClientError
+     ├── TransientError          retry later (network, timeout, 5xx, 408, 429)
+     │    └── OfflineError       the server could not be reached at all: pause, spend no attempt
+     ├── RejectedError           the server said no (other 4xx): roll back, show .message
+     │    └── UnauthorizedError  the token is missing, wrong or expired: log in again
+     ├── InvalidAnswerError      the answer breaks the wire contract
+     └── NotAvailableOffline     a read missed the local cache while the server is unreachable
+
+Callers decide with one ``isinstance``: the retry policy retries :class:`TransientError`,
+the optimistic engine rolls back on :class:`RejectedError`, the UI asks for the password on
+:class:`UnauthorizedError`. httpx and websockets exceptions never leave this package raw.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import math
+import time
+from typing import Any
+
+import httpx
+import orjson
+from pydantic import ValidationError
+
+from inbox_app.contract.errors import ErrorBody
+
+log = logging.getLogger(__name__)
+
+#: The longest Retry-After the client honours, in seconds; a larger value is clamped so a
+#: misconfigured proxy cannot park the outbox for hours.
+MAX_RETRY_AFTER = 300.0
+
+
+class ClientError(Exception):
+    """Base of every error the client core raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransientError(ClientError):
+    """A failure that may succeed later: network, timeout, 5xx, 408, 429.
+
+    ``retry_after`` is the server's Retry-After in seconds, when it sent one.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class OfflineError(TransientError):
+    """The server could not be reached (connection refused, no route, DNS)."""
+
+
+class RejectedError(ClientError):
+    """The server refused the request (a 4xx other than 408/429); ``code`` is the wire code."""
+
+    def __init__(self, message: str, *, code: str = "rejected", status: int | None = None,
+                 details: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.details = details
+
+
+class UnauthorizedError(RejectedError):
+    """The session is missing, invalid or expired: the user must log in again."""
+
+
+class InvalidAnswerError(ClientError):
+    """The server's answer (or a cached entry) does not match the wire contract."""
+
+
+class NotAvailableOffline(ClientError):
+    """The data was never cached (or is older than max-stale) and the server is unreachable."""
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if math.isnan(seconds):
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def _error_fields(response: httpx.Response) -> tuple[str | None, str | None, Any]:
+    """(code, message, details) from a contract error body, or Nones for anything else."""
+    try:
+        body = ErrorBody.model_validate(orjson.loads(response.content))
+    except (orjson.JSONDecodeError, ValidationError, TypeError, ValueError):
+        return None, None, None
+    return body.error.code.value, body.error.message, body.error.details
+
+
+def from_response(response: httpx.Response) -> ClientError:
+    """The error for a non-2xx answer (the one mapping from HTTP status to the tree)."""
+    status = response.status_code
+    code, message, details = _error_fields(response)
+    text = message or f"HTTP {status} {response.reason_phrase}".strip()
+    if status in (408, 429) or status >= 500:
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        return TransientError(text, status=status, retry_after=retry_after)
+    if status == 401:
+        return UnauthorizedError(text, code=code or "unauthorized", status=status)
+    if 400 <= status < 500:
+        return RejectedError(text, code=code or "rejected", status=status, details=details)
+    return InvalidAnswerError(f"unexpected HTTP status {status}")
+
+
+def from_exception(exc: BaseException) -> ClientError:
+    """The error for an exception raised by httpx, websockets or the OS."""
+    if isinstance(exc, ClientError):
+        return exc
+    if isinstance(exc, httpx.ConnectError | ConnectionRefusedError):
+        return OfflineError(f"server unreachable: {exc or type(exc).__name__}")
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return TransientError(f"timed out: {type(exc).__name__}")
+    if isinstance(exc, httpx.TransportError | OSError):
+        return TransientError(f"network error: {exc or type(exc).__name__}")
+    # websockets raises its own tree; imported lazily so this module stays cheap to import.
+    from websockets.exceptions import InvalidStatus, WebSocketException
+
+    if isinstance(exc, InvalidStatus):
+        status = exc.response.status_code
+        if status in (401, 403):
+            return UnauthorizedError(f"live connection refused: HTTP {status}", status=status)
+        if status >= 500 or status in (408, 429):
+            return TransientError(f"live connection: HTTP {status}", status=status)
+        return RejectedError(f"live connection refused: HTTP {status}", status=status)
+    if isinstance(exc, WebSocketException):
+        return TransientError(f"live connection: {exc}")
+    if isinstance(exc, ValidationError | orjson.JSONDecodeError):
+        return InvalidAnswerError(f"answer breaks the contract: {exc}")
+    log.debug("unmapped exception %r", exc)
+    return ClientError(f"{type(exc).__name__}: {exc}")
