@@ -94,6 +94,9 @@ class ConversationSummary(Answer):
     last_message_at: datetime | None = None
     updated_at: datetime
     version: Annotated[int, Field(ge=0)]
+    #: The patient's phone, so the inbox can search by phone without loading every patient
+    #: (added for the desktop list's search; optional, so older servers still validate).
+    patient_phone: str | None = None
 
 
 class Message(Answer):
