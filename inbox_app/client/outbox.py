@@ -1,0 +1,97 @@
+"""The outbox: pending actions on disk, durable before the user sees them as pending.
+
+One file per action in the user's *data* folder (never the cache folder: it is never
+evicted). A record is written to a temporary file, fsync'd, renamed into place and the
+folder fsync'd, so after kill -9 or a power cut each record is either wholly there or wholly
+absent. A file that cannot be read is moved to ``corrupt/`` with a warning, never deleted.
+
+Why files and not SQLite: the outbox holds a handful of records, written once and deleted
+once; a rename is atomic on every platform we ship to and needs no schema.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from inbox_app.client.actions import Mutation
+from inbox_app.client.codec import Codec, CodecError, JsonCodec
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".action"
+
+
+class Outbox:
+    """Durable store of :class:`Mutation` records, in submission order."""
+
+    def __init__(self, folder: Path, *, codec: Codec | None = None, fsync: bool = True) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.codec: Codec = codec or JsonCodec()
+        self._fsync = fsync
+        self._next_seq = 1
+
+    def _path(self, mutation_id: str) -> Path:
+        return self.folder / f"{mutation_id}{SUFFIX}"
+
+    def load(self) -> list[Mutation]:
+        """Every stored record, oldest first. Unreadable files go to ``corrupt/``."""
+        found: list[Mutation] = []
+        for path in self.folder.glob(f"*{SUFFIX}"):
+            try:
+                mutation = Mutation.from_record(self.codec.decode(path.read_bytes()))
+                if mutation.id != path.name.removesuffix(SUFFIX):
+                    raise ValueError("record id does not match its file name")
+            except (OSError, CodecError, ValueError) as exc:
+                self._quarantine(path, exc)
+                continue
+            found.append(mutation)
+        for tmp in self.folder.glob("*.tmp"):  # a crash mid-write: the rename never happened
+            tmp.unlink(missing_ok=True)
+        found.sort(key=lambda m: (m.seq, m.created_at))
+        if found:
+            self._next_seq = found[-1].seq + 1
+        return found
+
+    def put(self, mutation: Mutation) -> None:
+        """Writes (or rewrites) ``mutation`` durably. Assigns its ``seq`` on first write."""
+        if mutation.seq == 0:
+            mutation.seq = self._next_seq
+            self._next_seq += 1
+        data = self.codec.encode(mutation.to_record())
+        final = self._path(mutation.id)
+        tmp = final.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, data)
+            if self._fsync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+        self._sync_folder()
+
+    def remove(self, mutation_id: str) -> None:
+        self._path(mutation_id).unlink(missing_ok=True)
+        self._sync_folder()
+
+    def _sync_folder(self) -> None:
+        # The rename or unlink is only durable once the directory entry is on disk.
+        if not self._fsync or os.name != "posix":
+            return
+        fd = os.open(self.folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _quarantine(self, path: Path, exc: Exception) -> None:
+        log.warning("outbox: unreadable record %s moved to corrupt/: %s", path.name, exc)
+        target = self.folder / "corrupt"
+        target.mkdir(exist_ok=True, mode=0o700)
+        try:
+            os.replace(path, target / path.name)
+        except OSError:
+            log.exception("outbox: could not move %s aside", path.name)
