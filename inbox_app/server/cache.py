@@ -1,20 +1,81 @@
 """Server-side cache-aside (ARCHITECTURE.md section 5): Redis as L2 in front of the database.
 
-First step: the surface the routes code against (INTERFACES.md section B), with no Redis.
-``Cache.create(None)`` always calls ``load``; health says ``disabled``; metrics stay zero.
+Every cached read of the API goes through :meth:`Cache.get_or_load`, driven by the policy
+table of ``inbox_app.contract.policy`` (keys and TTLs are built there, never here).
+
+What a Redis value looks like: ``b"<owner clinic id>:<j|z>:<body>"`` — ``j`` is plain JSON
+(small values stay readable in ``redis-cli``), ``z`` is zlib-compressed JSON (values above
+:data:`COMPRESS_THRESHOLD`). The owner clinic id sits in front so authorization needs no
+decode, and a hit is served as the stored bytes (ARCHITECTURE.md section 9: passing the
+zlib bytes through with ``Content-Encoding: deflate`` is 3x faster than re-encoding).
+
+Guarantees:
+
+- A dead or hung Redis costs milliseconds: short timeouts, no retries, and a circuit breaker
+  (:mod:`inbox_app.server.breaker`) that skips Redis after a few failures until a background
+  probe sees it back. Without Redis, or while it is down, every read loads from the database.
+- Concurrent reads of one key share one Redis round trip and at most one database load.
+- No stale value survives an invalidation, also when a slow reader that loaded the old row
+  writes after the writer's delete: each key has a generation counter (``gen:<key>``) that
+  :meth:`Cache.invalidate` bumps atomically with the delete, and a reader stores its value
+  only if the generation is still the one it saw *before* loading (one Lua script, atomic).
+- Invalidations that fail while Redis is unreachable are remembered and applied by the probe
+  before the cache is used again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import re
+import time
+import zlib
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from inbox_app.contract.policy import CacheKind
+from inbox_app.contract.policy import POLICY, CacheKind, kind_of_key
+from inbox_app.server.breaker import CircuitBreaker
+from inbox_app.server.cache_metrics import KindMetrics
+from inbox_app.server.redis_client import REDIS_ERRORS, connect
 
 logger = logging.getLogger(__name__)
 
 Loader = Callable[[], Awaitable[tuple[int, bytes] | None]]
+
+#: bytes of JSON above which a value is stored zlib-compressed
+COMPRESS_THRESHOLD = 1024
+#: zlib level: 6 (the default) takes ~1.5 ms on a 200 KB list, paid once per miss
+COMPRESS_LEVEL = 6
+#: how long a generation counter outlives its last bump, in seconds. A reader whose database
+#: load took longer than this does not store its value (it could not prove it is current).
+GENERATION_GUARD_SECONDS = 300
+#: invalidations remembered while Redis is unreachable; beyond this the probe flushes every
+#: cache key instead of the remembered ones
+PENDING_MAX = 10_000
+
+_GEN_PREFIX = "gen:"
+
+# KEYS: value key, generation key. ARGV: generation seen before loading ("" = none), value,
+# TTL. Stores only if no invalidation happened since the reader looked.
+_SET_IF_CURRENT = """
+local gen = redis.call('GET', KEYS[2])
+if (gen or '') == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+"""
+
+# KEYS: value key, generation key, value key, generation key, ... ARGV: guard seconds.
+_INVALIDATE = """
+for i = 1, #KEYS, 2 do
+  redis.call('DEL', KEYS[i])
+  redis.call('INCR', KEYS[i + 1])
+  redis.call('EXPIRE', KEYS[i + 1], ARGV[1])
+end
+return #KEYS / 2
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,46 +83,289 @@ class CachedValue:
     """What a cache read yields: the bytes to serve and who owns them."""
 
     owner_clinic_id: int
+    #: JSON bytes, or zlib-compressed JSON (RFC 1950, HTTP ``deflate``) when ``compressed``
     body: bytes
     compressed: bool = False
 
+    def json_bytes(self) -> bytes:
+        """The JSON bytes, decompressed if needed (for a client that refuses deflate)."""
+        return zlib.decompress(self.body) if self.compressed else self.body
 
-def _zero_metrics() -> dict[str, float]:
-    return {
-        "hits": 0, "misses": 0, "errors": 0, "skipped": 0, "hit_rate": 0.0,
-        "avg_ms": 0.0, "p95_ms": 0.0, "bytes_stored": 0, "bytes_saved": 0,
-    }
+
+def encode(owner_clinic_id: int, body: bytes) -> tuple[bytes, CachedValue]:
+    """The Redis value for ``body`` and the value to serve (compressed above the threshold)."""
+    if len(body) >= COMPRESS_THRESHOLD:
+        packed = zlib.compress(body, COMPRESS_LEVEL)
+        if len(packed) < len(body):
+            return b"%d:z:" % owner_clinic_id + packed, CachedValue(owner_clinic_id, packed, True)
+    return b"%d:j:" % owner_clinic_id + body, CachedValue(owner_clinic_id, body, False)
+
+
+def decode(raw: bytes) -> CachedValue | None:
+    """The value stored in ``raw``, or ``None`` when it is not in our format."""
+    first = raw.find(b":")
+    if first <= 0 or raw[first + 2:first + 3] != b":":
+        return None
+    flag = raw[first + 1:first + 2]
+    if flag not in (b"j", b"z") or not raw[:first].isdigit():
+        return None
+    return CachedValue(int(raw[:first]), raw[first + 3:], flag == b"z")
+
+
+def _key_patterns() -> list[str]:
+    """SCAN patterns matching every key of the policy table (for the flush after an outage)."""
+    return [re.sub(r"\{[^}]*\}", "*", p.key_template) for p in POLICY.values()]
 
 
 class Cache:
     """Cache-aside over Redis; without a Redis URL every read goes to ``load``."""
 
-    def __init__(self, *, verbose: bool = False) -> None:
+    def __init__(self, client=None, *, verbose: bool = False, failure_threshold: int = 3,
+                 cooldown: float = 1.0) -> None:
+        self._redis = client
         self._verbose = verbose
+        self._metrics = {kind: KindMetrics() for kind in CacheKind}
+        self._inflight: dict[str, asyncio.Task[tuple[str, CachedValue | None]]] = {}
+        self._pending: set[str] = set()
+        self._flush_all = False
+        self.breaker = CircuitBreaker("cache", self._recover, threshold=failure_threshold,
+                                      cooldown=cooldown)
+        if client is not None:
+            self._set_if_current = client.register_script(_SET_IF_CURRENT)
+            self._invalidate_script = client.register_script(_INVALIDATE)
 
     @classmethod
-    async def create(cls, redis_url: str | None, *, verbose: bool = False) -> Cache:
-        """A cache for ``redis_url`` (``None``: disabled, every read loads from the DB)."""
-        return cls(verbose=verbose)
+    async def create(cls, redis_url: str | None, *, verbose: bool = False,
+                     connect_timeout: float | None = None, read_timeout: float | None = None,
+                     failure_threshold: int = 3, cooldown: float = 1.0) -> Cache:
+        """A cache for ``redis_url`` (``None``: disabled, every read loads from the database).
+
+        Never fails because Redis is down: the cache then starts ``down`` and probes.
+        """
+        if not redis_url:
+            return cls(verbose=verbose)
+        options = {}
+        if connect_timeout is not None:
+            options["connect_timeout"] = connect_timeout
+        if read_timeout is not None:
+            options["read_timeout"] = read_timeout
+        cache = cls(connect(redis_url, **options), verbose=verbose,
+                    failure_threshold=failure_threshold, cooldown=cooldown)
+        try:
+            await cache._redis.ping()
+        except REDIS_ERRORS as exc:
+            cache.breaker.trip(exc)
+        return cache
+
+    # -- reads -------------------------------------------------------------------------
 
     async def get_or_load(self, kind: CacheKind, key: str, load: Loader) -> CachedValue | None:
-        """The value of ``key``; ``None`` when ``load`` says the entity does not exist."""
+        """The value of ``key``; ``None`` when ``load`` says the entity does not exist.
+
+        ``load`` returns ``(owner clinic id, JSON bytes)`` or ``None``. Concurrent calls for
+        one key share one Redis read and at most one ``load``.
+        """
+        return await self._get(kind, key, load, record=True)
+
+    async def warm(self, entries: Iterable[tuple[CacheKind, str, Loader]]) -> int:
+        """Loads into Redis every entry not already there (at start, after a resync).
+
+        Returns how many were loaded from the database. Not counted in the read metrics, so
+        warming does not flatter the hit rate. Never raises for a Redis or load failure.
+        """
+        loaded = 0
+        if self._redis is None:
+            return 0
+        for kind, key, load in entries:
+            if not self.breaker.allow():
+                break
+            before = self._metrics[kind].loads
+            try:
+                await self._get(kind, key, load, record=False)
+            except Exception:
+                logger.exception("cache warm of %s failed", key)
+                continue
+            loaded += self._metrics[kind].loads - before
+        return loaded
+
+    async def _get(self, kind: CacheKind, key: str, load: Loader, *,
+                   record: bool) -> CachedValue | None:
+        started = time.perf_counter()
+        metrics = self._metrics[kind]
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._read(kind, key, load))
+            self._inflight[key] = task
+            task.add_done_callback(functools.partial(self._forget, key))
+        elif record:
+            metrics.coalesced += 1
+        # shielded: one cancelled request (client gone) must not cancel the others' load
+        outcome, value = await asyncio.shield(task)
+        if not record:
+            return value
+        ms = (time.perf_counter() - started) * 1000.0
+        if outcome == "hit":
+            metrics.hits += 1
+        elif outcome == "miss":
+            metrics.misses += 1
+        else:
+            metrics.skipped += 1
+        metrics.observe(ms)
+        if self._verbose:
+            if outcome == "hit":
+                logger.debug("cache HIT %s (%.1f ms)", key, ms)
+            elif outcome == "miss":
+                logger.debug("cache MISS %s (%.1f ms)", key, ms)
+            else:
+                logger.debug("cache SKIP %s (Redis down, %.1f ms)", key, ms)
+        return value
+
+    def _forget(self, key: str, task: asyncio.Task) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here so a load error nobody awaited is not "lost"
+
+    async def _read(self, kind: CacheKind, key: str,
+                    load: Loader) -> tuple[str, CachedValue | None]:
+        """One read: Redis, else the database (then Redis). Returns (outcome, value)."""
+        metrics = self._metrics[kind]
+        gen_key = _GEN_PREFIX + key
+        generation: bytes | None = None  # None: do not store (Redis unusable for this read)
+        outcome = "skipped"
+        if self._redis is not None and self.breaker.allow():
+            try:
+                raw = await self._redis.get(key)
+                if raw is not None:
+                    value = decode(raw)
+                    if value is not None:
+                        self.breaker.success()
+                        return "hit", value
+                    logger.warning("cache: %s holds a value not in the cache format; reloading",
+                                   key)
+                # read before loading: a value loaded after this point is at least as new as
+                # this generation, since writers commit before they bump it
+                generation = await self._redis.get(gen_key) or b""
+                self.breaker.success()
+                outcome = "miss"
+            except REDIS_ERRORS as exc:
+                self._failed(metrics, "read", key, exc)
+                generation = None
+                outcome = "miss"
+        elif self._redis is None:
+            outcome = "miss"
+        load_started = time.monotonic()
         loaded = await load()
+        metrics.loads += 1
         if loaded is None:
-            return None
+            return outcome, None
         owner, body = loaded
-        return CachedValue(owner, body, False)
+        stored, value = encode(owner, body)
+        if (generation is not None and self.breaker.allow()
+                and time.monotonic() - load_started < GENERATION_GUARD_SECONDS):
+            try:
+                ok = await self._set_if_current(
+                    keys=[key, gen_key],
+                    args=[generation, stored, POLICY[kind].ttl_seconds])
+                self.breaker.success()
+            except REDIS_ERRORS as exc:
+                self._failed(metrics, "write", key, exc)
+            else:
+                if ok:
+                    metrics.bytes_stored += len(stored)
+                    metrics.bytes_saved += len(body) - len(value.body)
+                elif self._verbose:
+                    logger.debug("cache STALE %s not stored: invalidated during the load", key)
+        return outcome, value
+
+    # -- writes ------------------------------------------------------------------------
 
     async def invalidate(self, keys: Sequence[str]) -> None:
-        """Drops ``keys`` so no reader sees their old value."""
+        """Drops ``keys`` so no reader sees their old value (call after the DB commit).
+
+        Never raises: while Redis is unreachable the keys are remembered and dropped by the
+        probe before the cache is used again.
+        """
+        keys = list(dict.fromkeys(keys))
+        for key in keys:
+            # readers arriving from now on start a fresh load instead of joining one that may
+            # have read the old row
+            self._inflight.pop(key, None)
+        if self._redis is None or not keys:
+            return
+        if not self.breaker.allow():
+            self._remember(keys)
+            return
+        try:
+            await self._drop(keys)
+            self.breaker.success()
+        except REDIS_ERRORS as exc:
+            kind = kind_of_key(keys[0])
+            self._failed(self._metrics[kind] if kind else None, "invalidate", keys[0], exc)
+            self._remember(keys)
+        if self._verbose:
+            logger.debug("cache DEL %s", " ".join(keys))
+
+    async def _drop(self, keys: Sequence[str]) -> None:
+        pairs: list[str] = []
+        for key in keys:
+            pairs += (key, _GEN_PREFIX + key)
+        await self._invalidate_script(keys=pairs, args=[GENERATION_GUARD_SECONDS])
+
+    def _remember(self, keys: Sequence[str]) -> None:
+        if self._flush_all:
+            return
+        self._pending.update(keys)
+        if len(self._pending) > PENDING_MAX:
+            self._pending.clear()
+            self._flush_all = True
+
+    async def _recover(self) -> None:
+        """The breaker's probe: Redis answers, and every missed invalidation is applied."""
+        await self._redis.ping()
+        if self._flush_all:
+            for pattern in _key_patterns():
+                batch: list[str] = []
+                async for key in self._redis.scan_iter(match=pattern, count=500):
+                    batch.append(key.decode())
+                    if len(batch) >= 500:
+                        await self._drop(batch)
+                        batch = []
+                if batch:
+                    await self._drop(batch)
+            self._flush_all = False
+        pending = list(self._pending)
+        if pending:
+            await self._drop(pending)
+            self._pending.difference_update(pending)
+            logger.info("cache: applied %d invalidations missed while Redis was down",
+                        len(pending))
+
+    def _failed(self, metrics: KindMetrics | None, what: str, key: str,
+                exc: BaseException) -> None:
+        if metrics is not None:
+            metrics.errors += 1
+        logger.debug("cache %s of %s failed: %r", what, key, exc)
+        self.breaker.failure(exc)
+
+    # -- state -------------------------------------------------------------------------
 
     def health(self) -> str:
-        """``up``, ``down`` or ``disabled``."""
-        return "disabled"
+        """``up``, ``down`` (Redis configured but unreachable) or ``disabled`` (no Redis)."""
+        if self._redis is None:
+            return "disabled"
+        return "down" if self.breaker.is_open else "up"
 
     def metrics(self) -> dict[str, dict[str, float]]:
-        """Per-kind figures (hits, misses, errors, skipped, hit_rate, avg_ms, p95_ms, bytes)."""
-        return {kind.value: _zero_metrics() for kind in CacheKind}
+        """Per-kind figures: hits, misses, errors, skipped, loads, coalesced, hit_rate,
+        avg_ms, p95_ms, bytes_stored, bytes_saved."""
+        return {kind.value: m.snapshot() for kind, m in self._metrics.items()}
 
     async def close(self) -> None:
-        """Releases the connection pool."""
+        """Stops probing and releases the connection pool."""
+        await self.breaker.close()
+        for task in list(self._inflight.values()):
+            task.cancel()
+        self._inflight.clear()
+        if self._redis is not None:
+            await self._redis.aclose()

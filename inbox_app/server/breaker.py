@@ -1,0 +1,88 @@
+"""A circuit breaker for the Redis cache and bus: a dead or hung Redis must cost milliseconds.
+
+After ``threshold`` consecutive failures the breaker opens: callers skip Redis at once (no
+timeout paid per request). A background probe then tries Redis every ``cooldown`` seconds and
+closes the breaker when the probe succeeds, so requests never pay for probing a dead server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+logger = logging.getLogger(__name__)
+
+Probe = Callable[[], Awaitable[None]]
+
+
+class CircuitBreaker:
+    """Closed (use Redis) or open (skip it while a background probe waits for recovery)."""
+
+    def __init__(self, name: str, probe: Probe, *, threshold: int = 3,
+                 cooldown: float = 1.0) -> None:
+        self.name = name
+        self.threshold = threshold
+        self.cooldown = cooldown
+        self._probe = probe
+        self._failures = 0
+        self._closed = asyncio.Event()
+        self._closed.set()
+        self._probe_task: asyncio.Task[None] | None = None
+        #: how many times the breaker opened (tests and metrics read it)
+        self.times_opened = 0
+
+    @property
+    def is_open(self) -> bool:
+        return not self._closed.is_set()
+
+    def allow(self) -> bool:
+        """Whether a caller may use Redis now."""
+        return self._closed.is_set()
+
+    def success(self) -> None:
+        self._failures = 0
+
+    def failure(self, error: BaseException | None = None) -> None:
+        """Counts a failure; the ``threshold``-th in a row opens the breaker."""
+        self._failures += 1
+        if self._closed.is_set() and self._failures >= self.threshold:
+            self.trip(error)
+
+    def trip(self, error: BaseException | None = None) -> None:
+        """Opens the breaker now (e.g. Redis unreachable at start) and starts probing."""
+        if not self._closed.is_set():
+            return
+        self._closed.clear()
+        self.times_opened += 1
+        logger.warning("%s: Redis unavailable (%s); skipping it, probing every %.2f s",
+                       self.name, error or "failures", self.cooldown)
+        self._probe_task = asyncio.get_running_loop().create_task(
+            self._probe_until_closed(), name=f"{self.name}-breaker-probe")
+
+    async def wait_closed(self) -> None:
+        """Returns once Redis is usable again."""
+        await self._closed.wait()
+
+    async def _probe_until_closed(self) -> None:
+        while not self._closed.is_set():
+            # a timer, not a poll for an event: the cool-down between probes
+            await asyncio.sleep(self.cooldown)
+            try:
+                await self._probe()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # any failure keeps it open; the next probe tries again
+                logger.debug("%s: probe failed: %s", self.name, exc)
+                continue
+            self._failures = 0
+            self._closed.set()
+            logger.warning("%s: Redis is back; using it again", self.name)
+
+    async def close(self) -> None:
+        task, self._probe_task = self._probe_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

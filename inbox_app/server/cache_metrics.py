@@ -1,0 +1,51 @@
+"""Per-kind figures of the server cache: hits, misses, errors, skips, latency, bytes."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+#: latency samples kept per kind for the p95 (a sliding window, bounded memory)
+WINDOW = 2048
+
+
+@dataclass(slots=True)
+class KindMetrics:
+    """Counters of one cache kind. ``misses`` counts reads Redis could not answer; ``loads``
+    the database loads they caused (fewer when concurrent misses share one); ``skipped`` the
+    reads that went straight to the database while the breaker was open."""
+
+    hits: int = 0
+    misses: int = 0
+    errors: int = 0
+    skipped: int = 0
+    loads: int = 0
+    coalesced: int = 0
+    bytes_stored: int = 0
+    bytes_saved: int = 0
+    _total_ms: float = 0.0
+    _count: int = 0
+    _window: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW))
+
+    def observe(self, ms: float) -> None:
+        self._total_ms += ms
+        self._count += 1
+        self._window.append(ms)
+
+    def snapshot(self) -> dict[str, float]:
+        answered = self.hits + self.misses + self.skipped
+        window = sorted(self._window)
+        p95 = window[min(len(window) - 1, int(len(window) * 0.95))] if window else 0.0
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "errors": self.errors,
+            "skipped": self.skipped,
+            "loads": self.loads,
+            "coalesced": self.coalesced,
+            "hit_rate": round(self.hits / answered, 4) if answered else 0.0,
+            "avg_ms": round(self._total_ms / self._count, 3) if self._count else 0.0,
+            "p95_ms": round(p95, 3),
+            "bytes_stored": self.bytes_stored,
+            "bytes_saved": self.bytes_saved,
+        }
