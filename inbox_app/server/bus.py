@@ -1,44 +1,158 @@
 """Cross-instance fan-out of live events (ARCHITECTURE.md section 6).
 
-First step: the surface the live hub codes against (INTERFACES.md section B), in process.
+Every committed event goes through :meth:`Bus.publish`. The bus hands it at once to this
+process's subscribers (the live hub), so an instance's own sockets never depend on Redis;
+with a Redis URL it also publishes it on one pub/sub channel, and every other instance's
+listener hands it to *its* subscribers. A message carries the publishing instance's id so an
+instance never delivers its own events twice.
+
+Ordering and gaps are the hub's job: the database numbers events per clinic, and the hub
+fills a gap (an event lost while pub/sub was down, or one overtaken by a later one) from the
+database event log. :meth:`Bus.on_reconnect` tells it when the listener was deaf for a while.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 
+from pydantic import ValidationError
+
 from inbox_app.contract.events import LiveEvent
+from inbox_app.server.breaker import CircuitBreaker
+from inbox_app.server.redis_client import REDIS_ERRORS, connect
 
 logger = logging.getLogger(__name__)
 
 Subscriber = Callable[[LiveEvent], Awaitable[None] | None]
+ReconnectHook = Callable[[], Awaitable[None] | None]
+
+#: the pub/sub channel every instance publishes to and listens on
+CHANNEL = "inbox:live"
+#: seconds between attempts to re-subscribe after the listener lost Redis (doubling to 1 s)
+_RETRY_FIRST, _RETRY_MAX = 0.05, 1.0
 
 
 class Bus:
-    """Hands every published event to every subscriber (in process without Redis)."""
+    """Hands every published event to every subscriber of every instance."""
 
-    def __init__(self) -> None:
+    def __init__(self, client=None, listen_client=None, *, cooldown: float = 1.0) -> None:
+        self.origin = uuid.uuid4().hex
         self._subscribers: list[Subscriber] = []
+        self._reconnect_hooks: list[ReconnectHook] = []
+        self._redis = client
+        self._listen_client = listen_client
+        self._listener: asyncio.Task[None] | None = None
+        #: set while the listener is subscribed (tests and health read it)
+        self.listening = asyncio.Event()
+        self.breaker = CircuitBreaker("bus", self._probe, cooldown=cooldown)
 
     @classmethod
-    async def create(cls, redis_url: str | None) -> Bus:
-        """A bus over Redis pub/sub at ``redis_url``, or in process for ``None``."""
-        return cls()
+    async def create(cls, redis_url: str | None, *, cooldown: float = 1.0) -> Bus:
+        """A bus over Redis pub/sub at ``redis_url``, or in process for ``None``.
 
-    async def publish(self, event: LiveEvent) -> None:
-        """Delivers ``event`` to every subscriber; a failing subscriber never stops the others."""
-        await self._deliver(event)
+        Never fails because Redis is down: the listener keeps trying in the background and
+        local delivery works meanwhile.
+        """
+        if not redis_url:
+            return cls()
+        bus = cls(connect(redis_url), connect(redis_url, read_timeout=None, max_connections=2),
+                  cooldown=cooldown)
+        bus._listener = asyncio.get_running_loop().create_task(bus._listen(), name="bus-listen")
+        # give the subscription a moment so events published right after start reach us;
+        # a Redis that is down does not hold the start-up longer than this
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(bus.listening.wait(), 0.5)
+        return bus
 
     def subscribe(self, callback: Subscriber) -> None:
-        """Registers ``callback`` for every event, sync or async."""
+        """Registers ``callback`` (sync or async) for every event, local or remote."""
         self._subscribers.append(callback)
 
+    def on_reconnect(self, callback: ReconnectHook) -> None:
+        """Registers ``callback`` for when the listener re-subscribes after losing Redis:
+        events published meanwhile by other instances were missed (fill them from the log)."""
+        self._reconnect_hooks.append(callback)
+
+    async def publish(self, event: LiveEvent) -> None:
+        """Delivers ``event`` here, then to the other instances. Never raises for Redis."""
+        await self._deliver(event)
+        if self._redis is None or not self.breaker.allow():
+            return
+        payload = self.origin.encode() + b" " + event.model_dump_json().encode()
+        try:
+            await self._redis.publish(CHANNEL, payload)
+            self.breaker.success()
+        except REDIS_ERRORS as exc:
+            logger.debug("bus: publish of seq=%s failed: %r", event.seq, exc)
+            self.breaker.failure(exc)
+
     async def close(self) -> None:
-        """Stops delivery."""
+        """Stops listening and delivering."""
         self._subscribers.clear()
+        self._reconnect_hooks.clear()
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
+        await self.breaker.close()
+        for client in (self._redis, self._listen_client):
+            if client is not None:
+                await client.aclose()
+
+    def health(self) -> str:
+        """``up``, ``down`` (publishing or listening fails) or ``disabled`` (in process)."""
+        if self._redis is None:
+            return "disabled"
+        return "up" if self.listening.is_set() and self.breaker.allow() else "down"
+
+    async def _probe(self) -> None:
+        await self._redis.ping()
+
+    async def _listen(self) -> None:
+        delay = _RETRY_FIRST
+        lost = False
+        while True:
+            pubsub = self._listen_client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(CHANNEL)
+                self.listening.set()
+                delay = _RETRY_FIRST
+                if lost:
+                    lost = False
+                    logger.warning("bus: listening on Redis again")
+                    await self._call_all(self._reconnect_hooks)
+                while True:
+                    message = await pubsub.get_message(ignore_subscribe_messages=True,
+                                                       timeout=1.0)
+                    if message is not None and message.get("type") == "message":
+                        await self._on_message(message["data"])
+            except REDIS_ERRORS as exc:
+                if self.listening.is_set():
+                    logger.warning("bus: lost Redis pub/sub (%r); local delivery only", exc)
+                self.listening.clear()
+                lost = True
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+            await asyncio.sleep(delay)  # back-off between reconnect attempts, not a poll
+            delay = min(delay * 2, _RETRY_MAX)
+
+    async def _on_message(self, data: bytes) -> None:
+        origin, _, body = data.partition(b" ")
+        if origin.decode(errors="replace") == self.origin:
+            return  # delivered locally when published
+        try:
+            event = LiveEvent.model_validate_json(body)
+        except ValidationError as exc:
+            logger.warning("bus: dropped a message that is not a live event: %s", exc)
+            return
+        await self._deliver(event)
 
     async def _deliver(self, event: LiveEvent) -> None:
         for callback in list(self._subscribers):
@@ -50,3 +164,15 @@ class Bus:
                 raise
             except Exception:
                 logger.exception("bus subscriber failed on event seq=%s", event.seq)
+
+    @staticmethod
+    async def _call_all(hooks: list[ReconnectHook]) -> None:
+        for hook in list(hooks):
+            try:
+                result = hook()
+                if inspect.isawaitable(result):
+                    await result
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("bus reconnect hook failed")
