@@ -1,0 +1,84 @@
+"""Texts the receptionist reads that several widgets share: priorities, actions, times.
+
+All go through Qt's translator (``QCoreApplication.translate`` with a fixed context so
+``pyside6-lupdate`` finds them); Portuguese lives in ``resources/translations``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtGui import QColor
+
+from inbox_app.contract.models import Priority
+
+translate = QCoreApplication.translate
+
+
+def priority_label(priority: Priority | str) -> str:
+    return {
+        Priority.URGENT: translate("Labels", "Urgent"),
+        Priority.HIGH: translate("Labels", "High"),
+        Priority.NORMAL: translate("Labels", "Normal"),
+        Priority.LOW: translate("Labels", "Low"),
+    }.get(Priority(priority), str(priority))
+
+
+#: (text colour, background) of each priority chip.
+PRIORITY_COLORS: dict[Priority, tuple[QColor, QColor]] = {
+    Priority.URGENT: (QColor("#b42318"), QColor("#fee4e2")),
+    Priority.HIGH: (QColor("#b54708"), QColor("#fef0c7")),
+    Priority.NORMAL: (QColor("#475467"), QColor("#f2f4f7")),
+    Priority.LOW: (QColor("#175cd3"), QColor("#eff8ff")),
+}
+
+#: Keyboard 1-4 -> priority, in the order of the chips.
+PRIORITY_KEYS: tuple[Priority, ...] = (
+    Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW,
+)
+
+
+def action_label(action: str | None) -> str:
+    """The name of a mutation kind (``Change.action``) as a toast shows it."""
+    return {
+        "mark_read": translate("Labels", "Mark as read"),
+        "mark_unread": translate("Labels", "Mark as unread"),
+        "archive": translate("Labels", "Archive"),
+        "unarchive": translate("Labels", "Unarchive"),
+        "set_priority": translate("Labels", "Change priority"),
+        "add_note": translate("Labels", "Internal note"),
+        "reply": translate("Labels", "Reply"),
+    }.get(action or "", action or translate("Labels", "Action"))
+
+
+def connection_label(state: str) -> str:
+    return {
+        "online": translate("Labels", "Online"),
+        "reconnecting": translate("Labels", "Reconnecting…"),
+        "offline": translate("Labels", "Offline"),
+    }.get(str(state), str(state))
+
+
+def short_time(when: datetime | None, now: datetime | None = None) -> str:
+    """HH:MM today, the weekday within a week, the short date before that (local time)."""
+    if when is None:
+        return ""
+    local = when.astimezone()
+    now = (now or datetime.now().astimezone()).astimezone()
+    if local.date() == now.date():
+        return local.strftime("%H:%M")
+    if now - local < timedelta(days=6):
+        return QLocale().dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)
+    return local.strftime("%d/%m/%y")
+
+
+def clock_time(when: datetime) -> str:
+    """HH:MM in local time (the offline banner, the bubbles)."""
+    return when.astimezone().strftime("%H:%M")
+
+
+def full_time(when: datetime | None) -> str:
+    if when is None:
+        return ""
+    return when.astimezone().strftime("%d/%m/%Y %H:%M")
