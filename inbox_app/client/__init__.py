@@ -4,6 +4,7 @@ The UI codes against :class:`InboxClient` and the types below (INTERFACES.md sec
 """
 
 from inbox_app.client.actions import ActionKind, Mutation
+from inbox_app.client.app import InboxClient
 from inbox_app.client.errors import (
     ClientError,
     InvalidAnswerError,
@@ -29,6 +30,7 @@ __all__ = [
     "ConnectionState",
     "ConversationView",
     "DetailView",
+    "InboxClient",
     "InvalidAnswerError",
     "Mutation",
     "NotAvailableOffline",

@@ -27,6 +27,9 @@ class ActionKind(StrEnum):
     REPLY = "reply"
 
 
+#: Length of the list's message preview (the server's, mirrored for optimistic replies).
+PREVIEW_LENGTH = 120
+
 #: Actions whose text the user typed: never dropped silently (failed, then Retry/Discard).
 TEXT_KINDS = frozenset({ActionKind.ADD_NOTE, ActionKind.REPLY})
 
@@ -88,6 +91,12 @@ class Mutation:
         return replace(self, args=dict(self.args))
 
 
+def preview(body: str, length: int = PREVIEW_LENGTH) -> str:
+    """The list's one-line preview of a message body, as the server builds it."""
+    flat = " ".join(body.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
 def apply(mutation: Mutation, summary: ConversationSummary) -> ConversationSummary:
     """The summary as it will be once ``mutation`` is applied (pure, same type back)."""
     kind = mutation.kind
@@ -102,9 +111,9 @@ def apply(mutation: Mutation, summary: ConversationSummary) -> ConversationSumma
     elif kind is ActionKind.SET_PRIORITY:
         changes = {"priority": Priority(mutation.args["priority"])}
     elif kind is ActionKind.REPLY:
-        # A reply answers the patient: the row previews it and it counts as read.
-        changes = {"last_message_preview": mutation.args["body"][:140],
-                   "last_message_at": mutation.created_at, "unread_count": 0}
+        # The row previews the reply (the server's one-line preview; exact once confirmed).
+        changes = {"last_message_preview": preview(mutation.args["body"]),
+                   "last_message_at": mutation.created_at}
     else:  # a note is internal: the row does not change
         return summary
     return summary.model_copy(update=changes)

@@ -1,0 +1,538 @@
+"""The facade the UI codes against (INTERFACES.md section C): :class:`InboxClient`.
+
+It wires the rooms together: :mod:`api` (HTTP), :mod:`cache` (memory + disk),
+:mod:`mutations` (optimistic engine + outbox), :mod:`live` (WebSocket). Reads are served at
+once from the cache when possible (fresh, or stale with a background revalidation), else from
+the network; every change, whatever its cause, reaches subscribers as one :class:`Change`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from inbox_app.client.actions import ActionKind, Mutation
+from inbox_app.client.api import Api
+from inbox_app.client.cache import DEFAULT_MAX_STALE, LocalCache
+from inbox_app.client.codec import Codec
+from inbox_app.client.errors import (
+    ClientError,
+    NotAvailableOffline,
+    OfflineError,
+    TransientError,
+)
+from inbox_app.client.live import LiveListener
+from inbox_app.client.mutations import Answer, MutationEngine, RetryPolicy
+from inbox_app.client.outbox import Outbox
+from inbox_app.client.paths import Folders, SessionStore
+from inbox_app.client.views import (
+    Change,
+    ConnectionState,
+    ConversationView,
+    DetailView,
+    Snapshot,
+)
+from inbox_app.contract.events import EventType, LiveEvent
+from inbox_app.contract.models import (
+    ConversationDetail,
+    ConversationList,
+    ConversationSummary,
+    Message,
+    Note,
+    Patient,
+    Priority,
+    TextRequest,
+    UserSession,
+)
+from inbox_app.contract.policy import (
+    POLICY,
+    CacheKind,
+    KindPolicy,
+    detail_key,
+    kind_of_key,
+    list_key,
+    parse_policy_document,
+    patient_key,
+    session_key,
+)
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+CodecFactory = Callable[[UserSession, Folders], Codec]
+
+_POLICY_META = "cache-policy"
+_SEQ_META = "live-seq"
+
+
+class InboxClient:
+    """Everything the desktop app does except drawing. Create with :meth:`login`/:meth:`resume`."""
+
+    def __init__(
+        self,
+        api: Api,
+        session: UserSession,
+        folders: Folders,
+        *,
+        policy: dict[CacheKind, KindPolicy] | None = None,
+        codec: Codec | None = None,
+        outbox_codec: Codec | None = None,
+        retry: RetryPolicy | None = None,
+        max_stale: float = DEFAULT_MAX_STALE,
+        ping_interval: float = 10.0,
+        ping_timeout: float = 10.0,
+        session_store: SessionStore | None = None,
+    ) -> None:
+        self.api = api
+        self.session = session
+        self.folders = folders
+        self.clinic_id = session.clinic.id
+        user_id = session.user.id
+        self._session_store = session_store or SessionStore(folders)
+        self.cache = LocalCache(folders.user_cache(user_id), policy=policy or dict(POLICY),
+                                codec=codec, max_stale=max_stale)
+        self.outbox = Outbox(folders.outbox(user_id), codec=outbox_codec or codec)
+        self.engine = MutationEngine(
+            api, self.outbox, emit=self._emit, policy=retry,
+            on_confirmed=self._confirmed, on_offline=self._went_offline,
+            on_unauthorized=self._unauthorized)
+        self.engine.load()
+        self.live = LiveListener(
+            api.server_url, lambda: self.api.token, on_event=self._live_event,
+            on_state=self._connection_changed, on_unauthorized=self._unauthorized,
+            ping_interval=ping_interval, ping_timeout=ping_timeout)
+        self._subscribers: list[Callable[[Change], None]] = []
+        self._inflight: dict[str, asyncio.Task[Any]] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        self._reachable = True
+        self.needs_login = False
+        self._started = False
+        self._closed = False
+
+    # --- construction --------------------------------------------------------------------
+
+    @classmethod
+    async def login(cls, server_url: str, email: str, password: str, *,
+                    data_dir: Path | None = None, cache_dir: Path | None = None,
+                    codec_factory: CodecFactory | None = None, **options: Any) -> InboxClient:
+        """Logs in (raises RejectedError/UnauthorizedError with the server's message)."""
+        api = Api(server_url)
+        try:
+            answer = await api.login(email, password)
+            try:
+                policy: dict[CacheKind, KindPolicy] | None = parse_policy_document(
+                    await api.cache_policy())
+            except (ClientError, ValueError) as exc:
+                log.warning("cache policy not mirrored, using the built-in table: %s", exc)
+                policy = None
+        except BaseException:
+            await api.close()
+            raise
+        folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
+        codec = codec_factory(answer.session, folders) if codec_factory else None
+        store = SessionStore(folders)
+        store.save(answer.token, answer.session.model_dump(mode="json"))
+        client = cls(api, answer.session, folders, policy=policy, codec=codec,
+                     session_store=store, **options)
+        if policy is not None:
+            await client.cache.set_meta(_POLICY_META, {
+                "kinds": {p.kind.value: {"key": p.key_template, "ttl_seconds": p.ttl_seconds,
+                                         "invalidated_by": p.invalidated_by}
+                          for p in policy.values()}})
+        session_json = answer.session.model_dump(mode="json")
+        await client.cache.put(session_key(answer.session.user.id), answer.session, session_json)
+        return client
+
+    @classmethod
+    async def resume(cls, server_url: str, *, data_dir: Path | None = None,
+                     cache_dir: Path | None = None, codec_factory: CodecFactory | None = None,
+                     **options: Any) -> InboxClient | None:
+        """The remembered session of ``server_url``, without the network (works offline)."""
+        folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
+        store = SessionStore(folders)
+        remembered = store.load()
+        if remembered is None:
+            return None
+        try:
+            session = UserSession.model_validate(remembered.get("session"))
+        except ValidationError as exc:
+            log.warning("remembered session does not fit the contract: %s", exc)
+            return None
+        if session.expires_at <= datetime.now(UTC):
+            log.info("remembered session expired; log in again")
+            return None
+        api = Api(server_url, token=remembered["token"])
+        codec = codec_factory(session, folders) if codec_factory else None
+        client = cls(api, session, folders, codec=codec, session_store=store, **options)
+        document = await client.cache.get_meta(_POLICY_META)
+        if document is not None:
+            with contextlib.suppress(ValueError):
+                client.cache.policy = parse_policy_document(document)
+        return client
+
+    async def start(self) -> None:
+        """Live sync, outbox resend, background revalidation."""
+        if self._started:
+            return
+        self._started = True
+        seq = await self.cache.get_meta(_SEQ_META)
+        if isinstance(seq, int) and seq >= 0:
+            self.live.last_seq = seq
+        self.engine.start()
+        self.live.start()
+
+    async def close(self) -> None:
+        """Stops everything; pending actions stay in the outbox for the next start."""
+        if self._closed:
+            return
+        self._closed = True
+        await self.live.close()
+        await self.engine.close()
+        for task in [*self._background, *self._inflight.values()]:
+            task.cancel()
+        for task in [*self._background, *self._inflight.values()]:
+            with contextlib.suppress(BaseException):
+                await task
+        await self.cache.close()
+        await self.api.close()
+
+    async def logout(self) -> None:
+        """Ends the session on the server, forgets it here and deletes the user's cache.
+
+        The outbox is data, not cache: actions still pending stay in the data folder and are
+        sent at the next login of this user.
+        """
+        with contextlib.suppress(ClientError):
+            await self.api.logout()
+        self._session_store.clear()
+        await self.live.close()
+        await self.engine.close()
+        self._closed = True
+        for task in [*self._background, *self._inflight.values()]:
+            task.cancel()
+        await self.cache.destroy()
+        await self.api.close()
+
+    # --- change feed ---------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[Change], None]) -> Callable[[], None]:
+        """Calls ``callback(change)`` on the loop thread for every change; returns unsubscribe."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _emit(self, change: Change) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(change)
+            except Exception:  # one broken view must not stop the others
+                log.exception("subscriber failed on %s", change.cause)
+
+    # --- reads ---------------------------------------------------------------------------
+
+    async def conversations(self) -> Snapshot[list[ConversationView]]:
+        """The clinic's inbox, each row with the pending actions applied."""
+        snap = await self._read(list_key(self.clinic_id), ConversationList,
+                                lambda: self.api.conversations(self.clinic_id))
+        view = self.engine.view
+        return Snapshot([view(s) for s in snap.value.items], snap.stale, snap.fetched_at,
+                        snap.offline)
+
+    async def conversation(self, conversation_id: int) -> Snapshot[DetailView]:
+        """One conversation: messages, notes, and the optimistic notes and replies."""
+        snap = await self._read(detail_key(conversation_id), ConversationDetail,
+                                lambda: self.api.conversation(conversation_id))
+        return Snapshot(self._detail_view(snap.value), snap.stale, snap.fetched_at,
+                        snap.offline)
+
+    async def patient(self, patient_id: int) -> Snapshot[Patient]:
+        return await self._read(patient_key(patient_id), Patient,
+                                lambda: self.api.patient(patient_id))
+
+    async def older_messages(self, conversation_id: int, before: int) -> list[Message]:
+        """Messages older than id ``before`` (not cached)."""
+        return (await self.api.older_messages(conversation_id, before)).items
+
+    def _detail_view(self, detail: ConversationDetail) -> DetailView:
+        row = self.engine.view(detail.summary)
+        return DetailView(
+            summary=row.summary, messages=detail.messages, notes=detail.notes,
+            pending_items=self.engine.pending_items(detail.summary.id),
+            has_more_messages=detail.has_more_messages, pending=row.pending, failed=row.failed)
+
+    async def _read(self, key: str, model: type[M],
+                    fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> Snapshot[M]:
+        started = time.perf_counter()
+        metrics = self.cache.metrics.of(key)
+        entry = await self.cache.get(key, model.model_validate)
+        if entry is not None and not self.cache.too_old(entry):
+            # Without the server (or its live invalidations) nothing is known to be fresh.
+            fresh = self._reachable and self.cache.is_fresh(key, entry)
+            if not fresh:
+                self._revalidate(key, fetch)
+            if metrics is not None:
+                if fresh:
+                    metrics.fresh_hits += 1
+                else:
+                    metrics.stale_hits += 1
+                metrics.reads += 1
+                metrics.read_ms_total += (time.perf_counter() - started) * 1000
+            return Snapshot(entry.value, not fresh, entry.fetched_at_dt, not self._reachable)
+        if metrics is not None:
+            metrics.misses += 1
+        try:
+            value = await self._fetch(key, fetch)
+        except (OfflineError, TransientError) as exc:
+            if isinstance(exc, OfflineError) or exc.status is None:
+                raise NotAvailableOffline(
+                    "not available offline: this was never loaded on this computer, and the "
+                    f"server cannot be reached ({exc.message})") from exc
+            raise
+        finally:
+            if metrics is not None:
+                metrics.reads += 1
+                metrics.read_ms_total += (time.perf_counter() - started) * 1000
+        entry = self.cache.peek(key)
+        fetched = entry.fetched_at_dt if entry is not None else datetime.now(UTC)
+        return Snapshot(value, False, fetched, False)
+
+    async def _fetch(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
+        """Network load of ``key``, shared by concurrent readers (single flight)."""
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.create_task(self._load(key, fetch), name=f"load {key}")
+            self._inflight[key] = task
+            task.add_done_callback(lambda t, k=key: self._inflight.pop(k, None)
+                                   if self._inflight.get(k) is t else None)
+        return await asyncio.shield(task)
+
+    async def _load(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
+        old = self.cache.peek(key)
+        try:
+            value, wire = await fetch()
+        except (OfflineError, TransientError) as exc:
+            if isinstance(exc, OfflineError) or exc.status is None:
+                self._set_reachable(False)
+            raise
+        self._set_reachable(True)
+        await self.cache.put(key, value, wire)
+        changed = self._rebase_from(value, old.value if old is not None else None)
+        if old is not None and changed:
+            self._emit(Change("server_update", frozenset(changed)))
+        return value
+
+    def _revalidate(self, key: str, fetch: Callable[[], Awaitable[tuple[Any, Any]]]) -> None:
+        """Background refresh of a stale key; errors are logged, the stale copy stays."""
+        if key in self._inflight or self._closed:
+            return
+        metrics = self.cache.metrics.of(key)
+        if metrics is not None:
+            metrics.revalidations += 1
+
+        async def run() -> None:
+            try:
+                await self._fetch(key, fetch)
+            except ClientError as exc:
+                log.info("revalidation of %s failed: %s", key, exc.message)
+
+        self._spawn(run(), f"revalidate {key}")
+
+    def _refetch(self, key: str) -> None:
+        """Revalidates a key the app holds in memory (after an invalidation or a resync)."""
+        kind = kind_of_key(key)
+        if kind is CacheKind.CONVERSATIONS_LIST:
+            self._revalidate(key, lambda: self.api.conversations(self.clinic_id))
+        elif kind is CacheKind.CONVERSATION_DETAIL:
+            entry = self.cache.peek(key)
+            if entry is not None:
+                cid = entry.value.summary.id
+                self._revalidate(key, lambda: self.api.conversation(cid))
+        elif kind is CacheKind.PATIENT_DATA:
+            entry = self.cache.peek(key)
+            if entry is not None:
+                pid = entry.value.id
+                self._revalidate(key, lambda: self.api.patient(pid))
+        elif kind is CacheKind.USER_SESSION:
+            self._revalidate(key, self.api.session)
+
+    def _rebase_from(self, value: Any, old: Any) -> set[int]:
+        """Feeds fresh summaries to the engine as new bases; returns the ids that changed."""
+        if isinstance(value, ConversationList):
+            before = ({s.id: s.version for s in old.items}
+                      if isinstance(old, ConversationList) else {})
+            changed = set()
+            for summary in value.items:
+                self.engine.rebase(summary)
+                if before.get(summary.id) != summary.version:
+                    changed.add(summary.id)
+            changed |= set(before) - {s.id for s in value.items}
+            return changed
+        if isinstance(value, ConversationDetail):
+            self.engine.rebase(value.summary)
+            return {value.summary.id}
+        return set()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def mark_read(self, conversation_id: int) -> str:
+        return self._submit(ActionKind.MARK_READ, conversation_id)
+
+    def mark_unread(self, conversation_id: int) -> str:
+        return self._submit(ActionKind.MARK_UNREAD, conversation_id)
+
+    def archive(self, conversation_id: int) -> str:
+        return self._submit(ActionKind.ARCHIVE, conversation_id)
+
+    def unarchive(self, conversation_id: int) -> str:
+        return self._submit(ActionKind.UNARCHIVE, conversation_id)
+
+    def set_priority(self, conversation_id: int, priority: Priority | str) -> str:
+        """Raises ValueError for a priority that does not exist."""
+        return self._submit(ActionKind.SET_PRIORITY, conversation_id,
+                            {"priority": Priority(priority).value})
+
+    def add_note(self, conversation_id: int, body: str) -> str:
+        """Raises ValueError for an empty or too long text (nothing is queued then)."""
+        return self._submit(ActionKind.ADD_NOTE, conversation_id, {"body": _text(body)})
+
+    def reply(self, conversation_id: int, body: str) -> str:
+        """Raises ValueError for an empty or too long text (nothing is queued then)."""
+        return self._submit(ActionKind.REPLY, conversation_id, {"body": _text(body)})
+
+    def retry(self, mutation_id: str) -> None:
+        self.engine.retry(mutation_id)
+
+    def discard(self, mutation_id: str) -> None:
+        self.engine.discard(mutation_id)
+
+    def pending_count(self) -> int:
+        return self.engine.pending_count()
+
+    def pending(self) -> list[Mutation]:
+        """Copies of the pending and failed actions, oldest first."""
+        return [m.copy() for m in self.engine.pending]
+
+    async def drained(self) -> None:
+        """Waits until no action is queued or sending."""
+        await self.engine.drained()
+
+    def _submit(self, kind: ActionKind, conversation_id: int,
+                args: dict[str, Any] | None = None) -> str:
+        if not isinstance(conversation_id, int) or conversation_id < 1:
+            raise ValueError(f"not a conversation id: {conversation_id!r}")
+        return self.engine.submit(kind, conversation_id, args).id
+
+    def _confirmed(self, mutation: Mutation, answer: Answer) -> None:
+        """Patches the decoded detail in memory so a confirmed note or reply never blinks."""
+        if isinstance(answer, ConversationSummary):
+            return
+        key = detail_key(mutation.conversation_id)
+        entry = self.cache.peek(key)
+        if entry is None:
+            return
+        detail: ConversationDetail = entry.value
+        if isinstance(answer, Note) and all(n.id != answer.id for n in detail.notes):
+            detail = detail.model_copy(update={"notes": [*detail.notes, answer]})
+        elif isinstance(answer, Message) and all(m.id != answer.id for m in detail.messages):
+            detail = detail.model_copy(update={"messages": [*detail.messages, answer]})
+        else:
+            return
+        patched = self.cache.put_memory(key, detail, fetched_at=entry.fetched_at)
+        patched.invalidated = True  # the server's copy is newer: refresh when next read
+
+    # --- connection ----------------------------------------------------------------------
+
+    @property
+    def connection(self) -> ConnectionState:
+        return self.live.state
+
+    def _connection_changed(self, state: ConnectionState) -> None:
+        if state is ConnectionState.ONLINE:
+            self._set_reachable(True)
+            # what was read while we were away may be out of date
+            for key in list(self.cache._memory):
+                entry = self.cache.peek(key)
+                if entry is not None and not self.cache.is_fresh(key, entry):
+                    self._refetch(key)
+        elif state is ConnectionState.OFFLINE:
+            self._set_reachable(False)
+        self._emit(Change("connection", reason=state.value))
+
+    def _set_reachable(self, reachable: bool) -> None:
+        if reachable == self._reachable:
+            return
+        self._reachable = reachable
+        self.engine.set_online(reachable)
+        if reachable:
+            self.live.poke()
+
+    def _went_offline(self) -> None:
+        self._reachable = False
+        self.live.poke()  # let the socket notice too
+
+    def _unauthorized(self) -> None:
+        if not self.needs_login:
+            self.needs_login = True
+            self._emit(Change("connection", reason="unauthorized"))
+
+    # --- live events ---------------------------------------------------------------------
+
+    async def _live_event(self, event: LiveEvent) -> None:
+        if event.clinic_id != self.clinic_id:
+            log.warning("live: ignoring an event of another clinic")
+            return
+        if event.type is EventType.RESYNC:
+            held = await self.cache.mark_all_stale()
+            self._emit(Change("resync"))
+            for key in held:
+                self._refetch(key)
+        else:
+            held = await self.cache.invalidate(event.invalidate)
+            if event.type in (EventType.CONVERSATION_UPDATED, EventType.CONVERSATION_CREATED) \
+                    and event.data is not None:
+                try:
+                    self.engine.rebase(ConversationSummary.model_validate(event.data))
+                except ValidationError as exc:
+                    log.warning("live: event data breaks the contract: %s", exc)
+            ids = frozenset({event.conversation_id} if event.conversation_id else ())
+            self._emit(Change("invalidated", ids))
+            for key in held:
+                self._refetch(key)
+        await self.cache.set_meta(_SEQ_META, event.seq)
+
+    # --- metrics -------------------------------------------------------------------------
+
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """The local cache per kind: fresh_hits, stale_hits, misses, revalidations,
+        avg_read_ms, hit_rate."""
+        return self.cache.metrics.as_dict()
+
+    async def server_metrics(self) -> dict[str, Any]:
+        return await self.api.metrics()
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _spawn(self, coro: Awaitable[Any], name: str) -> None:
+        task = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+
+def _text(body: str) -> str:
+    try:
+        return TextRequest(body=body).body
+    except ValidationError as exc:
+        raise ValueError("the text must have 1 to 4,000 characters") from exc
