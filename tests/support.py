@@ -7,11 +7,15 @@ makes its tests skip with a reason naming what to install, and fail instead unde
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -92,3 +96,191 @@ class RedisProcess:
         if self.proc is not None:
             self.resume()
             self.kill()
+
+
+# --- a real inbox server in a subprocess (INTERFACES.md section A) ----------------------
+
+DEMO_PASSWORD = "demo1234"
+_LISTENING = re.compile(r"Listening on (http://[\d.]+:(\d+))")
+
+
+class ServerProcess:
+    """``python -m inbox_app.server`` on loopback; tests can stop, kill -9 and restart it.
+
+    ``start()`` returns once the server printed ``Listening on …`` (it accepts connections
+    then). Its output (stdout and stderr) is kept in ``.output`` for failure messages.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        redis_url: str | None = None,
+        demo_size: str | None = "small",
+        env: dict[str, str] | None = None,
+        extra_args: list[str] | None = None,
+        port: int = 0,
+    ) -> None:
+        self.database_url = database_url
+        self.redis_url = redis_url
+        self.demo_size = demo_size
+        self.env = dict(env or {})
+        self.extra_args = list(extra_args or [])
+        self.port = port
+        self.proc: subprocess.Popen[str] | None = None
+        self.output: list[str] = []
+        self._ready = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/api/live"
+
+    def command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "inbox_app.server", "--host", "127.0.0.1",
+               "--port", str(self.port), "--database-url", self.database_url]
+        if self.redis_url:
+            cmd += ["--redis-url", self.redis_url]
+        if self.demo_size:
+            cmd += ["--demo-data", "--demo-size", self.demo_size]
+        return cmd + self.extra_args
+
+    def start(self, timeout: float = 60.0) -> ServerProcess:
+        if self.proc is not None and self.proc.poll() is None:
+            raise RuntimeError("server already running")
+        self._ready.clear()
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        self.proc = subprocess.Popen(
+            self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=env, encoding="utf-8", errors="replace",
+        )
+        threading.Thread(target=self._pump, args=(self.proc,), daemon=True).start()
+        if not self._ready.wait(timeout) or self.proc.poll() is not None:
+            output = self.text()
+            self.kill()
+            raise RuntimeError(f"inbox server did not start:\n{output}")
+        return self
+
+    def _pump(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self.output.append(line)
+            match = _LISTENING.search(line)
+            if match:
+                self.port = int(match.group(2))
+                self._ready.set()
+        self._ready.set()  # exited: wake start() so it reports the output at once
+
+    def text(self) -> str:
+        return "".join(self.output[-200:])
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM and wait (SIGKILL if it does not stop in time)."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.proc = None
+
+    def kill(self) -> None:
+        """SIGKILL (no cleanup), like a crash."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.proc = None
+
+    def restart(self) -> ServerProcess:
+        """Stops (if running) and starts again on the same port and database."""
+        self.stop()
+        return self.start()
+
+
+def login(server_url: str, email: str, password: str = DEMO_PASSWORD) -> tuple[str, dict]:
+    """Logs in with plain httpx: ``(token, session JSON)``; raises on a non-200."""
+    import httpx
+
+    answer = httpx.post(f"{server_url}/api/auth/login",
+                        json={"email": email, "password": password}, timeout=10)
+    answer.raise_for_status()
+    body = answer.json()
+    return body["token"], body["session"]
+
+
+class SqliteTemplates:
+    """One seeded SQLite file per demo size per test session; servers start on copies."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: dict[str, Path] = {}
+        self._lock = threading.Lock()
+
+    def copy(self, demo_size: str, target: Path) -> str:
+        with self._lock:
+            template = self._made.get(demo_size)
+            if template is None:
+                template = self.folder / f"template-{demo_size}.db"
+                subprocess.run(
+                    [sys.executable, "-m", "inbox_app.server", "--database-url",
+                     f"sqlite+aiosqlite:///{template}", "--demo-data", "--demo-size",
+                     demo_size, "--init-only"],
+                    check=True, capture_output=True, timeout=300,
+                )
+                self._made[demo_size] = template
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, target)
+        return f"sqlite+aiosqlite:///{target}"
+
+
+POSTGRES_ADMIN_DSN = os.environ.get(
+    "INBOX_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _pg_admin(statement: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def postgres_available() -> bool:
+    try:
+        _pg_admin("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+def pg_url(name: str) -> str:
+    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    return f"{base}/{name}"
+
+
+def create_pg_database(template: str | None = None) -> tuple[str, str]:
+    """A fresh database (optionally cloned from ``template``): ``(name, async URL)``."""
+    name = f"inbox_test_{uuid.uuid4().hex[:12]}"
+    clause = f" TEMPLATE {template}" if template else ""
+    _pg_admin(f'CREATE DATABASE "{name}"{clause}')
+    return name, pg_url(name)
+
+
+def drop_pg_database(name: str) -> None:
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

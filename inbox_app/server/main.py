@@ -1,0 +1,91 @@
+"""``inbox-server``: parses settings, binds the socket and runs uvicorn.
+
+The socket is bound here (not by uvicorn) so that ``--port 0`` can print the real port, and
+the ``Listening on`` line is printed only once uvicorn accepts connections: scripts and
+tests wait for that line instead of polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from inbox_app.server.app import create_app, prepare_database
+from inbox_app.server.demo import DEMO_LOGINS, DEMO_PASSWORD
+from inbox_app.server.settings import Settings, parse_settings
+
+log = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, announcing its URL once it accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, settings: Settings, port: int) -> None:
+        super().__init__(config)
+        self.settings = settings
+        self.port = port
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.should_exit:  # startup failed (uvicorn already logged why)
+            return
+        if self.settings.demo_data:
+            print(f"Demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}",
+                  flush=True)
+        print(f"Listening on http://{self.settings.host}:{self.port}", flush=True)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    # Lets a restarted server take its port back at once (tests restart on the same port).
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the server until SIGINT/SIGTERM; answers the exit status."""
+    settings = parse_settings(list(argv) if argv is not None else None)
+    logging.basicConfig(
+        level=logging.DEBUG if settings.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not settings.verbose:
+        # SQLAlchemy and the websockets library are chatty below WARNING.
+        for noisy in ("sqlalchemy", "websockets", "aiosqlite", "asyncio", "faker"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    if settings.init_only:
+        async def init() -> None:
+            db = await prepare_database(settings)
+            await db.close()
+
+        asyncio.run(init())
+        print("Database ready", flush=True)
+        return 0
+    try:
+        sock = _bind(settings.host, settings.port)
+    except OSError as exc:
+        print(f"inbox-server: cannot listen on {settings.host}:{settings.port}: {exc}",
+              file=sys.stderr)
+        return 1
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(settings), log_level="debug" if settings.verbose else "warning",
+        access_log=settings.verbose, ws_ping_interval=20, ws_ping_timeout=20,
+        timeout_graceful_shutdown=5, lifespan="on",
+    )
+    server = _Server(config, settings, port)
+    server.run(sockets=[sock])
+    return 0 if server.started else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Server settings: one dataclass read from flags, then ``INBOX_*`` environment variables.
+
+The flags win over the environment, the environment over the defaults (ARCHITECTURE.md
+section 8). With nothing set the server runs on a SQLite file in the user data folder,
+without Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+DEFAULT_TOKEN_TTL_SECONDS = 12 * 3600
+DEFAULT_EVENT_LOG_SIZE = 1000
+DEMO_SIZES = ("small", "full")
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user data folder (created on demand)."""
+    folder = Path(platformdirs.user_data_dir("clinic-inbox", appauthor=False)) / "server"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{folder / 'inbox.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server needs to start; see :func:`parse_settings`."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    database_url: str = "sqlite+aiosqlite:///inbox.db"
+    redis_url: str | None = None
+    webhook_secret: str = ""
+    token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS
+    event_log_size: int = DEFAULT_EVENT_LOG_SIZE
+    verbose: bool = False
+    demo_data: bool = False
+    demo_size: str = "full"
+    simulate_inbound: float | None = None
+    #: Create the schema (and seed with ``demo_data``), then exit without serving.
+    init_only: bool = False
+
+
+def _positive_int(name: str, text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise SystemExit(f"{name} must be an integer, got {text!r}") from None
+    if value <= 0:
+        raise SystemExit(f"{name} must be positive, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inbox-server", description="Clinic Inbox API server (HTTP + WebSocket)."
+    )
+    parser.add_argument("--host", help=f"interface to bind (INBOX_HOST, default {DEFAULT_HOST})")
+    parser.add_argument(
+        "--port", type=int, help=f"port, 0 picks a free one (INBOX_PORT, default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--database-url",
+        help="SQLAlchemy async URL, e.g. postgresql+asyncpg://user@host/db "
+        "(INBOX_DATABASE_URL, default a SQLite file in the user data folder)",
+    )
+    parser.add_argument("--redis-url", help="Redis URL for the shared cache (INBOX_REDIS_URL)")
+    parser.add_argument(
+        "--demo-data", action="store_true", help="seed two demo clinics (once, idempotently)"
+    )
+    parser.add_argument(
+        "--demo-size", choices=DEMO_SIZES, default=None,
+        help="small: ~20 patients/~30 conversations per clinic; full (default): ~200/~500",
+    )
+    parser.add_argument(
+        "--simulate-inbound", type=float, metavar="SECONDS",
+        help="a patient message arrives every SECONDS (through the webhook's path)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="debug logging (cache HIT/MISS)")
+    parser.add_argument("--init-only", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def parse_settings(
+    argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from ``argv`` (flags) over ``environ`` (``INBOX_*``) over the defaults."""
+    env = os.environ if environ is None else environ
+    args = build_parser().parse_args(argv)
+    port_text = env.get("INBOX_PORT")
+    port = args.port if args.port is not None else (
+        int(port_text) if port_text else DEFAULT_PORT
+    )
+    if not 0 <= port <= 65535:
+        raise SystemExit(f"port must be between 0 and 65535, got {port}")
+    if args.simulate_inbound is not None and args.simulate_inbound <= 0:
+        raise SystemExit("--simulate-inbound must be a positive number of seconds")
+    ttl_text = env.get("INBOX_TOKEN_TTL_SECONDS")
+    log_text = env.get("INBOX_EVENT_LOG_SIZE")
+    return Settings(
+        host=args.host or env.get("INBOX_HOST") or DEFAULT_HOST,
+        port=port,
+        database_url=args.database_url or env.get("INBOX_DATABASE_URL")
+        or default_database_url(),
+        redis_url=args.redis_url or env.get("INBOX_REDIS_URL") or None,
+        # Without a configured secret the webhook still works on this process, but nobody
+        # can guess the secret: a random one is made per start.
+        webhook_secret=env.get("INBOX_WEBHOOK_SECRET") or secrets.token_urlsafe(24),
+        token_ttl_seconds=_positive_int("INBOX_TOKEN_TTL_SECONDS", ttl_text)
+        if ttl_text else DEFAULT_TOKEN_TTL_SECONDS,
+        event_log_size=_positive_int("INBOX_EVENT_LOG_SIZE", log_text)
+        if log_text else DEFAULT_EVENT_LOG_SIZE,
+        verbose=args.verbose,
+        demo_data=args.demo_data,
+        demo_size=args.demo_size or "full",
+        simulate_inbound=args.simulate_inbound,
+        init_only=args.init_only,
+    )
