@@ -28,6 +28,8 @@ import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from inbox_app.client.codec import CodecError
+
 log = logging.getLogger(__name__)
 
 KEY_BYTES = 32
@@ -42,8 +44,11 @@ OVERHEAD = len(_HEADER) + NONCE_BYTES + TAG_BYTES
 """Bytes a sealed entry adds to its plaintext."""
 
 
-class TamperedError(ValueError):
+class TamperedError(CodecError):
     """A stored entry is not one we sealed with this key, context and binding.
+
+    A :class:`~inbox_app.client.codec.CodecError` (a ``ValueError``), so the cache and the
+    outbox handle it where they handle an undecodable plain-JSON value.
 
     Raised for a flipped byte, a truncated entry, a wrong key (another user's entry), an entry
     bound to another cache key or context, an unknown format version, or anything that is not
