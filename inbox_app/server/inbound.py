@@ -7,7 +7,7 @@ import asyncio
 import logging
 import random
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inbox_app.contract.models import InboundRequest
 from inbox_app.server.database import Database
@@ -34,12 +34,17 @@ async def simulate_inbound(writer: Writer, db: Database, every_seconds: float) -
         await asyncio.sleep(every_seconds)  # the demo's pace, by definition a timer
         try:
             async with db.read() as conn:
+                count = (await conn.execute(
+                    select(func.count()).select_from(conversations)
+                )).scalar_one()
+                if not count:
+                    continue
                 row = (await conn.execute(
                     select(patients.c.clinic_id, patients.c.phone, patients.c.name,
                            conversations.c.channel)
                     .select_from(patients.join(
                         conversations, conversations.c.patient_id == patients.c.id))
-                    .order_by(patients.c.id).limit(1).offset(rng.randint(0, 50))
+                    .order_by(conversations.c.id).limit(1).offset(rng.randrange(count))
                 )).first()
             if row is None:
                 continue
