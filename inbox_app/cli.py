@@ -6,7 +6,25 @@ embedded demo starts one beside the other.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import logging
+import os
+import subprocess
 import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEMO_EMAIL = "ana@aurora.example"
+DEMO_PASSWORD = "demo1234"
+#: seconds between simulated patient messages in the demo
+DEMO_INBOUND_SECONDS = 20.0
+SERVER_START_TIMEOUT = 60.0
 
 
 def server_main(argv: list[str] | None = None) -> int:
@@ -16,13 +34,145 @@ def server_main(argv: list[str] | None = None) -> int:
     return run_server(argv)
 
 
+# --- the embedded demo server ----------------------------------------------------------
+
+
+@dataclass
+class EmbeddedServer:
+    """A server subprocess on loopback and the URL it printed."""
+
+    process: subprocess.Popen[str]
+    url: str
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+
+
+def server_command(*args: str) -> list[str]:
+    """How to run the server as a child process, from source or frozen.
+
+    Frozen by PyInstaller there is no ``python``: the same executable runs the server
+    through its ``serve`` subcommand (issue 6).
+    """
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "serve", *args]
+    return [sys.executable, "-m", "inbox_app.server", *args]
+
+
+def start_server(*args: str, timeout: float = SERVER_START_TIMEOUT) -> EmbeddedServer:
+    """Starts the server with ``args`` and returns once it printed ``Listening on URL``."""
+    command = server_command("--host", "127.0.0.1", "--port", "0", *args)
+    log.info("starting the server: %s", " ".join(command))
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=None, text=True, bufsize=1,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    found: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        # keeps draining stdout for the server's life so it never blocks on a full pipe
+        assert process.stdout is not None
+        for line in process.stdout:
+            if not found and line.startswith("Listening on "):
+                found.append(line.removeprefix("Listening on ").strip())
+                ready.set()
+            log.debug("server: %s", line.rstrip())
+        ready.set()
+
+    threading.Thread(target=read, name="server-stdout", daemon=True).start()
+    if not ready.wait(timeout) or not found:
+        process.kill()
+        process.wait()
+        raise RuntimeError(
+            f"the demo server did not start (exit code {process.returncode}); see its log above"
+        )
+    return EmbeddedServer(process, found[0])
+
+
+@contextlib.contextmanager
+def demo_server(inbound_seconds: float = DEMO_INBOUND_SECONDS,
+                database_dir: Path | None = None) -> Iterator[EmbeddedServer]:
+    """A demo server with fresh demo data, stopped when the block ends."""
+    with tempfile.TemporaryDirectory(prefix="clinic-inbox-demo-") as tmp:
+        folder = database_dir or Path(tmp)
+        server = start_server(
+            "--database-url", f"sqlite+aiosqlite:///{folder / 'demo.db'}",
+            "--demo-data", "--simulate-inbound", str(inbound_seconds),
+        )
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+# --- the desktop app -------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inbox-app", description="Clinic Inbox desktop app")
+    parser.add_argument("--demo", action="store_true",
+                        help="start a local demo server and open the inbox signed in")
+    parser.add_argument("--server", metavar="URL", help="the clinic's server URL")
+    parser.add_argument("--lang", choices=("pt_BR", "en"),
+                        help="language (default: Portuguese on a Portuguese system)")
+    parser.add_argument("--inbound-seconds", type=float, default=DEMO_INBOUND_SECONDS,
+                        help="demo: seconds between simulated patient messages")
+    parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cache-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--verbose", action="store_true")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     """``inbox-app``: the desktop app; ``inbox-app serve …`` runs the server."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "serve":
         return server_main(args[1:])
-    print("inbox-app: the desktop app is not built yet; try 'inbox-app serve'", file=sys.stderr)
-    return 2
+    options = _parser().parse_args(args)
+    logging.basicConfig(
+        level=logging.DEBUG if options.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from inbox_app.ui import app as ui
+
+    if options.demo:
+        return _run_demo(options)
+
+    async def desktop() -> int:
+        client = await ui.sign_in(options.server, data_dir=options.data_dir,
+                                  cache_dir=options.cache_dir)
+        if client is None:
+            return 1
+        await ui.run_window(client)
+        return 0
+
+    return ui.run(desktop, language=options.lang)
+
+
+def _run_demo(options: argparse.Namespace) -> int:
+    from inbox_app.client import InboxClient
+    from inbox_app.ui import app as ui_app
+
+    with tempfile.TemporaryDirectory(prefix="clinic-inbox-demo-user-") as user_dir, \
+            demo_server(options.inbound_seconds) as server:
+        print(f"Demo server at {server.url} (signed in as {DEMO_EMAIL})", flush=True)
+        data_dir = options.data_dir or Path(user_dir) / "data"
+        cache_dir = options.cache_dir or Path(user_dir) / "cache"
+
+        async def demo() -> int:
+            client = await InboxClient.login(server.url, DEMO_EMAIL, DEMO_PASSWORD,
+                                             data_dir=data_dir, cache_dir=cache_dir)
+            await ui_app.run_window(client)
+            return 0
+
+        return ui_app.run(demo, language=options.lang)
 
 
 if __name__ == "__main__":

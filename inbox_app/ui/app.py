@@ -1,0 +1,141 @@
+"""Running the desktop app: QApplication + qasync loop, exception hook, sign-in, window.
+
+``run(...)`` is what ``inbox-app`` calls (cli.py). The flow: resume a remembered session
+(works offline, from the cache) or show the login dialog; then the main window until it is
+closed; then close the client cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import traceback
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from inbox_app.client import InboxClient
+from inbox_app.ui import assets
+from inbox_app.ui.bridge import ClientBridge
+from inbox_app.ui.conversation_model import ConversationListModel
+from inbox_app.ui.login_dialog import LoginDialog
+from inbox_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "ClinicInbox"
+APPLICATION = "Clinic Inbox"
+
+
+def install_exception_hook() -> None:
+    """Every uncaught exception (a Qt slot, an asyncSlot, a loop callback) is logged.
+
+    PySide prints slot exceptions to stderr and carries on; a receptionist never sees
+    stderr, and the maintainer needs the traceback in the log.
+    """
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        text = "".join(traceback.format_exception(kind, value, tb))
+        log.critical("uncaught exception:\n%s", text)
+
+    sys.excepthook = hook
+
+
+def loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    exc = context.get("exception")
+    log.error("asyncio: %s", context.get("message"), exc_info=exc)
+
+
+def create_application(argv: list[str] | None = None, *, language: str | None = None
+                       ) -> QApplication:
+    """The QApplication with style, icon and translations (idempotent for tests)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or [sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setWindowIcon(QIcon(assets.icon("app")))
+    app.setStyleSheet(assets.stylesheet())
+    app.setQuitOnLastWindowClosed(False)  # the loop ends when the main window closes
+    chosen = assets.choose_language(language)
+    if getattr(app, "_inbox_language", None) != chosen:
+        for old in getattr(app, "_inbox_translators", []):
+            app.removeTranslator(old)
+        app._inbox_translators = [assets.install_translator(app, chosen)]  # type: ignore[attr-defined]
+        app._inbox_language = chosen  # type: ignore[attr-defined]
+    return app
+
+
+async def open_window(client: InboxClient) -> MainWindow:
+    """Builds the window over a signed-in client and starts loading (cache first)."""
+    model = ConversationListModel()
+    bridge = ClientBridge(client, model)
+    window = MainWindow(bridge)
+    model.setParent(window)
+    bridge.setParent(window)
+    window.show()
+    await bridge.start()
+    return window
+
+
+async def run_window(client: InboxClient) -> None:
+    """Shows the inbox until the user closes the window, then closes the client."""
+    closed = asyncio.Event()
+    window = await open_window(client)
+    window.closed.connect(closed.set)
+    try:
+        await closed.wait()
+    finally:
+        await window.bridge.close()
+        await client.close()
+        window.deleteLater()
+
+
+async def sign_in(server_url: str | None, *, data_dir: Path | None = None,
+                  cache_dir: Path | None = None) -> InboxClient | None:
+    """A remembered session when there is one, else the login dialog (None if cancelled)."""
+    settings = QSettings()
+    url = server_url or str(settings.value("server_url", "") or "")
+    if url:
+        client = await InboxClient.resume(url, data_dir=data_dir, cache_dir=cache_dir)
+        if client is not None:
+            return client
+
+    async def login(url: str, email: str, password: str) -> InboxClient:
+        return await InboxClient.login(url, email, password, data_dir=data_dir,
+                                       cache_dir=cache_dir)
+
+    dialog = LoginDialog(login, settings)
+    if url:
+        dialog.server.setText(url)
+    done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    dialog.finished.connect(lambda code: done.done() or done.set_result(bool(code)))
+    dialog.show()
+    accepted = await done
+    client = dialog.result_value if accepted else None
+    dialog.deleteLater()
+    return client if isinstance(client, InboxClient) else None
+
+
+def run(main: Callable[[], Awaitable[int]], *, language: str | None = None) -> int:
+    """Runs ``main`` on a qasync loop over a fresh QApplication; returns its exit code."""
+    install_exception_hook()
+    app = create_application(language=language)
+    loop = qasync.QEventLoop(app)
+    loop.set_exception_handler(loop_exception_handler)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            return loop.run_until_complete(main())
+    finally:
+        asyncio.set_event_loop(None)

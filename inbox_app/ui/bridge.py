@@ -1,0 +1,284 @@
+"""The adapter between the client core and the Qt widgets (no business rules here).
+
+The client publishes one "what changed" event (:class:`Change`) for every cause: a pending
+action, a confirmation, a rollback, a live invalidation, a connection change. The bridge
+turns each into the smallest update of the Qt model and into Qt signals the widgets listen
+to; it re-reads through the client (served from its memory cache) instead of computing
+anything itself. Async work runs as named tasks on the qasync loop: opening conversation B
+cancels the load of A.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from inbox_app.client import (
+    Change,
+    ClientError,
+    ConversationView,
+    DetailView,
+    InboxClient,
+    NotAvailableOffline,
+    Snapshot,
+)
+from inbox_app.contract.models import Patient, Priority, Status
+from inbox_app.ui import labels
+from inbox_app.ui.conversation_model import ConversationListModel
+from inbox_app.ui.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+_LIST_CAUSES = frozenset(
+    {"pending", "confirmed", "rolled_back", "failed", "server_update", "invalidated", "resync"}
+)
+
+
+class ClientBridge(QObject):
+    """Owns the list model, the open conversation and the client subscription."""
+
+    #: the list was (re)loaded: its snapshot (stale, fetched_at, offline)
+    listLoaded = Signal(object)
+    #: the open conversation: a Snapshot[DetailView]
+    detailChanged = Signal(object)
+    #: the open conversation could not be loaded: (conversation id, message)
+    detailUnavailable = Signal(int, str)
+    #: the patient of the open conversation: (Patient | None, note)
+    patientChanged = Signal(object, str)
+    #: "online" | "reconnecting" | "offline"
+    connectionChanged = Signal(str)
+    #: something pending changed (status bar): number of pending actions
+    pendingChanged = Signal(int)
+    #: a rollback or a failure to tell: (title, reason)
+    problem = Signal(str, str)
+    #: a patient wrote: (conversation id, patient name, preview)
+    liveMessage = Signal(int, str, str)
+    #: the session ended on the server: the user must sign in again
+    needsLogin = Signal()
+    #: every Change handled (tests wait on it)
+    changeHandled = Signal(object)
+
+    def __init__(
+        self, client: InboxClient, model: ConversationListModel, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.model = model
+        self.tasks = Tasks()
+        self.open_id: int | None = None
+        self.list_snapshot: Snapshot[list[ConversationView]] | None = None
+        self.detail_snapshot: Snapshot[DetailView] | None = None
+        self._dirty: set[int] = set()
+        self._reload_all = False
+        self._detail_dirty = False
+        self._unsubscribe = client.subscribe(self._on_change)
+
+    # --- life -----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Loads the list (from the cache at once when possible), then starts live sync."""
+        await self.load_list()
+        await self.client.start()
+        self.connectionChanged.emit(str(self.client.connection))
+
+    async def close(self) -> None:
+        self._unsubscribe()
+        await self.tasks.cancel_all()
+
+    async def load_list(self) -> None:
+        try:
+            snapshot = await self.client.conversations()
+        except ClientError as exc:
+            log.warning("conversation list not available: %s", exc)
+            self.problem.emit(self.tr("Conversations not available"), _reason(exc))
+            return
+        self.list_snapshot = snapshot
+        self.model.replace_all(snapshot.value)
+        self.listLoaded.emit(snapshot)
+
+    # --- the open conversation -----------------------------------------------------------
+    def open(self, conversation_id: int) -> None:
+        """Shows a conversation; a load still running for another one is cancelled."""
+        self.open_id = conversation_id
+        self.detail_snapshot = None
+        self.tasks.run(self._load_detail(conversation_id, with_patient=True),
+                       name="open conversation", replace=True)
+
+    async def _load_detail(self, conversation_id: int, *, with_patient: bool) -> None:
+        try:
+            snapshot = await self.client.conversation(conversation_id)
+        except NotAvailableOffline:
+            self.detailUnavailable.emit(
+                conversation_id, self.tr("Not available offline: never opened on this computer.")
+            )
+            return
+        except ClientError as exc:
+            self.detailUnavailable.emit(conversation_id, _reason(exc))
+            return
+        if conversation_id != self.open_id:
+            return
+        self.detail_snapshot = snapshot
+        self.detailChanged.emit(snapshot)
+        if with_patient:
+            await self._load_patient(snapshot.value.summary.patient_id)
+
+    async def _load_patient(self, patient_id: int) -> None:
+        self.patientChanged.emit(None, self.tr("Loading…"))
+        try:
+            snapshot: Snapshot[Patient] = await self.client.patient(patient_id)
+        except NotAvailableOffline:
+            self.patientChanged.emit(None, self.tr("Not available offline"))
+            return
+        except ClientError as exc:
+            self.patientChanged.emit(None, _reason(exc))
+            return
+        note = (
+            self.tr("data from {0}").format(labels.clock_time(snapshot.fetched_at))
+            if snapshot.stale else ""
+        )
+        self.patientChanged.emit(snapshot.value, note)
+
+    # --- actions (return at once; the client shows them pending) ---------------------------
+    def toggle_read(self) -> str | None:
+        view = self._open_view()
+        if view is None:
+            return None
+        if view.summary.unread_count > 0:
+            return self.client.mark_read(view.summary.id)
+        return self.client.mark_unread(view.summary.id)
+
+    def toggle_archive(self) -> str | None:
+        view = self._open_view()
+        if view is None:
+            return None
+        if view.summary.status == Status.ARCHIVED:
+            return self.client.unarchive(view.summary.id)
+        return self.client.archive(view.summary.id)
+
+    def set_priority(self, priority: Priority) -> str | None:
+        view = self._open_view()
+        if view is None or view.summary.priority == priority:
+            return None
+        return self.client.set_priority(view.summary.id, priority)
+
+    def compose(self, kind: str, text: str) -> str | None:
+        if self.open_id is None:
+            return None
+        if kind == "note":
+            return self.client.add_note(self.open_id, text)
+        return self.client.reply(self.open_id, text)
+
+    def retry(self, mutation_id: str) -> None:
+        self.client.retry(mutation_id)
+
+    def discard(self, mutation_id: str) -> None:
+        self.client.discard(mutation_id)
+
+    def _open_view(self) -> ConversationView | None:
+        if self.open_id is None:
+            return None
+        return self.model.view_of(self.open_id)
+
+    # --- the change feed ------------------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        """Called by the client on the loop thread: schedule the refresh, never block."""
+        if change.cause == "connection":
+            if change.reason == "unauthorized":
+                self.needsLogin.emit()
+            else:
+                self.connectionChanged.emit(str(self.client.connection))
+            self.changeHandled.emit(change)
+            return
+        if change.cause == "rolled_back":
+            view = self.model.view_of(next(iter(change.conversation_ids), 0))
+            name = view.summary.patient_name if view else ""
+            self.problem.emit(
+                self.tr("{0} undone: {1}").format(labels.action_label(change.action), name),
+                change.reason or self.tr("the server refused it"),
+            )
+        elif change.cause == "failed" and change.action in ("add_note", "reply"):
+            view = self.model.view_of(next(iter(change.conversation_ids), 0))
+            name = view.summary.patient_name if view else ""
+            self.problem.emit(
+                self.tr("{0} not sent: {1}").format(labels.action_label(change.action), name),
+                change.reason or "",
+            )
+        if change.cause in _LIST_CAUSES:
+            if change.conversation_ids and change.cause != "resync":
+                self._dirty |= change.conversation_ids
+            else:
+                self._reload_all = True
+            if self.open_id is not None and (
+                self.open_id in change.conversation_ids or not change.conversation_ids
+            ):
+                self._detail_dirty = True
+            if not self.tasks.running("refresh"):
+                self.tasks.run(self._refresh(change), name="refresh")
+        self.pendingChanged.emit(self.client.pending_count())
+
+    async def _refresh(self, first: Change) -> None:
+        """Applies every change that arrived meanwhile in one pass (coalesced)."""
+        last = first
+        try:
+            while self._dirty or self._reload_all or self._detail_dirty:
+                dirty, self._dirty = self._dirty, set()
+                reload_all, self._reload_all = self._reload_all, False
+                detail_dirty, self._detail_dirty = self._detail_dirty, False
+                if dirty or reload_all:
+                    await self._refresh_list(dirty, reload_all)
+                if detail_dirty and self.open_id is not None:
+                    await self._load_detail(self.open_id, with_patient=False)
+                await asyncio.sleep(0)  # let changes that arrived meanwhile join this pass
+        finally:
+            self.pendingChanged.emit(self.client.pending_count())
+            self.changeHandled.emit(last)
+
+    async def _refresh_list(self, dirty: set[int], reload_all: bool) -> None:
+        try:
+            snapshot = await self.client.conversations()
+        except ClientError as exc:
+            log.info("list refresh failed: %s", exc)
+            return
+        self.list_snapshot = snapshot
+        if reload_all:
+            before = {cid: self.model.view_of(cid) for cid in self.model.ids()}
+            self.model.upsert_many(snapshot.value)
+            known = {v.summary.id for v in snapshot.value}
+            for cid in [c for c in list(before) if c not in known]:
+                self.model.remove(cid)
+            changed: list[ConversationView] = [
+                v for v in snapshot.value if before.get(v.summary.id) != v
+            ]
+            self._notice_messages(changed, before)
+        else:
+            found = [v for v in snapshot.value if v.summary.id in dirty]
+            before = {v.summary.id: self.model.view_of(v.summary.id) for v in found}
+            self.model.upsert_many(found)
+            for cid in dirty - {v.summary.id for v in found}:
+                self.model.remove(cid)
+            self._notice_messages(found, before)
+        self.listLoaded.emit(snapshot)
+
+    def _notice_messages(
+        self, views: list[ConversationView], before: dict[int, ConversationView | None]
+    ) -> None:
+        """A newer last message with more unread ones means the patient wrote."""
+        for view in views:
+            old = before.get(view.summary.id)
+            s = view.summary
+            newer = old is None or _later(s.last_message_at, old.summary.last_message_at)
+            more_unread = s.unread_count > (old.summary.unread_count if old else 0)
+            if newer and more_unread and not view.pending:
+                self.liveMessage.emit(s.id, s.patient_name, s.last_message_preview)
+
+
+def _later(a: datetime | None, b: datetime | None) -> bool:
+    return a is not None and (b is None or a > b)
+
+
+def _reason(exc: BaseException) -> str:
+    message: Any = getattr(exc, "message", None)
+    return str(message or exc)

@@ -1,0 +1,103 @@
+"""The composer under a conversation: a reply to the patient or an internal note.
+
+Ctrl+Enter sends. The composer only says what the user wrote; the client makes it an
+optimistic action (it appears in the thread at once, with a clock).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox_app.contract.models import MAX_TEXT_LENGTH
+from inbox_app.ui import assets
+
+
+class Composer(QWidget):
+    """Emits ``submitted(kind, text)`` with kind ``"reply"`` or ``"note"``."""
+
+    submitted = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self.reply_button = QPushButton(self.tr("Reply to patient"), self)
+        self.note_button = QPushButton(assets.icon("note"), self.tr("Internal note"), self)
+        group = QButtonGroup(self)
+        for button in (self.reply_button, self.note_button):
+            button.setCheckable(True)
+            button.setProperty("mode", True)
+            group.addButton(button)
+        self.reply_button.setChecked(True)
+        self.reply_button.toggled.connect(self._update_mode)
+
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("composerText")
+        self.text.setFixedHeight(76)
+        self.text.textChanged.connect(self._update_send)
+        self.send_button = QPushButton(assets.icon("send"), self.tr("Send"), self)
+        self.send_button.setObjectName("primary")
+        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
+        self.send_button.clicked.connect(self.submit)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.text)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.submit)
+
+        modes = QHBoxLayout()
+        modes.addWidget(self.reply_button)
+        modes.addWidget(self.note_button)
+        modes.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.text, 1)
+        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.setSpacing(6)
+        layout.addLayout(modes)
+        layout.addLayout(row)
+        self._update_mode()
+        self._update_send()
+
+    @property
+    def kind(self) -> str:
+        return "note" if self.note_button.isChecked() else "reply"
+
+    def set_kind(self, kind: str) -> None:
+        (self.note_button if kind == "note" else self.reply_button).setChecked(True)
+
+    def submit(self) -> None:
+        text = self.text.toPlainText().strip()
+        if not text or len(text) > MAX_TEXT_LENGTH:
+            return
+        self.submitted.emit(self.kind, text)
+        self.text.clear()
+
+    def _update_mode(self) -> None:
+        note = self.kind == "note"
+        self.text.setProperty("mode", "note" if note else "reply")
+        self.text.setPlaceholderText(
+            self.tr("Write an internal note (only the team sees it)…")
+            if note
+            else self.tr("Write a reply to the patient…")
+        )
+        self.text.style().unpolish(self.text)
+        self.text.style().polish(self.text)
+
+    def _update_send(self) -> None:
+        text = self.text.toPlainText().strip()
+        self.send_button.setEnabled(0 < len(text) <= MAX_TEXT_LENGTH)
+        if len(text) > MAX_TEXT_LENGTH:
+            self.send_button.setToolTip(
+                self.tr("Too long: at most {0} characters").format(MAX_TEXT_LENGTH)
+            )
+        else:
+            self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))

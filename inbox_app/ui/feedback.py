@@ -1,0 +1,108 @@
+"""Feedback that comes and goes: rollback toasts and the offline banner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from inbox_app.ui import assets, labels
+
+TOAST_MS = 6000
+
+
+class Toast(QFrame):
+    """A dark card at the bottom of the window: what was undone, where, and why."""
+
+    def __init__(self, title: str, reason: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("toast")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        icon = QLabel(self)
+        icon.setPixmap(assets.pixmap("failed", 18))
+        layout.addWidget(icon)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        self.title = QLabel(title, self)
+        self.title.setObjectName("toastTitle")
+        self.title.setWordWrap(True)
+        self.reason = QLabel(reason, self)
+        self.reason.setObjectName("toastReason")
+        self.reason.setWordWrap(True)
+        texts.addWidget(self.title)
+        texts.addWidget(self.reason)
+        layout.addLayout(texts, 1)
+        self.setFixedWidth(420)
+
+
+class Toasts(QObject):
+    """Stacks toasts over the bottom-right corner of a window and removes them in time."""
+
+    shown = Signal(str, str)  # title, reason (tests and screen readers listen)
+
+    def __init__(self, host: QWidget) -> None:
+        super().__init__(host)
+        self._host = host
+        self.active: list[Toast] = []
+        host.installEventFilter(self)
+
+    def show_toast(self, title: str, reason: str, *, duration_ms: int = TOAST_MS) -> Toast:
+        toast = Toast(title, reason, self._host)
+        self.active.append(toast)
+        toast.show()
+        toast.raise_()
+        self._place()
+        QTimer.singleShot(duration_ms, toast, lambda: self._dismiss(toast))
+        self.shown.emit(title, reason)
+        return toast
+
+    def _dismiss(self, toast: Toast) -> None:
+        if toast in self.active:
+            self.active.remove(toast)
+            toast.hide()
+            toast.deleteLater()
+            self._place()
+
+    def _place(self) -> None:
+        bottom = self._host.height() - 36
+        for toast in reversed(self.active):
+            toast.adjustSize()
+            bottom -= toast.height()
+            toast.move(self._host.width() - toast.width() - 16, bottom)
+            bottom -= 8
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._host and event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+
+class OfflineBanner(QFrame):
+    """"Sem conexão — mostrando dados de HH:MM": shown while the client is not online."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("offlineBanner")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 6, 14, 6)
+        icon = QLabel(self)
+        icon.setPixmap(assets.pixmap("offline", 16))
+        layout.addWidget(icon)
+        self.label = QLabel(self)
+        self.label.setObjectName("offlineText")
+        layout.addWidget(self.label, 1)
+        self.hide()
+
+    def show_offline(self, data_time: datetime | None, *, reconnecting: bool = False) -> None:
+        if data_time is None:
+            text = self.tr("No connection")
+        else:
+            text = self.tr("No connection — showing data from {0}").format(
+                labels.clock_time(data_time)
+            )
+        if reconnecting:
+            text += " · " + self.tr("trying to reconnect…")
+        self.label.setText(text)
+        self.show()

@@ -1,0 +1,128 @@
+"""The login dialog: server URL, e-mail and password, with a clear message when it fails.
+
+It remembers the server URL and the e-mail (QSettings); the session itself is remembered by
+the client (``InboxClient.resume``). The dialog runs the login coroutine it is given, so it
+never knows how logging in works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox_app.client import ClientError, RejectedError, TransientError, UnauthorizedError
+from inbox_app.ui import assets
+
+log = logging.getLogger(__name__)
+
+Login = Callable[[str, str, str], Awaitable[object]]
+
+
+class LoginDialog(QDialog):
+    """Asks for the server, e-mail and password, then awaits ``login(url, email, password)``.
+
+    On success ``self.result_value`` holds what ``login`` returned and the dialog accepts.
+    """
+
+    failed = Signal(str)
+
+    def __init__(
+        self, login: Login, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Clinic Inbox — sign in"))
+        self.setWindowIcon(assets.icon("app"))
+        self._login = login
+        self._settings = settings
+        self._task: asyncio.Task[None] | None = None
+        self.result_value: object = None
+
+        title = QLabel(self.tr("Clinic Inbox"), self)
+        title.setObjectName("loginTitle")
+        self.server = QLineEdit(str(settings.value("server_url", "http://127.0.0.1:8000")), self)
+        self.server.setObjectName("serverUrl")
+        self.email = QLineEdit(str(settings.value("email", "")), self)
+        self.email.setObjectName("email")
+        self.email.setPlaceholderText("ana@clinica.com.br")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel(self)
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.submit_button = QPushButton(self.tr("Sign in"), self)
+        self.submit_button.setObjectName("primary")
+        self.submit_button.setDefault(True)
+        self.submit_button.clicked.connect(self.submit)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Server"), self.server)
+        form.addRow(self.tr("E-mail"), self.email)
+        form.addRow(self.tr("Password"), self.password)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(12)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.submit_button)
+        self.setMinimumWidth(400)
+        (self.password if self.email.text() else self.email).setFocus()
+
+    def submit(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        url, email, password = (
+            self.server.text().strip(), self.email.text().strip(), self.password.text()
+        )
+        if not url or not email or not password:
+            self._fail(self.tr("Fill in the server, e-mail and password."))
+            return
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(url, email, password), name="login"
+        )
+
+    async def _run(self, url: str, email: str, password: str) -> None:
+        self.submit_button.setEnabled(False)
+        self.submit_button.setText(self.tr("Signing in…"))
+        self.error.hide()
+        try:
+            self.result_value = await self._login(url, email, password)
+        except UnauthorizedError:
+            self._fail(self.tr("Wrong e-mail or password."))
+        except RejectedError as exc:
+            self._fail(self.tr("The server refused: {0}").format(exc.message))
+        except TransientError:
+            self._fail(self.tr("Cannot reach the server at {0}. Check the address and the network.")
+                       .format(url))
+        except (ClientError, ValueError) as exc:
+            log.warning("login failed: %s", exc)
+            self._fail(self.tr("Sign-in failed: {0}").format(exc))
+        else:
+            self._settings.setValue("server_url", url)
+            self._settings.setValue("email", email)
+            self.password.clear()
+            self.accept()
+        finally:
+            self.submit_button.setEnabled(True)
+            self.submit_button.setText(self.tr("Sign in"))
+
+    def _fail(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.password.selectAll()
+        self.password.setFocus()
+        self.failed.emit(message)

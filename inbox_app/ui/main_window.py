@@ -1,0 +1,200 @@
+"""The main window: list on the left, conversation in the middle, patient card on the right.
+
+It lays the widgets out, binds the keyboard and connects widget requests to the bridge;
+the bridge talks to the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QSplitter,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox_app.client import Snapshot
+from inbox_app.ui import assets, labels
+from inbox_app.ui.bridge import ClientBridge
+from inbox_app.ui.conversation_list import ConversationList
+from inbox_app.ui.conversation_pane import ConversationPane
+from inbox_app.ui.feedback import OfflineBanner, Toasts
+from inbox_app.ui.patient_card import PatientCard
+from inbox_app.ui.status_bar import StatusBar, overall_hit_rate
+
+log = logging.getLogger(__name__)
+
+STATUS_REFRESH_MS = 2000
+
+
+class MainWindow(QMainWindow):
+    """The inbox window of one signed-in receptionist."""
+
+    #: a desktop notification was raised: (title, message)
+    notified = Signal(str, str)
+    #: the window was closed by the user
+    closed = Signal()
+
+    def __init__(self, bridge: ClientBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        session = bridge.client.session
+        self.setWindowTitle(
+            self.tr("Clinic Inbox — {0} · {1}").format(session.clinic.name, session.user.name)
+        )
+        self.setWindowIcon(assets.icon("app"))
+        self.resize(1200, 760)
+
+        self.banner = OfflineBanner(self)
+        self.conversations = ConversationList(bridge.model, self)
+        self.pane = ConversationPane(self)
+        self.patient = PatientCard(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.conversations)
+        splitter.addWidget(self.pane)
+        splitter.addWidget(self.patient)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 0)
+        splitter.setSizes([380, 600, 220])
+        splitter.setChildrenCollapsible(False)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.toasts = Toasts(central)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.metrics_window: Any = None
+
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(assets.icon("app"), self)
+            self.tray.setToolTip(self.tr("Clinic Inbox"))
+            self.tray.activated.connect(lambda *_: self._bring_to_front())
+            self.tray.show()
+
+        self._connect()
+        self._bind_keys()
+        self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self._refresh_status)
+        self._status_timer.start()
+
+    # --- wiring ---------------------------------------------------------------------------
+    def _connect(self) -> None:
+        b = self.bridge
+        self.conversations.conversationSelected.connect(self._open)
+        b.detailChanged.connect(self._show_detail)
+        b.detailUnavailable.connect(self._show_unavailable)
+        b.patientChanged.connect(lambda p, note: self.patient.show_patient(p, note=note))
+        b.connectionChanged.connect(self._show_connection)
+        b.listLoaded.connect(lambda _snap: self._show_connection(str(b.client.connection)))
+        b.listLoaded.connect(lambda _snap: self._refresh_status())
+        b.pendingChanged.connect(self.status.set_pending)
+        b.problem.connect(self.toasts.show_toast)
+        b.liveMessage.connect(self._live_message)
+        self.pane.actionRequested.connect(self._action)
+        self.pane.composed.connect(b.compose)
+        self.pane.retryRequested.connect(b.retry)
+        self.pane.discardRequested.connect(b.discard)
+        self.status.metricsRequested.connect(self.show_metrics)
+
+    def _bind_keys(self) -> None:
+        def key(sequence: str, slot: Any) -> None:
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.activated.connect(slot)
+
+        key("Ctrl+F", self.conversations.focus_search)
+        key("Up", lambda: self.conversations.move(-1))
+        key("Down", lambda: self.conversations.move(1))
+        # single letters: text fields take their keys first (ShortcutOverride), so typing an
+        # "e" in the composer never archives
+        key("E", lambda: self._action("toggle_archive", None))
+        key("U", lambda: self._action("toggle_read", None))
+        for number, priority in enumerate(labels.PRIORITY_KEYS, start=1):
+            key(str(number), lambda p=priority: self._action("priority", p))
+        key("Ctrl+Shift+M", self.show_metrics)
+
+    # --- slots ----------------------------------------------------------------------------
+    def _open(self, conversation_id: int) -> None:
+        view = self.bridge.model.view_of(conversation_id)
+        self.pane.show_loading(view.summary.patient_name if view else "")
+        self.patient.show_patient(None)
+        self.bridge.open(conversation_id)
+
+    def _show_detail(self, snapshot: Snapshot[Any]) -> None:
+        if snapshot.value.summary.id != self.bridge.open_id:
+            return
+        self.pane.show_detail(snapshot.value, stale=snapshot.stale, fetched_at=snapshot.fetched_at)
+
+    def _show_unavailable(self, conversation_id: int, message: str) -> None:
+        if conversation_id != self.bridge.open_id:
+            return
+        view = self.bridge.model.view_of(conversation_id)
+        self.pane.show_unavailable(view.summary.patient_name if view else "", message)
+
+    def _action(self, action: str, argument: object) -> None:
+        if self.bridge.open_id is None:
+            return
+        if action == "toggle_read":
+            self.bridge.toggle_read()
+        elif action == "toggle_archive":
+            self.bridge.toggle_archive()
+        elif action == "priority":
+            self.bridge.set_priority(argument)  # type: ignore[arg-type]
+
+    def _show_connection(self, state: str) -> None:
+        self.status.set_connection(state)
+        if state == "online":
+            self.banner.hide()
+            return
+        snapshot = self.bridge.list_snapshot
+        self.banner.show_offline(
+            snapshot.fetched_at if snapshot else None, reconnecting=state == "reconnecting"
+        )
+
+    def _refresh_status(self) -> None:
+        client = self.bridge.client
+        self.status.set_pending(client.pending_count())
+        self.status.set_hit_rate(overall_hit_rate(client.metrics()))
+
+    def _live_message(self, conversation_id: int, name: str, preview: str) -> None:
+        if self.isActiveWindow():
+            return
+        title = self.tr("New message from {0}").format(name)
+        if self.tray is not None:
+            self.tray.showMessage(title, preview, assets.icon("app"), 8000)
+        QApplication.alert(self)
+        self.notified.emit(title, preview)
+
+    def _bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def show_metrics(self) -> None:
+        if self.metrics_window is None:
+            from inbox_app.ui.metrics_window import MetricsWindow
+
+            client = self.bridge.client
+            self.metrics_window = MetricsWindow(client.metrics, client.server_metrics)
+        self.metrics_window.show()
+        self.metrics_window.raise_()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.metrics_window is not None:
+            self.metrics_window.close()
+        if self.tray is not None:
+            self.tray.hide()
+        self.closed.emit()
+        super().closeEvent(event)

@@ -1,0 +1,141 @@
+"""The metrics window: the local cache per kind and the server's ``/api/metrics`` per kind.
+
+pyqtgraph bar charts (hits and misses per cache kind) and a line of hit rates over time,
+refreshed every two seconds while the window is open. pyqtgraph is imported only when the
+window opens, so it costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from inbox_app.ui import assets
+from inbox_app.ui.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 2000
+KINDS = ("conversations_list", "conversation_detail", "user_session", "patient_data")
+_SHORT = {"conversations_list": "list", "conversation_detail": "detail",
+          "user_session": "session", "patient_data": "patient"}
+
+
+def _num(figures: dict[str, Any], name: str) -> float:
+    value = figures.get(name, 0)
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+class MetricsWindow(QWidget):
+    """Charts of ``client_metrics()`` and ``await server_metrics()``; the callables are given."""
+
+    def __init__(
+        self,
+        client_metrics: Callable[[], dict[str, dict[str, float]]],
+        server_metrics: Callable[[], Awaitable[dict[str, Any]]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        import pyqtgraph as pg  # heavy: only when the window opens
+
+        self._pg = pg
+        self._client_metrics = client_metrics
+        self._server_metrics = server_metrics
+        self._tasks = Tasks()
+        self._history: deque[tuple[float, float, float]] = deque(maxlen=150)
+        self._started = time.monotonic()
+        self.setWindowTitle(self.tr("Cache metrics"))
+        self.setWindowIcon(assets.icon("metrics"))
+        pg.setConfigOptions(antialias=True, background="w", foreground="#344054")
+
+        self.client_plot = pg.PlotWidget(title=self.tr("This computer's cache, per kind"))
+        self.server_plot = pg.PlotWidget(title=self.tr("Server cache (/api/metrics), per kind"))
+        self.rate_plot = pg.PlotWidget(title=self.tr("Hit rate over time"))
+        for plot in (self.client_plot, self.server_plot):
+            plot.getAxis("bottom").setTicks([[(i, _SHORT[k]) for i, k in enumerate(KINDS)]])
+            plot.addLegend(offset=(-10, 10))
+            plot.showGrid(y=True, alpha=0.2)
+        self.rate_plot.setYRange(0, 1)
+        self.rate_plot.addLegend(offset=(-10, 10))
+        self.rate_plot.setLabel("bottom", self.tr("seconds"))
+        self._client_line = self.rate_plot.plot(pen=pg.mkPen("#0f766e", width=2),
+                                                name=self.tr("this computer"))
+        self._server_line = self.rate_plot.plot(pen=pg.mkPen("#f79009", width=2),
+                                                name=self.tr("server"))
+        self.server_note = QLabel(self)
+        self.server_note.setObjectName("muted")
+
+        layout = QGridLayout(self)
+        layout.addWidget(self.client_plot, 0, 0)
+        layout.addWidget(self.server_plot, 0, 1)
+        layout.addWidget(self.rate_plot, 1, 0, 1, 2)
+        layout.addWidget(self.server_note, 2, 0, 1, 2)
+        self.resize(900, 600)
+        self._timer = QTimer(self, interval=REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.refreshed_count = 0
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._timer.start()
+        self.refresh()
+
+    def hideEvent(self, event: Any) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def refresh(self) -> None:
+        if not self._tasks.running("metrics"):
+            self._tasks.run(self._refresh(), name="metrics")
+
+    async def _refresh(self) -> None:
+        local = self._client_metrics()
+        self._bars(self.client_plot, local, "fresh_hits", "stale_hits", "misses")
+        client_rate = _rate(local, ("fresh_hits", "stale_hits"))
+        server_rate = float("nan")
+        try:
+            remote = await self._server_metrics()
+        except Exception as exc:  # shown, not raised: the window is a diagnostic
+            self.server_note.setText(self.tr("Server metrics not available: {0}").format(
+                getattr(exc, "message", exc)))
+        else:
+            cache = remote.get("cache", {}) if isinstance(remote, dict) else {}
+            self._bars(self.server_plot, cache, "hits", None, "misses")
+            server_rate = _rate(cache, ("hits",))
+            requests = remote.get("requests", {}) if isinstance(remote, dict) else {}
+            self.server_note.setText(self.tr("Server: {0} requests, p95 {1} ms").format(
+                requests.get("total", 0), requests.get("p95_ms", 0)))
+        self._history.append((time.monotonic() - self._started, client_rate, server_rate))
+        xs = [h[0] for h in self._history]
+        self._client_line.setData(xs, [h[1] for h in self._history])
+        self._server_line.setData(xs, [h[2] for h in self._history], connect="finite")
+        self.refreshed_count += 1
+
+    def _bars(self, plot: Any, per_kind: dict[str, Any], hits: str, hits2: str | None,
+              misses: str) -> None:
+        pg = self._pg
+        plot.clear()
+        xs = list(range(len(KINDS)))
+        got = [_num(per_kind.get(k, {}), hits) + (_num(per_kind.get(k, {}), hits2)
+               if hits2 else 0.0) for k in KINDS]
+        lost = [_num(per_kind.get(k, {}), misses) for k in KINDS]
+        plot.addItem(pg.BarGraphItem(x=[x - 0.18 for x in xs], height=got, width=0.34,
+                                     brush="#14b8a6", name=self.tr("hits")))
+        plot.addItem(pg.BarGraphItem(x=[x + 0.18 for x in xs], height=lost, width=0.34,
+                                     brush="#f97066", name=self.tr("misses")))
+
+    def closeEvent(self, event: Any) -> None:
+        self._timer.stop()
+        super().closeEvent(event)
+
+
+def _rate(per_kind: dict[str, Any], hit_names: tuple[str, ...]) -> float:
+    hits = sum(_num(v, n) for v in per_kind.values() if isinstance(v, dict) for n in hit_names)
+    misses = sum(_num(v, "misses") for v in per_kind.values() if isinstance(v, dict))
+    return hits / (hits + misses) if hits + misses else float("nan")

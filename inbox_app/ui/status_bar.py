@@ -1,0 +1,60 @@
+"""The status bar: connection state, pending actions and the local cache hit rate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
+
+from inbox_app.ui import assets, labels
+
+
+class StatusBar(QStatusBar):
+    metricsRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.connection_icon = QLabel(self)
+        self.connection = QLabel(self)
+        self.connection.setObjectName("connectionLabel")
+        self.pending = QLabel(self)
+        self.pending.setObjectName("pendingLabel")
+        self.hit_rate = QLabel(self)
+        self.hit_rate.setObjectName("hitRateLabel")
+        self.metrics_button = QToolButton(self)
+        self.metrics_button.setIcon(assets.icon("metrics"))
+        self.metrics_button.setAutoRaise(True)
+        self.metrics_button.setToolTip(self.tr("Cache metrics"))
+        self.metrics_button.clicked.connect(self.metricsRequested)
+        self.addWidget(self.connection_icon)
+        self.addWidget(self.connection)
+        self.addWidget(self.pending)
+        self.addPermanentWidget(self.hit_rate)
+        self.addPermanentWidget(self.metrics_button)
+        self.set_connection("reconnecting")
+        self.set_pending(0)
+        self.set_hit_rate(None)
+
+    def set_connection(self, state: str) -> None:
+        icon = {"online": "online", "reconnecting": "reconnecting"}.get(state, "disconnected")
+        self.connection_icon.setPixmap(assets.pixmap(icon, 12))
+        self.connection.setText(labels.connection_label(state))
+
+    def set_pending(self, count: int) -> None:
+        if count:
+            self.pending.setText(self.tr("%n action(s) waiting", "", count))
+        else:
+            self.pending.setText(self.tr("Everything saved"))
+
+    def set_hit_rate(self, rate: float | None) -> None:
+        if rate is None:
+            self.hit_rate.setText(self.tr("Local cache: —"))
+        else:
+            self.hit_rate.setText(self.tr("Local cache: {0}% hits").format(round(rate * 100)))
+
+
+def overall_hit_rate(per_kind: dict[str, dict[str, float]]) -> float | None:
+    """Hits over reads across every kind of the client's cache metrics (None before any)."""
+    hits = sum(m.get("fresh_hits", 0) + m.get("stale_hits", 0) for m in per_kind.values())
+    misses = sum(m.get("misses", 0) for m in per_kind.values())
+    return hits / (hits + misses) if hits + misses else None

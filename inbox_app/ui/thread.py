@@ -1,0 +1,204 @@
+"""The messages of an open conversation as bubbles, with internal notes and pending items.
+
+Patient messages on the left, the clinic's replies on the right, internal notes as yellow
+cards in the middle ("Internal note", author, time). Optimistic notes and replies show a
+clock and lighter text while pending, and a red mark with Retry and Discard when they failed.
+A conversation holds at most 100 messages plus its notes (the detail page), so a widget per
+bubble is fine here, unlike the conversation list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox_app.client import DetailView, PendingItem
+from inbox_app.contract.models import Direction, Message, Note
+from inbox_app.ui import assets, labels
+
+_BUBBLE_MAX_WIDTH = 520
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    when: datetime
+    order: int
+    item: Message | Note | PendingItem
+
+
+def _entries(detail: DetailView) -> list[_Entry]:
+    """Messages and notes by time; pending items last, in the order they were made."""
+    entries = [_Entry(m.sent_at, 0, m) for m in detail.messages]
+    entries += [_Entry(n.created_at, 0, n) for n in detail.notes]
+    entries.sort(key=lambda e: e.when)
+    entries += [_Entry(p.created_at, 1, p) for p in detail.pending_items]
+    return entries
+
+
+class Bubble(QFrame):
+    """One message, note or pending item."""
+
+    retryRequested = Signal(str)
+    discardRequested = Signal(str)
+
+    def __init__(self, item: Message | Note | PendingItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Minimum)
+        self.setMaximumWidth(_BUBBLE_MAX_WIDTH)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(4)
+
+        is_note = isinstance(item, Note) or (
+            isinstance(item, PendingItem) and item.kind == "note"
+        )
+        if is_note:
+            self.setObjectName("bubbleNote")
+            title = QLabel(self.tr("Internal note"), self)
+            title.setObjectName("noteTitle")
+            title_row = QHBoxLayout()
+            icon = QLabel(self)
+            icon.setPixmap(assets.pixmap("note", 14))
+            title_row.addWidget(icon)
+            title_row.addWidget(title)
+            title_row.addStretch(1)
+            layout.addLayout(title_row)
+        elif isinstance(item, Message) and item.direction == Direction.INBOUND:
+            self.setObjectName("bubbleIn")
+        else:
+            self.setObjectName("bubbleOut")
+
+        body = QLabel(item.body, self)
+        body.setObjectName("bubbleBody")
+        body.setWordWrap(True)
+        body.setTextFormat(Qt.TextFormat.PlainText)  # patient text is never markup
+        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a word-wrapped label asks for its narrowest width: give it the width of its text
+        longest = max((body.fontMetrics().horizontalAdvance(line)
+                       for line in item.body.splitlines() or [""]), default=0)
+        body.setMinimumWidth(min(longest + 8, _BUBBLE_MAX_WIDTH - 40, 420))
+        layout.addWidget(body)
+
+        meta = QHBoxLayout()
+        meta.setSpacing(4)
+        meta.addStretch(1)
+        meta_text = QLabel(self._meta_text(item), self)
+        meta_text.setObjectName("bubbleMeta")
+        if isinstance(item, PendingItem):
+            mark = QLabel(self)
+            if item.state == "failed":
+                self.setProperty("failed", True)
+                mark.setPixmap(assets.pixmap("failed", 12))
+            else:
+                self.setProperty("pending", True)
+                mark.setPixmap(assets.pixmap("clock", 12))
+            meta.addWidget(mark)
+        meta.addWidget(meta_text)
+        layout.addLayout(meta)
+
+        if isinstance(item, PendingItem) and item.state == "failed":
+            error = QLabel(
+                self.tr("Not sent: {0}").format(item.error or self.tr("unknown error")), self
+            )
+            error.setObjectName("failedText")
+            error.setWordWrap(True)
+            layout.addWidget(error)
+            buttons = QHBoxLayout()
+            buttons.addStretch(1)
+            retry = QPushButton(assets.icon("retry"), self.tr("Retry"), self)
+            retry.setObjectName("retryButton")
+            retry.clicked.connect(lambda: self.retryRequested.emit(item.mutation_id))
+            discard = QPushButton(assets.icon("discard"), self.tr("Discard"), self)
+            discard.setObjectName("discardButton")
+            discard.clicked.connect(lambda: self.discardRequested.emit(item.mutation_id))
+            buttons.addWidget(retry)
+            buttons.addWidget(discard)
+            layout.addLayout(buttons)
+
+    def _meta_text(self, item: Message | Note | PendingItem) -> str:
+        if isinstance(item, Note):
+            return f"{item.author_name} · {labels.clock_time(item.created_at)}"
+        if isinstance(item, Message):
+            return labels.clock_time(item.sent_at)
+        if item.state == "failed":
+            return self.tr("Failed")
+        if item.state == "sending":
+            return self.tr("Sending…")
+        return self.tr("Waiting to send")
+
+
+class Thread(QScrollArea):
+    """The scrolling column of bubbles; rebuilt from a DetailView, kept at the bottom."""
+
+    retryRequested = Signal(str)
+    discardRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("thread")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._body = QWidget(self)
+        self._body.setObjectName("threadBody")
+        self._layout = QVBoxLayout(self._body)
+        self._layout.setContentsMargins(16, 12, 16, 12)
+        self._layout.setSpacing(8)
+        self._layout.addStretch(1)
+        self.setWidget(self._body)
+        self.bubbles: list[Bubble] = []
+        self._rows: list[QWidget] = []
+        self._shown: list[object] | None = None
+
+    def show_detail(self, detail: DetailView | None) -> None:
+        """Shows a conversation; does nothing when nothing visible changed."""
+        entries = _entries(detail) if detail is not None else []
+        shown = [e.item for e in entries]
+        if shown == self._shown:
+            return
+        bar = self.verticalScrollBar()
+        at_bottom = self._shown is None or bar.value() >= bar.maximum() - 24
+        self._shown = shown
+        for row in self._rows:
+            self._layout.removeWidget(row)
+            row.deleteLater()
+        self._rows = []
+        self.bubbles = []
+        for entry in entries:
+            bubble = Bubble(entry.item, self._body)
+            bubble.retryRequested.connect(self.retryRequested)
+            bubble.discardRequested.connect(self.discardRequested)
+            row = QWidget(self._body)
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            if bubble.objectName() == "bubbleIn":
+                row_layout.addWidget(bubble)
+                row_layout.addStretch(1)
+            elif bubble.objectName() == "bubbleOut":
+                row_layout.addStretch(1)
+                row_layout.addWidget(bubble)
+            else:
+                row_layout.addStretch(1)
+                row_layout.addWidget(bubble)
+                row_layout.addStretch(1)
+            self._layout.addWidget(row)
+            self._rows.append(row)
+            self.bubbles.append(bubble)
+        if at_bottom:
+            QTimer.singleShot(0, lambda: bar.setValue(bar.maximum()))
+
+    def clear(self) -> None:
+        self.show_detail(None)
+        self._shown = None

@@ -1,0 +1,507 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pt_BR">
+<context>
+    <name>Bubble</name>
+    <message>
+        <location filename="../../inbox_app/ui/thread.py" line="70" />
+        <source>Internal note</source>
+        <translation>Nota interna</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/thread.py" line="110" />
+        <source>Not sent: {0}</source>
+        <translation>Não enviado: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/thread.py" line="110" />
+        <source>unknown error</source>
+        <translation>erro desconhecido</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/thread.py" line="117" />
+        <source>Retry</source>
+        <translation>Tentar de novo</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/thread.py" line="120" />
+        <source>Discard</source>
+        <translation>Descartar</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/thread.py" line="133" />
+        <source>Failed</source>
+        <translation>Falhou</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/thread.py" line="135" />
+        <source>Sending…</source>
+        <translation>Enviando…</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/thread.py" line="136" />
+        <source>Waiting to send</source>
+        <translation>Aguardando envio</translation>
+    </message>
+</context>
+<context>
+    <name>ClientBridge</name>
+    <message>
+        <location filename="../../inbox_app/ui/bridge.py" line="96" />
+        <source>Conversations not available</source>
+        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) "online" | "reconnecting" | "offline" something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) the session ended on the server: the user must sign in again every Change handled (tests wait on it)</extracomment>
+        <translation>Conversas indisponíveis</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/bridge.py" line="115" />
+        <source>Not available offline: never opened on this computer.</source>
+        <translation>Indisponível sem conexão: nunca foi aberta neste computador.</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/bridge.py" line="129" />
+        <source>Loading…</source>
+        <translation>Carregando…</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/bridge.py" line="133" />
+        <source>Not available offline</source>
+        <translation>Indisponível sem conexão</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/bridge.py" line="139" />
+        <source>data from {0}</source>
+        <translation>dados de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/bridge.py" line="199" />
+        <source>{0} undone: {1}</source>
+        <translation>Desfeito: {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/bridge.py" line="200" />
+        <source>the server refused it</source>
+        <translation>o servidor recusou</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/bridge.py" line="206" />
+        <source>{0} not sent: {1}</source>
+        <translation>Não enviada: {0} ({1})</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <location filename="../../inbox_app/ui/composer.py" line="32" />
+        <source>Reply to patient</source>
+        <translation>Responder ao paciente</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/composer.py" line="33" />
+        <source>Internal note</source>
+        <translation>Nota interna</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/composer.py" line="46" />
+        <source>Send</source>
+        <translation>Enviar</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/composer.py" line="48" />
+        <location filename="../../inbox_app/ui/composer.py" line="103" />
+        <source>Send (Ctrl+Enter)</source>
+        <translation>Enviar (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/composer.py" line="88" />
+        <source>Write an internal note (only the team sees it)…</source>
+        <translation>Escreva uma nota interna (só a equipe vê)…</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/composer.py" line="90" />
+        <source>Write a reply to the patient…</source>
+        <translation>Escreva uma resposta ao paciente…</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/composer.py" line="100" />
+        <source>Too long: at most {0} characters</source>
+        <translation>Longo demais: no máximo {0} caracteres</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_list.py" line="49" />
+        <source>Search name, phone or message</source>
+        <extracomment>The user moved to another conversation (its id).</extracomment>
+        <translation>Buscar nome, telefone ou mensagem</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_list.py" line="62" />
+        <source>Open</source>
+        <translation>Abertas</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_list.py" line="63" />
+        <source>Archived</source>
+        <translation>Arquivadas</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_list.py" line="64" />
+        <source>Unread</source>
+        <translation>Não lidas</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_list.py" line="65" />
+        <source>Urgent</source>
+        <translation>Urgentes</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPane</name>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="49" />
+        <source>Saving…</source>
+        <extracomment>(action, argument): "toggle_read", "toggle_archive", ("priority", Priority) (kind "reply" | "note", text)</extracomment>
+        <translation>Salvando…</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="99" />
+        <source>Choose a conversation on the left</source>
+        <translation>Escolha uma conversa à esquerda</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="111" />
+        <source>Loading…</source>
+        <translation>Carregando…</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="130" />
+        <source>Archived</source>
+        <translation>Arquivada</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="132" />
+        <source>data from {0}</source>
+        <translation>dados de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="136" />
+        <source>Mark as read</source>
+        <translation>Marcar como lida</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="136" />
+        <source>Mark as unread</source>
+        <translation>Marcar como não lida</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="140" />
+        <source>Unarchive</source>
+        <translation>Desarquivar</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="140" />
+        <source>Archive</source>
+        <translation>Arquivar</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="21" />
+        <source>Urgent</source>
+        <translation>Urgente</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="22" />
+        <source>High</source>
+        <translation>Alta</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="23" />
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="24" />
+        <source>Low</source>
+        <translation>Baixa</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="45" />
+        <source>Mark as read</source>
+        <extracomment>(text colour, background) of each priority chip. Keyboard 1-4 -&gt; priority, in the order of the chips.</extracomment>
+        <translation>Marcar como lida</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="46" />
+        <source>Mark as unread</source>
+        <translation>Marcar como não lida</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="47" />
+        <source>Archive</source>
+        <translation>Arquivar</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="48" />
+        <source>Unarchive</source>
+        <translation>Desarquivar</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="49" />
+        <source>Change priority</source>
+        <translation>Mudar prioridade</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="50" />
+        <source>Internal note</source>
+        <translation>Nota interna</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="51" />
+        <source>Reply</source>
+        <translation>Resposta</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="52" />
+        <source>Action</source>
+        <translation>Ação</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="57" />
+        <source>Online</source>
+        <translation>Conectado</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="58" />
+        <source>Reconnecting…</source>
+        <translation>Reconectando…</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/labels.py" line="59" />
+        <source>Offline</source>
+        <translation>Sem conexão</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="45" />
+        <source>Clinic Inbox — sign in</source>
+        <translation>Caixa da Clínica — entrar</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="52" />
+        <source>Clinic Inbox</source>
+        <translation>Caixa da Clínica</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="66" />
+        <location filename="../../inbox_app/ui/login_dialog.py" line="121" />
+        <source>Sign in</source>
+        <translation>Entrar</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="72" />
+        <source>Server</source>
+        <translation>Servidor</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="73" />
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="74" />
+        <source>Password</source>
+        <translation>Senha</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="92" />
+        <source>Fill in the server, e-mail and password.</source>
+        <translation>Preencha o servidor, o e-mail e a senha.</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="100" />
+        <source>Signing in…</source>
+        <translation>Entrando…</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="105" />
+        <source>Wrong e-mail or password.</source>
+        <translation>E-mail ou senha incorretos.</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="107" />
+        <source>The server refused: {0}</source>
+        <translation>O servidor recusou: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="109" />
+        <source>Cannot reach the server at {0}. Check the address and the network.</source>
+        <translation>Não foi possível falar com o servidor em {0}. Confira o endereço e a rede.</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/login_dialog.py" line="113" />
+        <source>Sign-in failed: {0}</source>
+        <translation>Falha ao entrar: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../inbox_app/ui/main_window.py" line="50" />
+        <source>Clinic Inbox — {0} · {1}</source>
+        <extracomment>a desktop notification was raised: (title, message) the window was closed by the user</extracomment>
+        <translation>Caixa da Clínica — {0} · {1}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/main_window.py" line="83" />
+        <source>Clinic Inbox</source>
+        <translation>Caixa da Clínica</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/main_window.py" line="173" />
+        <source>New message from {0}</source>
+        <translation>Nova mensagem de {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsWindow</name>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="53" />
+        <source>Cache metrics</source>
+        <translation>Métricas de cache</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="57" />
+        <source>This computer's cache, per kind</source>
+        <translation>Cache deste computador, por tipo</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="58" />
+        <source>Server cache (/api/metrics), per kind</source>
+        <translation>Cache do servidor (/api/metrics), por tipo</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="59" />
+        <source>Hit rate over time</source>
+        <translation>Taxa de acertos ao longo do tempo</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="66" />
+        <source>seconds</source>
+        <translation>segundos</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="68" />
+        <source>this computer</source>
+        <translation>este computador</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="70" />
+        <source>server</source>
+        <translation>servidor</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="105" />
+        <source>Server metrics not available: {0}</source>
+        <translation>Métricas do servidor indisponíveis: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="112" />
+        <source>Server: {0} requests, p95 {1} ms</source>
+        <translation>Servidor: {0} requisições, p95 {1} ms</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="129" />
+        <source>hits</source>
+        <translation>acertos</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="131" />
+        <source>misses</source>
+        <translation>faltas</translation>
+    </message>
+</context>
+<context>
+    <name>OfflineBanner</name>
+    <message>
+        <location filename="../../inbox_app/ui/feedback.py" line="100" />
+        <source>No connection</source>
+        <translation>Sem conexão</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/feedback.py" line="102" />
+        <source>No connection — showing data from {0}</source>
+        <translation>Sem conexão — mostrando dados de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/feedback.py" line="106" />
+        <source>trying to reconnect…</source>
+        <translation>tentando reconectar…</translation>
+    </message>
+</context>
+<context>
+    <name>PatientCard</name>
+    <message>
+        <location filename="../../inbox_app/ui/patient_card.py" line="33" />
+        <source>Phone</source>
+        <translation>Telefone</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/patient_card.py" line="34" />
+        <source>Birth date</source>
+        <translation>Nascimento</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/patient_card.py" line="35" />
+        <source>Insurance</source>
+        <translation>Convênio</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/patient_card.py" line="36" />
+        <source>Last visit</source>
+        <translation>Última consulta</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/patient_card.py" line="60" />
+        <source>Private</source>
+        <translation>Particular</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/patient_card.py" line="62" />
+        <source>Never</source>
+        <translation>Nunca</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../../inbox_app/ui/status_bar.py" line="27" />
+        <source>Cache metrics</source>
+        <translation>Métricas de cache</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../inbox_app/ui/status_bar.py" line="45" />
+        <source>%n action(s) waiting</source>
+        <translation><numerusform>%n ação aguardando</numerusform><numerusform>%n ações aguardando</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/status_bar.py" line="47" />
+        <source>Everything saved</source>
+        <translation>Tudo salvo</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/status_bar.py" line="51" />
+        <source>Local cache: —</source>
+        <translation>Cache local: —</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/status_bar.py" line="53" />
+        <source>Local cache: {0}% hits</source>
+        <translation>Cache local: {0}% de acertos</translation>
+    </message>
+</context>
+</TS>
