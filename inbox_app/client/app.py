@@ -89,6 +89,7 @@ class InboxClient:
         max_stale: float = DEFAULT_MAX_STALE,
         ping_interval: float = 10.0,
         ping_timeout: float = 10.0,
+        live_backoff_cap: float = 30.0,
         session_store: SessionStore | None = None,
     ) -> None:
         self.api = api
@@ -108,7 +109,8 @@ class InboxClient:
         self.live = LiveListener(
             api.server_url, lambda: self.api.token, on_event=self._live_event,
             on_state=self._connection_changed, on_unauthorized=self._unauthorized,
-            ping_interval=ping_interval, ping_timeout=ping_timeout)
+            ping_interval=ping_interval, ping_timeout=ping_timeout,
+            backoff_cap=live_backoff_cap)
         self._subscribers: list[Callable[[Change], None]] = []
         self._inflight: dict[str, asyncio.Task[Any]] = {}
         self._background: set[asyncio.Task[Any]] = set()
@@ -172,6 +174,7 @@ class InboxClient:
         api = Api(server_url, token=remembered["token"])
         codec = codec_factory(session, folders) if codec_factory else None
         client = cls(api, session, folders, codec=codec, session_store=store, **options)
+        client._reachable = False  # unknown until the server answers: nothing is fresh yet
         document = await client.cache.get_meta(_POLICY_META)
         if document is not None:
             with contextlib.suppress(ValueError):
@@ -278,8 +281,7 @@ class InboxClient:
         metrics = self.cache.metrics.of(key)
         entry = await self.cache.get(key, model.model_validate)
         if entry is not None and not self.cache.too_old(entry):
-            # Without the server (or its live invalidations) nothing is known to be fresh.
-            fresh = self._reachable and self.cache.is_fresh(key, entry)
+            fresh = self._trusted() and self.cache.is_fresh(key, entry)
             if not fresh:
                 self._revalidate(key, fetch)
             if metrics is not None:
@@ -289,7 +291,7 @@ class InboxClient:
                     metrics.stale_hits += 1
                 metrics.reads += 1
                 metrics.read_ms_total += (time.perf_counter() - started) * 1000
-            return Snapshot(entry.value, not fresh, entry.fetched_at_dt, not self._reachable)
+            return Snapshot(entry.value, not fresh, entry.fetched_at_dt, self._offline())
         if metrics is not None:
             metrics.misses += 1
         try:
@@ -453,6 +455,15 @@ class InboxClient:
         patched.invalidated = True  # the server's copy is newer: refresh when next read
 
     # --- connection ----------------------------------------------------------------------
+
+    def _trusted(self) -> bool:
+        """Whether a young entry may be called fresh: the server answers and, once live sync
+        runs, its invalidations reach us (while the socket is down, changes go unseen)."""
+        live_ok = not self._started or self.live.state is ConnectionState.ONLINE
+        return self._reachable and live_ok
+
+    def _offline(self) -> bool:
+        return not self._reachable or self.live.state is ConnectionState.OFFLINE
 
     @property
     def connection(self) -> ConnectionState:
