@@ -41,6 +41,14 @@ _INT64 = (-(2**63), 2**63 - 1)
 class SafeDisk(Disk):
     """Bytes-only serialisation for ``diskcache.Cache``: nothing pickled, nothing unpickled."""
 
+    def __init__(self, directory: str, min_file_size: int = 0, pickle_protocol: int = 0,
+                 **unknown: Any) -> None:
+        # diskcache passes every ``disk_*`` row of the folder's Settings table as a keyword:
+        # a planted or foreign row must not make the cache impossible to open.
+        if unknown:
+            log.warning("cache folder settings ignored: %s", ", ".join(sorted(unknown)))
+        super().__init__(directory, min_file_size=min_file_size, pickle_protocol=pickle_protocol)
+
     def put(self, key: Any) -> tuple[Any, bool]:
         """Key to (db key, raw); only str, bytes and 64-bit int keys (never pickled)."""
         if type(key) is bytes:

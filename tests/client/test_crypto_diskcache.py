@@ -296,3 +296,13 @@ def test_value_files_are_created_0600_whatever_the_umask(
     (val_file,) = [p for p in files_under(folder) if p.suffix == ".val"]
     assert stat.S_IMODE(val_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(val_file.parent.stat().st_mode) == 0o700
+
+
+def test_planted_disk_setting_does_not_stop_the_cache_opening(folder: Path) -> None:
+    # diskcache hands every disk_* row of its Settings table to the Disk constructor.
+    open_cache(folder).close()
+    with _rows(folder) as db:
+        db.execute("INSERT INTO Settings VALUES ('disk_evil', 'x')")
+    with open_cache(folder) as reopened:
+        reopened.set("k", b"v")
+        assert reopened.get("k") == b"v"
