@@ -49,13 +49,14 @@ class Direction(StrEnum):
 class Answer(BaseModel):
     """Base of every model the server sends: immutable, unknown fields ignored."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # hide_input_in_errors: a validation error must not quote patient data into logs.
+    model_config = ConfigDict(frozen=True, extra="ignore", hide_input_in_errors=True)
 
 
 class Request(BaseModel):
     """Base of every body the client sends: unknown fields are an error."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 class Clinic(Answer):
