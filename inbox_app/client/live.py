@@ -140,12 +140,12 @@ class LiveListener:
                         continue
                     if event.type is not EventType.RESYNC and event.seq <= self.last_seq:
                         continue  # already seen: a replay may overlap what we had
+                    self.last_seq = max(self.last_seq, event.seq) \
+                        if event.type is not EventType.RESYNC else event.seq
                     try:
                         await self._on_event(event)
                     except Exception:  # one bad event must not kill the listener
                         log.exception("live: handling event %s failed", event.seq)
-                    self.last_seq = max(self.last_seq, event.seq) \
-                        if event.type is not EventType.RESYNC else event.seq
         except ConnectionClosed as exc:
             if exc.rcvd is not None and exc.rcvd.code == CLOSE_UNAUTHORIZED:
                 raise UnauthorizedError("live connection closed: session expired") from exc

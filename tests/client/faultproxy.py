@@ -53,6 +53,7 @@ class FaultProxy:
         self.mode = "pass"
         self.delay = 0.0
         self.rules: list[Rule] = []
+        self.stalls: list[tuple[str, str, asyncio.Event]] = []
         self.seen: list[tuple[str, str, int | None]] = []  # (method, path, injected status)
         self.request_seen = asyncio.Event()
         self._server: asyncio.Server | None = None
@@ -99,6 +100,12 @@ class FaultProxy:
         self.rules.append(rule)
         return rule
 
+    def stall(self, method: str, path: str) -> asyncio.Event:
+        """Matching requests wait (before reaching the server) until the event is set."""
+        gate = asyncio.Event()
+        self.stalls.append((method, path, gate))
+        return gate
+
     def requests(self, method: str, path_regex: str) -> list[tuple[str, str, int | None]]:
         return [s for s in self.seen if s[0] == method and re.fullmatch(path_regex, s[1])]
 
@@ -143,6 +150,9 @@ class FaultProxy:
                     writer.write(_canned(rule))
                     await writer.drain()
                     continue
+                for s_method, s_path, gate in self.stalls:
+                    if s_method == method and re.fullmatch(s_path, path):
+                        await gate.wait()
                 await self._wait()
                 up_writer.write(head + body)
                 await up_writer.drain()
