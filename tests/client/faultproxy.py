@@ -56,6 +56,7 @@ class FaultProxy:
         self.stalls: list[tuple[str, str, asyncio.Event]] = []
         self.seen: list[tuple[str, str, int | None]] = []  # (method, path, injected status)
         self.request_seen = asyncio.Event()
+        self.answer_withheld = asyncio.Event()  # "hold": the server answered, we kept it
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -170,6 +171,7 @@ class FaultProxy:
                     answers: bool) -> None:
         while chunk := await src.read(65536):
             if answers and self.mode == "hold":
+                self.answer_withheld.set()
                 continue  # the server answered; the client never hears it
             await self._wait()
             dst.write(chunk)
