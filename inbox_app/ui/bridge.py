@@ -192,7 +192,8 @@ class ClientBridge(QObject):
                 self.connectionChanged.emit(str(self.client.connection))
             self.changeHandled.emit(change)
             return
-        if change.cause == "rolled_back":
+        if change.cause == "rolled_back" and change.reason is not None:
+            # (a rollback without a reason is the user's own Discard: nothing to announce)
             view = self.model.view_of(next(iter(change.conversation_ids), 0))
             name = view.summary.patient_name if view else ""
             self.problem.emit(

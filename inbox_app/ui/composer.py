@@ -6,8 +6,8 @@ optimistic action (it appears in the thread at once, with a clock).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -47,10 +47,9 @@ class Composer(QWidget):
         self.send_button.setObjectName("primary")
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.submit)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self.text)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(self.submit)
+        # Ctrl+Enter (either Enter key) is read from the editor's own key presses: a
+        # QShortcut would also need the editor to hold the focus of an active window.
+        self.text.installEventFilter(self)
 
         modes = QHBoxLayout()
         modes.addWidget(self.reply_button)
@@ -80,6 +79,18 @@ class Composer(QWidget):
             return
         self.submitted.emit(self.kind, text)
         self.text.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.text
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.submit()
+            return True
+        return super().eventFilter(watched, event)
 
     def _update_mode(self) -> None:
         note = self.kind == "note"

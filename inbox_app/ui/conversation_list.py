@@ -94,6 +94,12 @@ class ConversationList(QWidget):
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setMouseTracking(True)
         self.view.setItemDelegate(ConversationDelegate(self.view))
+        # Connected before setModel so these run before the selection model's own slots: a
+        # row the model removes (a move to the top, an archived row leaving the filter)
+        # must not make Qt's "current moves to the neighbour" open another conversation.
+        self._model_changing = False
+        model.rowsAboutToBeRemoved.connect(self._model_removing)
+        model.rowsRemoved.connect(self._model_removed)
         self.view.setModel(self.model)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         model.rowRelocated.connect(self._restore_selection)
@@ -154,8 +160,21 @@ class ConversationList(QWidget):
         self.model.set_search(self.search.text())
         self._restore_selection()
 
+    def _model_removing(self, *_: object) -> None:
+        self._model_changing = True
+
+    def _model_removed(self, *_: object) -> None:
+        self._model_changing = False
+        if self._selected_id is not None and self.model.row_of(self._selected_id) is None:
+            # the open conversation left the list (filtered out): highlight nothing
+            selection = self.view.selectionModel()
+            blocked = selection.blockSignals(True)
+            selection.clear()
+            selection.blockSignals(blocked)
+            self.view.viewport().update()
+
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
+        if not current.isValid() or self._model_changing:
             return
         cid = current.data(ID_ROLE)
         if cid is not None and cid != self._selected_id:

@@ -66,7 +66,7 @@ class Signed:
     cache_dir: Path
 
 
-def sign_in(qtbot: Any, server: ServerProcess, tmp_path: Path, *, email: str = DEMO_EMAIL
+def sign_in(qtbot: Any, server: Any, tmp_path: Path, *, email: str = DEMO_EMAIL
             ) -> InboxClient:
     return run(qtbot, InboxClient.login(
         server.url, email, DEMO_PASSWORD,
