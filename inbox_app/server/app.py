@@ -15,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from inbox_app.contract import VERSION
 from inbox_app.contract.errors import ErrorBody
 from inbox_app.contract.models import Health
-from inbox_app.server import demo, idempotency
+from inbox_app.server import demo, idempotency, warming
 from inbox_app.server.auth import Auth
 from inbox_app.server.bus import Bus
 from inbox_app.server.cache import Cache
@@ -72,6 +72,16 @@ def create_app(settings: Settings) -> FastAPI:
                      cache_metrics=cache.metrics)
         app.state.inbox = AppState(settings, db, auth, cache, bus, hub, writer, metrics)
         tasks = [asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
+        # the busiest clinics' lists, loaded once before their receptionists ask (issue 3)
+        tasks.append(asyncio.create_task(warming.warm_lists(cache, db), name="cache-warm"))
+        warm_tasks: set[asyncio.Task[int]] = set()
+
+        def warm_after_resync(clinic_id: int) -> None:
+            task = asyncio.create_task(warming.warm_lists(cache, db, [clinic_id]))
+            warm_tasks.add(task)
+            task.add_done_callback(warm_tasks.discard)
+
+        hub.on_resync = warm_after_resync
         if settings.simulate_inbound:
             tasks.append(asyncio.create_task(
                 simulate_inbound(writer, db, settings.simulate_inbound), name="simulate-inbound"

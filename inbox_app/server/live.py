@@ -15,6 +15,7 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -77,11 +78,30 @@ class Hub:
         self._sockets: dict[int, set[_Socket]] = defaultdict(set)
         self._delivered: dict[int, int] = {}
         self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        #: called with a clinic id when its sockets are told to resync (they are about to
+        #: re-read everything: the app warms that clinic's list in the cache)
+        self.on_resync: Callable[[int], None] | None = None
 
     async def start(self) -> None:
         async with self.db.read() as conn:
             self._delivered = await event_log.all_seqs(conn)
         self.bus.subscribe(self.on_event)
+        self.bus.on_reconnect(self.catch_up)
+
+    async def catch_up(self) -> None:
+        """Delivers events other instances committed while the bus was deaf (Redis down)."""
+        latest: list[LiveEvent] = []
+        async with self.db.read() as conn:
+            for clinic, seq in (await event_log.all_seqs(conn)).items():
+                if seq > self._delivered.get(clinic, seq):
+                    found = await event_log.since(conn, clinic, seq - 1, seq)
+                    latest.append(found[0] if found else resync_event(clinic, seq))
+        for event in latest:
+            await self.on_event(event)  # fills the gap before it from the log
+
+    def _resynced(self, clinic_id: int) -> None:
+        if self.on_resync is not None:
+            self.on_resync(clinic_id)
 
     def client_count(self) -> int:
         return sum(len(s) for s in self._sockets.values())
@@ -101,6 +121,7 @@ class Hub:
                     log.warning("clinic %s: events %s..%s lost, sending resync",
                                 clinic, last + 1, event.seq - 1)
                     batch = [resync_event(clinic, event.seq)]
+                    self._resynced(clinic)
                 else:
                     batch = [*missing, event]
             self._delivered[clinic] = event.seq
@@ -170,6 +191,7 @@ class Hub:
             )
         if missed is None:  # a gap the log no longer holds, or a seq from another database
             await self._send(sock, resync_event(clinic, current))
+            self._resynced(clinic)
             return
         sock.last_sent = since
         for event in missed:

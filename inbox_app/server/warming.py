@@ -1,0 +1,54 @@
+"""Warming of the server cache: the conversation lists of the most active clinics.
+
+A list is the read every receptionist opens first and the one every change invalidates, so
+after a start (empty Redis), a Redis restart or a ``resync`` (every socket of a clinic is
+about to re-read it at once) it is loaded once ahead of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from inbox_app.contract.policy import CacheKind, list_key
+from inbox_app.server import event_log, store
+from inbox_app.server.cache import Cache, Loader
+from inbox_app.server.database import Database
+
+logger = logging.getLogger(__name__)
+
+#: how many clinics' lists are warmed at start (the most active ones)
+WARM_CLINICS = 20
+
+
+def _list_loader(db: Database, clinic_id: int) -> Loader:
+    async def load() -> tuple[int, bytes] | None:
+        async with db.read() as conn:
+            return await store.load_list(conn, clinic_id)
+    return load
+
+
+async def most_active_clinics(db: Database, limit: int = WARM_CLINICS) -> list[int]:
+    """Clinic ids by how many events they ever had (their live seq), busiest first."""
+    async with db.read() as conn:
+        seqs = await event_log.all_seqs(conn)
+    return sorted(seqs, key=lambda clinic: seqs[clinic], reverse=True)[:limit]
+
+
+async def warm_lists(cache: Cache, db: Database, clinics: Iterable[int] | None = None) -> int:
+    """Loads the lists of ``clinics`` (default: the most active) not already in Redis.
+
+    Returns how many were loaded. Never raises: warming is an optimisation.
+    """
+    if cache.health() != "up":
+        return 0
+    try:
+        ids = list(clinics) if clinics is not None else await most_active_clinics(db)
+        warmed = await cache.warm(
+            (CacheKind.CONVERSATIONS_LIST, list_key(c), _list_loader(db, c)) for c in ids)
+    except Exception:
+        logger.exception("cache warming failed")
+        return 0
+    if warmed:
+        logger.info("cache: warmed %d conversation lists", warmed)
+    return warmed
