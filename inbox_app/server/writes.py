@@ -35,7 +35,7 @@ from inbox_app.server.bus import Bus
 from inbox_app.server.cache import Cache
 from inbox_app.server.database import Database
 from inbox_app.server.errors import not_found
-from inbox_app.server.schema import clinics, conversations, messages, notes, patients
+from inbox_app.server.schema import MAX_ID, clinics, conversations, messages, notes, patients
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +179,8 @@ class Writer:
         """A patient message: finds or creates the patient and the conversation."""
 
         async def change(conn: AsyncConnection) -> Outcome:
+            if request.clinic_id > MAX_ID:  # no such id can exist (and SQLite would overflow)
+                raise not_found("clinic", request.clinic_id)
             clinic = (await conn.execute(
                 select(clinics.c.id).where(clinics.c.id == request.clinic_id)
             )).scalar_one_or_none()
