@@ -208,3 +208,31 @@ async def test_concurrent_writes_get_gapless_ordered_seqs(
         assert seqs == list(range(start + 1, start + 21))
     finally:
         await ws.close()
+
+
+async def test_two_processes_on_one_postgres_share_one_gapless_seq(
+    server_factory, postgres_demo_url: str
+) -> None:
+    """seq comes from the database row lock, so two server processes never hand out the
+    same number or skip one; the hub of A fills B's events from the log (no Redis here)."""
+    a = server_factory(database_url=postgres_demo_url)
+    b = server_factory(database_url=postgres_demo_url)
+    on_a, on_b = sign_in(a, "ana@aurora.example"), sign_in(b, "carla@aurora.example")
+    ids = [c["id"] for c in on_a.conversations()[:4]]
+    start = await seq_now(a.ws_url, on_a)
+    ws = await connect(a.ws_url, on_a.token, since=start)
+    try:
+        await asyncio.gather(*(
+            post(user, "POST", f"/api/conversations/{cid}/notes", {"body": f"{n}"})
+            for n in range(5) for cid in ids for user in (on_a, on_b)
+        ))
+        await post(on_a, "POST", f"/api/conversations/{ids[0]}/notes", {"body": "última"})
+        events = [await next_event(ws) for _ in range(41)]
+        assert [e.seq for e in events] == list(range(start + 1, start + 42))
+        assert events[-1].data["body"] == "última"
+        authors = {e.data["author_id"] for e in events}
+        assert authors == {on_a.user_id, on_b.user_id}
+    finally:
+        await ws.close()
+        on_a.close()
+        on_b.close()
