@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -68,6 +68,9 @@ def create_application(argv: list[str] | None = None, *, language: str | None = 
     app.setStyleSheet(assets.stylesheet())
     app.setQuitOnLastWindowClosed(False)  # the loop ends when the main window closes
     chosen = assets.choose_language(language)
+    # dates and weekday names follow the chosen language, not only the translated texts
+    QLocale.setDefault(QLocale("pt_BR")
+                       if chosen == "pt_BR" else QLocale("en_US"))
     if getattr(app, "_inbox_language", None) != chosen:
         for old in getattr(app, "_inbox_translators", []):
             app.removeTranslator(old)

@@ -125,7 +125,7 @@ class ConversationPane(QWidget):
         self.detail = detail
         summary = detail.summary
         self.title.setText(summary.patient_name)
-        parts = [summary.channel.capitalize()]
+        parts = [labels.channel_label(summary.channel)]
         if summary.status == Status.ARCHIVED:
             parts.append(self.tr("Archived"))
         if stale and fetched_at is not None:

@@ -52,6 +52,11 @@ def action_label(action: str | None) -> str:
     }.get(action or "", action or translate("Labels", "Action"))
 
 
+def channel_label(channel: str) -> str:
+    return {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail"}.get(
+        channel.lower(), channel.capitalize())
+
+
 def connection_label(state: str) -> str:
     return {
         "online": translate("Labels", "Online"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -29,6 +29,7 @@ from inbox_app.contract.models import Direction, Message, Note
 from inbox_app.ui import assets, labels
 
 _BUBBLE_MAX_WIDTH = 520
+_TEXT_MAX_WIDTH = 420
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,29 @@ def _entries(detail: DetailView) -> list[_Entry]:
     entries.sort(key=lambda e: e.when)
     entries += [_Entry(p.created_at, 1, p) for p in detail.pending_items]
     return entries
+
+
+class _Text(QLabel):
+    """A word-wrapped label with a fixed text width whose height follows its text.
+
+    Plain word-wrapped QLabels get squeezed inside a scroll area (height-for-width does not
+    survive the nested layouts), so this one reports its size itself, measured when asked,
+    i.e. after the stylesheet's font is applied.
+    """
+
+    def __init__(self, text: str, width: int, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.text_width = width
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.text_width, super().heightForWidth(self.text_width))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
 
 class Bubble(QFrame):
@@ -81,15 +105,15 @@ class Bubble(QFrame):
         else:
             self.setObjectName("bubbleOut")
 
-        body = QLabel(item.body, self)
+        longest = max((self.fontMetrics().horizontalAdvance(line)
+                       for line in item.body.splitlines() or [""]), default=0)
+        width = max(150, min(longest + 12, _TEXT_MAX_WIDTH))
+        if isinstance(item, PendingItem) and item.state == "failed":
+            width = _TEXT_MAX_WIDTH
+        body = _Text(item.body, width, self)
         body.setObjectName("bubbleBody")
-        body.setWordWrap(True)
         body.setTextFormat(Qt.TextFormat.PlainText)  # patient text is never markup
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # a word-wrapped label asks for its narrowest width: give it the width of its text
-        longest = max((body.fontMetrics().horizontalAdvance(line)
-                       for line in item.body.splitlines() or [""]), default=0)
-        body.setMinimumWidth(min(longest + 8, _BUBBLE_MAX_WIDTH - 40, 420))
         layout.addWidget(body)
 
         meta = QHBoxLayout()
@@ -110,11 +134,11 @@ class Bubble(QFrame):
         layout.addLayout(meta)
 
         if isinstance(item, PendingItem) and item.state == "failed":
-            error = QLabel(
-                self.tr("Not sent: {0}").format(item.error or self.tr("unknown error")), self
+            error = _Text(
+                self.tr("Not sent: {0}").format(item.error or self.tr("unknown error")),
+                width, self,
             )
             error.setObjectName("failedText")
-            error.setWordWrap(True)
             layout.addWidget(error)
             buttons = QHBoxLayout()
             buttons.addStretch(1)
@@ -160,6 +184,14 @@ class Thread(QScrollArea):
         self.setWidget(self._body)
         self.bubbles: list[Bubble] = []
         self._rows: list[QWidget] = []
+        # Stay at the newest message while the user has not scrolled up: the range grows
+        # after the layout runs, so follow rangeChanged rather than scrolling once.
+        self._stick = True
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(lambda _lo, hi: bar.setValue(hi) if self._stick else None)
+        bar.valueChanged.connect(
+            lambda value: setattr(self, "_stick", value >= bar.maximum() - 24)
+        )
         self._shown: list[object] | None = None
 
     def show_detail(self, detail: DetailView | None) -> None:
@@ -169,7 +201,8 @@ class Thread(QScrollArea):
         if shown == self._shown:
             return
         bar = self.verticalScrollBar()
-        at_bottom = self._shown is None or bar.value() >= bar.maximum() - 24
+        if self._shown is None:  # another conversation: start at its newest message
+            self._stick = True
         self._shown = shown
         for row in self._rows:
             self._layout.removeWidget(row)
@@ -196,8 +229,13 @@ class Thread(QScrollArea):
             self._layout.addWidget(row)
             self._rows.append(row)
             self.bubbles.append(bubble)
-        if at_bottom:
-            QTimer.singleShot(0, lambda: bar.setValue(bar.maximum()))
+        if self._stick:
+            bar.setValue(bar.maximum())
+
+    @property
+    def at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 24
 
     def clear(self) -> None:
         self.show_detail(None)

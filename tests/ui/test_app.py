@@ -1,0 +1,88 @@
+"""Tests of inbox_app/ui/app.py and assets.py: resources, translations, the PySide6 trap."""
+
+from __future__ import annotations
+
+import importlib.resources
+import sys
+from datetime import datetime
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from inbox_app.ui import app as ui_app
+from inbox_app.ui import assets
+from inbox_app.ui.conversation_list import ConversationList
+from inbox_app.ui.conversation_model import ConversationListModel
+from inbox_app.ui.feedback import OfflineBanner
+
+
+def test_resources_are_a_package_found_through_importlib() -> None:
+    root = importlib.resources.files("inbox_app.resources")
+    assert root.joinpath("style.qss").is_file()
+    assert {"inbox_pt_BR.qm", "inbox_en.qm"} <= {
+        p.name for p in root.joinpath("translations").iterdir()
+    }
+    assert "app" in assets.icon_names() and "clock" in assets.icon_names()
+
+
+def test_every_icon_renders(qapp: QApplication) -> None:
+    for name in assets.icon_names():
+        pixmap = assets.pixmap(name, 16)
+        assert not pixmap.isNull(), name
+        assert pixmap.toImage().pixelColor(8, 8).alpha() >= 0
+
+
+@pytest.mark.parametrize(
+    ("requested", "expected"), [("pt_BR", "pt_BR"), ("pt_PT", "pt_BR"), ("en_US", "en"),
+                                ("de_DE", "en")],
+)
+def test_language_is_portuguese_on_portuguese_systems(requested: str, expected: str) -> None:
+    assert assets.choose_language(requested) == expected
+
+
+def test_portuguese_translation_is_installed_and_used(qapp: QApplication) -> None:
+    try:
+        ui_app.create_application(language="pt_BR")
+        assert QCoreApplication.translate("Labels", "Urgent") == "Urgente"
+        sidebar = ConversationList(ConversationListModel())
+        assert sidebar.search.placeholderText() == "Buscar nome, telefone ou mensagem"
+        assert sidebar.filter_buttons.buttons()[0].text() == "Abertas"
+        banner = OfflineBanner()
+        banner.show_offline(datetime(2026, 11, 24, 10, 30).astimezone())
+        assert banner.label.text() == "Sem conexão — mostrando dados de 10:30"
+        sidebar.deleteLater()
+        banner.deleteLater()
+    finally:
+        ui_app.create_application(language="en")
+    assert QCoreApplication.translate("Labels", "Urgent") == "Urgent"
+
+
+def test_the_stylesheet_is_applied(qapp: QApplication) -> None:
+    ui_app.create_application(language="en")
+    assert "QFrame#offlineBanner" in qapp.styleSheet()
+
+
+def test_process_events_does_not_leak_references_to_none(qapp: QApplication) -> None:
+    """PySide6 6.12.0 on CPython 3.11 drops a reference to None per void call until the
+    interpreter dies (ARCHITECTURE.md section 9): the count must not fall."""
+    before = sys.getrefcount(None)
+    process = qapp.processEvents
+    for _ in range(300_000):
+        process()
+    after = sys.getrefcount(None)
+    assert after >= before - 1000, (before, after)
+
+
+def test_uncaught_exceptions_are_logged(caplog: Any) -> None:
+    old = sys.excepthook
+    try:
+        ui_app.install_exception_hook()
+        try:
+            raise RuntimeError("boom in a slot")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    finally:
+        sys.excepthook = old
+    assert any("boom in a slot" in r.getMessage() for r in caplog.records)

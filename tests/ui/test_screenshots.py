@@ -1,0 +1,90 @@
+"""Renders the main states of the window to PNG files for review (in Portuguese).
+
+States: inbox, conversation with notes, failed note, offline, pending. The files go to
+``$INBOX_SCREENSHOTS`` when set (e.g. ``build/screenshots``, git-ignored), else to the
+test's tmp folder. Run: ``INBOX_SCREENSHOTS=build/screenshots pytest tests/ui/test_screenshots.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from inbox_app.client import PendingItem
+from inbox_app.contract.models import Note
+from inbox_app.ui import app as ui_app
+from inbox_app.ui.main_window import MainWindow
+from tests.support import ServerProcess
+from tests.ui.conftest import close_window, open_window, sign_in
+
+TIMEOUT = 15_000
+
+
+def shoot(qtbot: Any, window: MainWindow, folder: Path, name: str) -> Path:
+    for _ in range(3):  # let every pending layout pass run before painting
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    qtbot.waitUntil(lambda: window.pane.thread.at_bottom, timeout=TIMEOUT)
+    window.repaint()
+    path = folder / f"{name}.png"
+    assert window.grab().save(str(path)), path
+    image = QImage(str(path))
+    assert image.width() >= 1000 and image.height() >= 600
+    return path
+
+
+def test_render_main_states(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess, tmp_path: Path
+) -> None:
+    folder = Path(os.environ.get("INBOX_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    ui_app.create_application(language="pt_BR")
+    client = sign_in(qtbot, server, tmp_path)
+    window = open_window(qtbot, client)
+    try:
+        window.resize(1280, 780)
+        model = window.bridge.model
+        cid = model.ids()[1]
+        window.conversations.select(cid)
+        qtbot.waitUntil(lambda: window.pane.detail is not None, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: window.patient.name.text() != "", timeout=TIMEOUT)
+        shots = [shoot(qtbot, window, folder, "1-inbox")]
+
+        composer = window.pane.composer
+        composer.set_kind("note")
+        composer.text.setPlainText("Paciente pediu retorno por telefone depois das 14h.")
+        composer.submit()
+        qtbot.waitUntil(lambda: any(isinstance(b.item, Note) and "14h" in b.item.body
+                                    for b in window.pane.thread.bubbles), timeout=TIMEOUT)
+        composer.set_kind("reply")
+        shots.append(shoot(qtbot, window, folder, "2-conversation-with-notes"))
+
+        composer.set_kind("note")
+        composer.text.setPlainText("nota com caractere inválido \x00")
+        with qtbot.waitSignal(window.toasts.shown, timeout=TIMEOUT):
+            composer.submit()
+        qtbot.waitUntil(lambda: any(isinstance(b.item, PendingItem) and b.item.state == "failed"
+                                    for b in window.pane.thread.bubbles), timeout=TIMEOUT)
+        composer.set_kind("reply")
+        shots.append(shoot(qtbot, window, folder, "3-failed"))
+
+        server.stop()
+        qtbot.waitUntil(window.banner.isVisible, timeout=TIMEOUT)
+        shots.append(shoot(qtbot, window, folder, "4-offline"))
+
+        qtbot.keyClick(window, Qt.Key.Key_1)
+        composer.text.setPlainText("Confirmado, até quinta às 9h!")
+        composer.submit()
+        qtbot.waitUntil(lambda: model.view_of(cid).pending and any(
+            isinstance(b.item, PendingItem) and b.item.state != "failed"
+            for b in window.pane.thread.bubbles), timeout=TIMEOUT)
+        shots.append(shoot(qtbot, window, folder, "5-pending"))
+        assert all(p.stat().st_size > 10_000 for p in shots)
+    finally:
+        close_window(qtbot, window)
+        ui_app.create_application(language="en")
