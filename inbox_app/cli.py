@@ -126,6 +126,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="demo: seconds between simulated patient messages")
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help="close once the list is shown (smoke tests)")
     parser.add_argument("--verbose", action="store_true")
     return parser
 
@@ -140,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if options.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not options.verbose:
+        # one line per HTTP request is noise for a receptionist's terminal
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     from inbox_app.ui import app as ui
 
     if options.demo:
@@ -150,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                                   cache_dir=options.cache_dir)
         if client is None:
             return 1
-        await ui.run_window(client)
+        await ui.run_window(client, exit_when_ready=options.exit_when_ready)
         return 0
 
     return ui.run(desktop, language=options.lang)
@@ -169,7 +174,7 @@ def _run_demo(options: argparse.Namespace) -> int:
         async def demo() -> int:
             client = await InboxClient.login(server.url, DEMO_EMAIL, DEMO_PASSWORD,
                                              data_dir=data_dir, cache_dir=cache_dir)
-            await ui_app.run_window(client)
+            await ui_app.run_window(client, exit_when_ready=options.exit_when_ready)
             return 0
 
         return ui_app.run(demo, language=options.lang)

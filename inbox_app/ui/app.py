@@ -91,12 +91,20 @@ async def open_window(client: InboxClient) -> MainWindow:
     return window
 
 
-async def run_window(client: InboxClient) -> None:
-    """Shows the inbox until the user closes the window, then closes the client."""
+async def run_window(client: InboxClient, *, exit_when_ready: bool = False) -> None:
+    """Shows the inbox until the user closes the window, then closes the client.
+
+    ``exit_when_ready`` closes the window as soon as the list is painted (smoke runs of the
+    demo and of the frozen build).
+    """
     closed = asyncio.Event()
     window = await open_window(client)
     window.closed.connect(closed.set)
     try:
+        if exit_when_ready:
+            window.repaint()
+            print(f"Ready: {window.bridge.model.rowCount()} conversations shown", flush=True)
+            window.close()
         await closed.wait()
     finally:
         await window.bridge.close()
