@@ -21,6 +21,7 @@ from inbox_app.server.bus import Bus
 from inbox_app.server.cache import Cache
 from inbox_app.server.database import Database
 from inbox_app.server.errors import install_error_handlers
+from inbox_app.server.fast_reads import FastReads
 from inbox_app.server.inbound import simulate_inbound
 from inbox_app.server.limits import BodyLimitMiddleware
 from inbox_app.server.live import Hub
@@ -103,6 +104,8 @@ def create_app(settings: Settings) -> FastAPI:
         description="The wire contract of Clinic Inbox (ARCHITECTURE.md section 4).",
     )
     install_error_handlers(app)
+    # innermost: ordinary cache hits answered below the framework (issue 3, fast_reads.py)
+    app.add_middleware(FastReads)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.include_router(router)
