@@ -116,7 +116,9 @@ class LocalCache:
         self._stale_before = 0.0
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="inbox-cache")
         self._disk: diskcache.Cache | None = None
-        self._open()
+        # diskcache keeps one SQLite connection per thread: every disk call, this one too,
+        # runs on the one cache thread so close() really closes.
+        self._executor.submit(self._open).result()
 
     # --- folder --------------------------------------------------------------------------
 
