@@ -123,4 +123,13 @@ class FastReads:
     def _route(self, scope: Scope, template: str) -> Any:
         if self._routes is None:
             self._routes = {getattr(r, "path", None): r for r in scope["app"].routes}
-        return self._routes.get(template)
+        # FastAPI >= 0.16x lists included routers as one entry without a path: fall back to
+        # a label carrying the template, which is all the metrics middleware reads.
+        return self._routes.get(template) or _RouteLabel(template)
+
+
+class _RouteLabel:
+    """Stands in for a route in ``scope["route"]``: the metrics label only."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
