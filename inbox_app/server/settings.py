@@ -96,9 +96,15 @@ def parse_settings(
     env = os.environ if environ is None else environ
     args = build_parser().parse_args(argv)
     port_text = env.get("INBOX_PORT")
-    port = args.port if args.port is not None else (
-        int(port_text) if port_text else DEFAULT_PORT
-    )
+    if args.port is not None:
+        port = args.port
+    elif port_text:
+        try:
+            port = int(port_text)
+        except ValueError:
+            raise SystemExit(f"INBOX_PORT must be an integer, got {port_text!r}") from None
+    else:
+        port = DEFAULT_PORT
     if not 0 <= port <= 65535:
         raise SystemExit(f"port must be between 0 and 65535, got {port}")
     if args.simulate_inbound is not None and args.simulate_inbound <= 0:
