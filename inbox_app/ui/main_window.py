@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         b.pendingChanged.connect(self.status.set_pending)
         b.problem.connect(self.toasts.show_toast)
         b.liveMessage.connect(self._live_message)
+        b.needsLogin.connect(lambda: self.toasts.show_toast(
+            self.tr("Session expired"), self.tr("Close the app and sign in again."),
+            duration_ms=60_000))
         self.pane.actionRequested.connect(self._action)
         self.pane.composed.connect(b.compose)
         self.pane.retryRequested.connect(b.retry)

@@ -8,6 +8,7 @@ reaches the list; filters and search; keyboard. pytest-qt offscreen, no sleeps.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -266,3 +267,26 @@ def test_filters_search_and_keyboard(signed: Signed, qtbot: Any) -> None:
     window.conversations.view.setFocus()
     qtbot.keyClick(window.conversations.view, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: window.bridge.open_id != first, timeout=TIMEOUT)
+
+
+def test_metrics_window_charts_client_and_server_cache(
+    signed: Signed, qtbot: Any, tmp_path: Path
+) -> None:
+    window = signed.window
+    open_first(qtbot, window)
+    window.show_metrics()
+    metrics = window.metrics_window
+    qtbot.waitUntil(lambda: metrics.refreshed_count >= 1, timeout=TIMEOUT)
+    assert metrics.server_note.text().startswith("Server: ")
+    bars = [item for item in metrics.client_plot.getPlotItem().items
+            if type(item).__name__ == "BarGraphItem"]
+    assert len(bars) == 2  # hits and misses per kind
+    hits, misses = (list(bar.opts["height"]) for bar in bars)
+    assert misses[0] >= 1 and misses[1] >= 1  # the list and the conversation were loaded
+    assert hits == [m["fresh_hits"] + m["stale_hits"] for m in (
+        signed.client.metrics()[k] for k in ("conversations_list", "conversation_detail",
+                                              "user_session", "patient_data"))]
+    folder = Path(os.environ.get("INBOX_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    assert metrics.grab().save(str(folder / "6-metrics.png"))
+    metrics.close()
