@@ -249,8 +249,7 @@ class InboxClient:
         """The clinic's inbox, each row with the pending actions applied."""
         snap = await self._read(list_key(self.clinic_id), ConversationList,
                                 lambda: self.api.conversations(self.clinic_id))
-        view = self.engine.view
-        return Snapshot([view(s) for s in snap.value.items], snap.stale, snap.fetched_at,
+        return Snapshot(self.engine.views(snap.value.items), snap.stale, snap.fetched_at,
                         snap.offline)
 
     async def conversation(self, conversation_id: int) -> Snapshot[DetailView]:

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -195,10 +195,26 @@ class MutationEngine:
     def of(self, conversation_id: int) -> list[Mutation]:
         return [m for m in self.pending if m.conversation_id == conversation_id]
 
+    def views(self, summaries: Iterable[ConversationSummary]) -> list[ConversationView]:
+        """:meth:`view` of many rows, grouping the pending actions once (500-row inbox)."""
+        by_conversation: dict[int, list[Mutation]] = {}
+        for mutation in self.pending:
+            by_conversation.setdefault(mutation.conversation_id, []).append(mutation)
+        bases = self.bases
+        out = []
+        for summary in summaries:
+            known = bases.get(summary.id)
+            base = known if known is not None and known.version > summary.version else summary
+            mine = by_conversation.get(summary.id)
+            out.append(self._derive(base, mine) if mine else ConversationView(base))
+        return out
+
     def view(self, summary: ConversationSummary) -> ConversationView:
         """The row as the user sees it: the newest base with pending actions on top."""
-        mine = self.of(summary.id)
-        base = self.base_of(summary)
+        return self._derive(self.base_of(summary), self.of(summary.id))
+
+    @staticmethod
+    def _derive(base: ConversationSummary, mine: list[Mutation]) -> ConversationView:
         if not mine:
             return ConversationView(base)
         return ConversationView(
