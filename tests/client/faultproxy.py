@@ -30,13 +30,15 @@ class Rule:
     code: str = "unavailable"
     message: str = "injected fault"
     times: int = 1
+    body: bytes | None = None  # a raw body instead of the contract error body
 
     def matches(self, method: str, path: str) -> bool:
         return (self.times > 0 and method == self.method
                 and re.fullmatch(self.path, path) is not None)
 
 
-_REASONS = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity",
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict",
+            422: "Unprocessable Entity",
             429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
             503: "Service Unavailable"}
 
@@ -95,9 +97,9 @@ class FaultProxy:
 
     def inject(self, method: str, path: str, status: int, *, times: int = 1,
                retry_after: str | None = None, code: str = "unavailable",
-               message: str = "injected fault") -> Rule:
+               message: str = "injected fault", body: bytes | None = None) -> Rule:
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
-        rule = Rule(method, path, status, headers, code, message, times)
+        rule = Rule(method, path, status, headers, code, message, times, body)
         self.rules.append(rule)
         return rule
 
@@ -195,8 +197,8 @@ def _parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
 
 
 def _canned(rule: Rule) -> bytes:
-    body = orjson.dumps({"error": {"code": rule.code, "message": rule.message,
-                                   "details": None}})
+    body = rule.body if rule.body is not None else orjson.dumps(
+        {"error": {"code": rule.code, "message": rule.message, "details": None}})
     head = [f"HTTP/1.1 {rule.status} {_REASONS.get(rule.status, 'Error')}",
             "Content-Type: application/json", f"Content-Length: {len(body)}"]
     head += [f"{k}: {v}" for k, v in rule.headers.items()]

@@ -1,0 +1,83 @@
+"""Tests for inbox_app/client/app.py sessions and robustness: resume, logout, expired
+sessions, off-contract answers, stray frames and dead sockets (real server on loopback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from inbox_app.client import InboxClient, InvalidAnswerError, RejectedError
+from inbox_app.client.live import LiveListener
+from tests.client.conftest import ClientFactory, wait_state
+from tests.client.faultproxy import FaultProxy
+from tests.support import ServerProcess
+
+
+async def test_wrong_password_is_a_clear_rejection(server: ServerProcess,
+                                                   tmp_path: Path) -> None:
+    with pytest.raises(RejectedError) as info:
+        await InboxClient.login(server.url, "ana@aurora.example", "errada",
+                                data_dir=tmp_path / "d", cache_dir=tmp_path / "c")
+    assert info.value.message
+
+
+async def test_resume_and_logout(server: ServerProcess, make_client: ClientFactory,
+                                 tmp_path: Path) -> None:
+    client, _ = await make_client(server.url)
+    first = (await client.conversations()).value[0]
+    await client.close()
+    dirs = {"data_dir": tmp_path / "client" / "data", "cache_dir": tmp_path / "client" / "cache"}
+    again = await InboxClient.resume(server.url, **dirs)
+    assert again is not None and again.session.user.email == "ana@aurora.example"
+    await again.start()
+    assert (await again.conversation(first.id)).value.summary.id == first.id
+    cache_folder = again.cache.folder
+    assert cache_folder.exists()
+    await again.logout()
+    assert not cache_folder.exists()
+    assert await InboxClient.resume(server.url, **dirs) is None
+
+
+async def test_session_ended_elsewhere_asks_for_login(
+        server: ServerProcess, make_client: ClientFactory) -> None:
+    client, recorder = await make_client(server.url)
+    await wait_state(recorder, "online")
+    async with httpx.AsyncClient(base_url=server.url) as other:
+        answer = await other.post("/api/auth/logout",
+                                  headers={"Authorization": f"Bearer {client.api.token}"})
+        assert answer.status_code == 204
+    await recorder.wait(lambda c: c.cause == "connection" and c.reason == "unauthorized")
+    assert client.needs_login
+
+
+async def test_off_contract_answer_is_a_clear_error_and_nothing_breaks(
+        proxy: FaultProxy, make_client: ClientFactory) -> None:
+    client, _ = await make_client(proxy.url)
+    first = (await client.conversations()).value[0].summary
+    proxy.inject("GET", f"/api/patients/{first.patient_id}", 200, body=b'{"id": "x"}')
+    with pytest.raises(InvalidAnswerError, match="contract"):
+        await client.patient(first.patient_id)
+    assert (await client.patient(first.patient_id)).value.id == first.patient_id
+
+
+def test_stray_frames_are_skipped() -> None:
+    for frame in ("not json", "[]", '{"seq": -1, "type": "x"}', b"\xff\xfe"):
+        assert LiveListener._parse(frame) is None
+    event = LiveListener._parse('{"seq": 3, "type": "resync", "clinic_id": 1}')
+    assert event is not None and event.seq == 3
+
+
+async def test_pings_notice_a_dead_connection(proxy: FaultProxy,
+                                              make_client: ClientFactory) -> None:
+    client, recorder = await make_client(proxy.url, ping_interval=0.3, ping_timeout=0.3)
+    await wait_state(recorder, "online")
+    mark = recorder.mark()
+    proxy.mode = "hold"  # the socket stays open but nothing comes back, pongs included
+    await recorder.wait(lambda c: c.cause == "connection" and c.reason != "online",
+                        within=10, after=mark)
+    proxy.mode = "pass"
+    await recorder.wait(lambda c: c.cause == "connection" and c.reason == "online",
+                        within=10, after=mark)
+    assert client.live.connects >= 2
