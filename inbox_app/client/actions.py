@@ -73,9 +73,14 @@ class Mutation:
             args = record.get("args") or {}
             if not isinstance(args, dict):
                 raise ValueError("bad args")
+            kind = ActionKind(record["kind"])
+            if kind is ActionKind.SET_PRIORITY:
+                Priority(args.get("priority"))
+            if kind in TEXT_KINDS and not (isinstance(args.get("body"), str) and args["body"]):
+                raise ValueError("a note or reply without its text")
             state = record.get("state", "queued")
             return cls(
-                kind=ActionKind(record["kind"]), conversation_id=conversation_id, args=args,
+                kind=kind, conversation_id=conversation_id, args=args,
                 id=str(uuid.UUID(str(record["id"]))),
                 created_at=datetime.fromisoformat(record["created_at"]),
                 attempts=int(record.get("attempts", 0)),

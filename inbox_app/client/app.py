@@ -27,7 +27,9 @@ from inbox_app.client.errors import (
     ClientError,
     NotAvailableOffline,
     OfflineError,
+    RejectedError,
     TransientError,
+    UnauthorizedError,
 )
 from inbox_app.client.live import LiveListener
 from inbox_app.client.mutations import Answer, MutationEngine, RetryPolicy
@@ -181,6 +183,19 @@ class InboxClient:
                 client.cache.policy = parse_policy_document(document)
         return client
 
+    async def reauthenticate(self, password: str) -> None:
+        """Logs the same user in again after :attr:`needs_login` (expired or ended session);
+        the outbox and live sync resume. Raises RejectedError for a wrong password."""
+        answer = await self.api.login(self.session.user.email, password)
+        if answer.session.user.id != self.session.user.id:
+            raise RejectedError("logged in as another user", code="forbidden")
+        self.session = answer.session
+        self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
+        self.needs_login = False
+        self.engine.set_online(True)
+        self.live.poke()
+        self._emit(Change("connection", reason=self.live.state.value))
+
     async def start(self) -> None:
         """Live sync, outbox resend, background revalidation."""
         if self._started:
@@ -326,6 +341,9 @@ class InboxClient:
         except (OfflineError, TransientError) as exc:
             if isinstance(exc, OfflineError) or exc.status is None:
                 self._set_reachable(False)
+            raise
+        except UnauthorizedError:
+            self._unauthorized()
             raise
         self._set_reachable(True)
         await self.cache.put(key, value, wire)

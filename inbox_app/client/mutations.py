@@ -283,6 +283,10 @@ class MutationEngine:
                 except ClientError as exc:  # transient, or an answer that breaks the contract
                     await self._failed_attempt(mutation, exc)
                     continue
+                except Exception as exc:  # a bug must not leave the action "sending" forever
+                    log.exception("outbox: sending %s failed unexpectedly", mutation.kind)
+                    self._reject(mutation, f"unexpected error: {type(exc).__name__}")
+                    continue
                 offline_round = 0
                 if not self._online.is_set():
                     self.set_online(True)

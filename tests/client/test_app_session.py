@@ -50,6 +50,15 @@ async def test_session_ended_elsewhere_asks_for_login(
         assert answer.status_code == 204
     await recorder.wait(lambda c: c.cause == "connection" and c.reason == "unauthorized")
     assert client.needs_login
+    with pytest.raises(RejectedError):
+        await client.reauthenticate("errada")
+    mark = recorder.mark()
+    await client.reauthenticate("demo1234")
+    assert not client.needs_login
+    await recorder.wait(lambda c: c.cause == "connection" and c.reason == "online", after=mark)
+    first = (await client.conversations()).value[0]
+    mutation_id = client.mark_unread(first.id)
+    await recorder.wait(lambda c: c.mutation_id == mutation_id and c.cause == "confirmed")
 
 
 async def test_off_contract_answer_is_a_clear_error_and_nothing_breaks(
