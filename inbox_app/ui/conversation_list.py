@@ -102,7 +102,7 @@ class ConversationList(QWidget):
         model.rowsRemoved.connect(self._model_removed)
         self.view.setModel(self.model)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
-        model.rowRelocated.connect(self._restore_selection)
+        model.rowsShifted.connect(lambda *_: self._restore_selection())
         model.modelReset.connect(self._restore_selection)
         model.rowsInserted.connect(lambda *_: self._restore_selection())
 

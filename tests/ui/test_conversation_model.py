@@ -69,16 +69,24 @@ def test_an_update_in_place_is_one_data_changed_and_never_a_reset(
     assert model.view_at(4).summary.unread_count == 3
 
 
-def test_a_new_message_moves_the_row_to_the_top_with_two_signals(
+def test_a_new_message_moves_the_row_to_the_top_with_one_data_changed(
     model: ConversationListModel,
 ) -> None:
     rec = Recorder(model)
-    relocated: list[int] = []
-    model.rowRelocated.connect(relocated.append)
+    shifted: list[tuple[int, int]] = []
+    model.rowsShifted.connect(lambda first, last: shifted.append((first, last)))
+    ranges: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: ranges.append((a.row(), b.row())))
     model.upsert(bump(model.view_of(7), last_message_at=NOW + timedelta(minutes=1)))
-    assert rec.events == ["removed", "inserted"]
-    assert model.ids()[0] == 7 and relocated == [7]
+    assert rec.events == ["changed"]  # no remove/insert: the header is not rebuilt
+    assert ranges == [(0, 6)] and shifted == [(0, 6)]
     assert model.ids() == [7, 1, 2, 3, 4, 5, 6, 8, 9, 10]
+    assert [model.data(model.index(r)) for r in range(3)] == [
+        "Paciente 7", "Paciente 1", "Paciente 2"]
+    # and back down when it becomes the oldest
+    model.upsert(bump(model.view_of(7), last_message_at=NOW - timedelta(days=1)))
+    assert model.ids() == [1, 2, 3, 4, 5, 6, 8, 9, 10, 7]
+    assert shifted[-1] == (0, 9)
 
 
 def test_a_new_conversation_is_inserted_in_order(model: ConversationListModel) -> None:

@@ -290,3 +290,18 @@ def test_metrics_window_charts_client_and_server_cache(
     folder.mkdir(parents=True, exist_ok=True)
     assert metrics.grab().save(str(folder / "6-metrics.png"))
     metrics.close()
+
+
+def test_typing_in_the_composer_never_triggers_single_key_shortcuts(
+    signed: Signed, qtbot: Any
+) -> None:
+    window = signed.window
+    cid = open_first(qtbot, window)
+    composer = window.pane.composer
+    composer.text.setFocus()
+    qtbot.keyClicks(composer.text, "eu12")
+    qtbot.keyClick(composer.text, Qt.Key.Key_Up)
+    assert composer.text.toPlainText() == "eu12"
+    assert window.bridge.open_id == cid
+    assert not window.bridge.model.view_of(cid).pending
+    assert signed.client.pending_count() == 0
