@@ -8,16 +8,14 @@ the network; every change, whatever its cause, reaches subscribers as one :class
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from inbox_app.client.actions import ActionKind, Mutation
 from inbox_app.client.api import Api
@@ -25,16 +23,13 @@ from inbox_app.client.cache import DEFAULT_MAX_STALE, LocalCache
 from inbox_app.client.codec import Codec
 from inbox_app.client.errors import (
     ClientError,
-    NotAvailableOffline,
-    OfflineError,
     RejectedError,
-    TransientError,
-    UnauthorizedError,
 )
 from inbox_app.client.live import LiveListener
 from inbox_app.client.mutations import Answer, MutationEngine, RetryPolicy
 from inbox_app.client.outbox import Outbox
 from inbox_app.client.paths import Folders, SessionStore
+from inbox_app.client.repository import Repository
 from inbox_app.client.views import (
     Change,
     ConnectionState,
@@ -59,7 +54,6 @@ from inbox_app.contract.policy import (
     CacheKind,
     KindPolicy,
     detail_key,
-    kind_of_key,
     list_key,
     parse_policy_document,
     patient_key,
@@ -68,7 +62,6 @@ from inbox_app.contract.policy import (
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=BaseModel)
 CodecFactory = Callable[[UserSession, Folders], Codec]
 
 _POLICY_META = "cache-policy"
@@ -114,8 +107,10 @@ class InboxClient:
             ping_interval=ping_interval, ping_timeout=ping_timeout,
             backoff_cap=live_backoff_cap)
         self._subscribers: list[Callable[[Change], None]] = []
-        self._inflight: dict[str, asyncio.Task[Any]] = {}
-        self._background: set[asyncio.Task[Any]] = set()
+        self.repo = Repository(
+            api, self.cache, self.engine, self.clinic_id, emit=self._emit,
+            trusted=self._trusted, offline=self._offline, set_reachable=self._set_reachable,
+            unauthorized=self._unauthorized)
         self._reachable = True
         self.needs_login = False
         self._started = False
@@ -214,11 +209,7 @@ class InboxClient:
         self._closed = True
         await self.live.close()
         await self.engine.close()
-        for task in [*self._background, *self._inflight.values()]:
-            task.cancel()
-        for task in [*self._background, *self._inflight.values()]:
-            with contextlib.suppress(BaseException):
-                await task
+        await self.repo.close()
         await self.cache.close()
         await self.api.close()
 
@@ -234,8 +225,7 @@ class InboxClient:
         await self.live.close()
         await self.engine.close()
         self._closed = True
-        for task in [*self._background, *self._inflight.values()]:
-            task.cancel()
+        await self.repo.close()
         await self.cache.destroy()
         await self.api.close()
 
@@ -262,20 +252,20 @@ class InboxClient:
 
     async def conversations(self) -> Snapshot[list[ConversationView]]:
         """The clinic's inbox, each row with the pending actions applied."""
-        snap = await self._read(list_key(self.clinic_id), ConversationList,
+        snap = await self.repo.read(list_key(self.clinic_id), ConversationList,
                                 lambda: self.api.conversations(self.clinic_id))
         return Snapshot(self.engine.views(snap.value.items), snap.stale, snap.fetched_at,
                         snap.offline)
 
     async def conversation(self, conversation_id: int) -> Snapshot[DetailView]:
         """One conversation: messages, notes, and the optimistic notes and replies."""
-        snap = await self._read(detail_key(conversation_id), ConversationDetail,
+        snap = await self.repo.read(detail_key(conversation_id), ConversationDetail,
                                 lambda: self.api.conversation(conversation_id))
         return Snapshot(self._detail_view(snap.value), snap.stale, snap.fetched_at,
                         snap.offline)
 
     async def patient(self, patient_id: int) -> Snapshot[Patient]:
-        return await self._read(patient_key(patient_id), Patient,
+        return await self.repo.read(patient_key(patient_id), Patient,
                                 lambda: self.api.patient(patient_id))
 
     async def older_messages(self, conversation_id: int, before: int) -> list[Message]:
@@ -288,120 +278,6 @@ class InboxClient:
             summary=row.summary, messages=detail.messages, notes=detail.notes,
             pending_items=self.engine.pending_items(detail.summary.id),
             has_more_messages=detail.has_more_messages, pending=row.pending, failed=row.failed)
-
-    async def _read(self, key: str, model: type[M],
-                    fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> Snapshot[M]:
-        started = time.perf_counter()
-        metrics = self.cache.metrics.of(key)
-        entry = await self.cache.get(key, model.model_validate)
-        if entry is not None and not self.cache.too_old(entry):
-            fresh = self._trusted() and self.cache.is_fresh(key, entry)
-            if not fresh:
-                self._revalidate(key, fetch)
-            if metrics is not None:
-                if fresh:
-                    metrics.fresh_hits += 1
-                else:
-                    metrics.stale_hits += 1
-                metrics.reads += 1
-                metrics.read_ms_total += (time.perf_counter() - started) * 1000
-            return Snapshot(entry.value, not fresh, entry.fetched_at_dt, self._offline())
-        if metrics is not None:
-            metrics.misses += 1
-        try:
-            value = await self._fetch(key, fetch)
-        except (OfflineError, TransientError) as exc:
-            if isinstance(exc, OfflineError) or exc.status is None:
-                raise NotAvailableOffline(
-                    "not available offline: this was never loaded on this computer, and the "
-                    f"server cannot be reached ({exc.message})") from exc
-            raise
-        finally:
-            if metrics is not None:
-                metrics.reads += 1
-                metrics.read_ms_total += (time.perf_counter() - started) * 1000
-        entry = self.cache.peek(key)
-        fetched = entry.fetched_at_dt if entry is not None else datetime.now(UTC)
-        return Snapshot(value, False, fetched, False)
-
-    async def _fetch(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
-        """Network load of ``key``, shared by concurrent readers (single flight)."""
-        task = self._inflight.get(key)
-        if task is None:
-            task = asyncio.create_task(self._load(key, fetch), name=f"load {key}")
-            self._inflight[key] = task
-            task.add_done_callback(lambda t, k=key: self._inflight.pop(k, None)
-                                   if self._inflight.get(k) is t else None)
-        return await asyncio.shield(task)
-
-    async def _load(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
-        old = self.cache.peek(key)
-        try:
-            value, wire = await fetch()
-        except (OfflineError, TransientError) as exc:
-            if isinstance(exc, OfflineError) or exc.status is None:
-                self._set_reachable(False)
-            raise
-        except UnauthorizedError:
-            self._unauthorized()
-            raise
-        self._set_reachable(True)
-        await self.cache.put(key, value, wire)
-        changed = self._rebase_from(value, old.value if old is not None else None)
-        if old is not None and changed:
-            self._emit(Change("server_update", frozenset(changed)))
-        return value
-
-    def _revalidate(self, key: str, fetch: Callable[[], Awaitable[tuple[Any, Any]]]) -> None:
-        """Background refresh of a stale key; errors are logged, the stale copy stays."""
-        if key in self._inflight or self._closed:
-            return
-        metrics = self.cache.metrics.of(key)
-        if metrics is not None:
-            metrics.revalidations += 1
-
-        async def run() -> None:
-            try:
-                await self._fetch(key, fetch)
-            except ClientError as exc:
-                log.info("revalidation of %s failed: %s", key, exc.message)
-
-        self._spawn(run(), f"revalidate {key}")
-
-    def _refetch(self, key: str) -> None:
-        """Revalidates a key the app holds in memory (after an invalidation or a resync)."""
-        kind = kind_of_key(key)
-        if kind is CacheKind.CONVERSATIONS_LIST:
-            self._revalidate(key, lambda: self.api.conversations(self.clinic_id))
-        elif kind is CacheKind.CONVERSATION_DETAIL:
-            entry = self.cache.peek(key)
-            if entry is not None:
-                cid = entry.value.summary.id
-                self._revalidate(key, lambda: self.api.conversation(cid))
-        elif kind is CacheKind.PATIENT_DATA:
-            entry = self.cache.peek(key)
-            if entry is not None:
-                pid = entry.value.id
-                self._revalidate(key, lambda: self.api.patient(pid))
-        elif kind is CacheKind.USER_SESSION:
-            self._revalidate(key, self.api.session)
-
-    def _rebase_from(self, value: Any, old: Any) -> set[int]:
-        """Feeds fresh summaries to the engine as new bases; returns the ids that changed."""
-        if isinstance(value, ConversationList):
-            before = ({s.id: s.version for s in old.items}
-                      if isinstance(old, ConversationList) else {})
-            changed = set()
-            for summary in value.items:
-                self.engine.rebase(summary)
-                if before.get(summary.id) != summary.version:
-                    changed.add(summary.id)
-            changed |= set(before) - {s.id for s in value.items}
-            return changed
-        if isinstance(value, ConversationDetail):
-            self.engine.rebase(value.summary)
-            return {value.summary.id}
-        return set()
 
     # --- actions -------------------------------------------------------------------------
 
@@ -493,7 +369,7 @@ class InboxClient:
             for key in list(self.cache._memory):
                 entry = self.cache.peek(key)
                 if entry is not None and not self.cache.is_fresh(key, entry):
-                    self._refetch(key)
+                    self.repo.refetch(key)
         elif state is ConnectionState.OFFLINE:
             self._set_reachable(False)
         self._emit(Change("connection", reason=state.value))
@@ -525,7 +401,7 @@ class InboxClient:
             held = await self.cache.mark_all_stale()
             self._emit(Change("resync"))
             for key in held:
-                self._refetch(key)
+                self.repo.refetch(key)
         else:
             held = await self.cache.invalidate(event.invalidate)
             if event.type in (EventType.CONVERSATION_UPDATED, EventType.CONVERSATION_CREATED) \
@@ -537,7 +413,7 @@ class InboxClient:
             ids = frozenset({event.conversation_id} if event.conversation_id else ())
             self._emit(Change("invalidated", ids))
             for key in held:
-                self._refetch(key)
+                self.repo.refetch(key)
         await self.cache.set_meta(_SEQ_META, event.seq)
 
     # --- metrics -------------------------------------------------------------------------
@@ -549,15 +425,6 @@ class InboxClient:
 
     async def server_metrics(self) -> dict[str, Any]:
         return await self.api.metrics()
-
-    # --- plumbing ------------------------------------------------------------------------
-
-    def _spawn(self, coro: Awaitable[Any], name: str) -> None:
-        task = asyncio.ensure_future(coro)
-        task.set_name(name)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
 
 def _text(body: str) -> str:
     try:
