@@ -4,42 +4,42 @@
 <context>
     <name>Bubble</name>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="70" />
+        <location filename="../../inbox_app/ui/thread.py" line="94" />
         <source>Internal note</source>
         <translation>Internal note</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="110" />
+        <location filename="../../inbox_app/ui/thread.py" line="138" />
         <source>Not sent: {0}</source>
         <translation>Not sent: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="110" />
+        <location filename="../../inbox_app/ui/thread.py" line="138" />
         <source>unknown error</source>
         <translation>unknown error</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="117" />
+        <location filename="../../inbox_app/ui/thread.py" line="145" />
         <source>Retry</source>
         <translation>Retry</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="120" />
+        <location filename="../../inbox_app/ui/thread.py" line="148" />
         <source>Discard</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="133" />
+        <location filename="../../inbox_app/ui/thread.py" line="161" />
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="135" />
+        <location filename="../../inbox_app/ui/thread.py" line="163" />
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="136" />
+        <location filename="../../inbox_app/ui/thread.py" line="164" />
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
@@ -73,17 +73,17 @@
         <translation>data from {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="199" />
+        <location filename="../../inbox_app/ui/bridge.py" line="200" />
         <source>{0} undone: {1}</source>
         <translation>{0} undone: {1}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="200" />
+        <location filename="../../inbox_app/ui/bridge.py" line="201" />
         <source>the server refused it</source>
         <translation>the server refused it</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="206" />
+        <location filename="../../inbox_app/ui/bridge.py" line="207" />
         <source>{0} not sent: {1}</source>
         <translation>{0} not sent: {1}</translation>
     </message>
@@ -107,22 +107,22 @@
     </message>
     <message>
         <location filename="../../inbox_app/ui/composer.py" line="48" />
-        <location filename="../../inbox_app/ui/composer.py" line="103" />
+        <location filename="../../inbox_app/ui/composer.py" line="114" />
         <source>Send (Ctrl+Enter)</source>
         <translation>Send (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="88" />
+        <location filename="../../inbox_app/ui/composer.py" line="99" />
         <source>Write an internal note (only the team sees it)…</source>
         <translation>Write an internal note (only the team sees it)…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="90" />
+        <location filename="../../inbox_app/ui/composer.py" line="101" />
         <source>Write a reply to the patient…</source>
         <translation>Write a reply to the patient…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="100" />
+        <location filename="../../inbox_app/ui/composer.py" line="111" />
         <source>Too long: at most {0} characters</source>
         <translation>Too long: at most {0} characters</translation>
     </message>
@@ -269,17 +269,17 @@
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="57" />
+        <location filename="../../inbox_app/ui/labels.py" line="62" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="58" />
+        <location filename="../../inbox_app/ui/labels.py" line="63" />
         <source>Reconnecting…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="59" />
+        <location filename="../../inbox_app/ui/labels.py" line="64" />
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
@@ -362,7 +362,17 @@
         <translation>Clinic Inbox</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="173" />
+        <location filename="../../inbox_app/ui/main_window.py" line="107" />
+        <source>Session expired</source>
+        <translation>Session expired</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/main_window.py" line="107" />
+        <source>Close the app and sign in again.</source>
+        <translation>Close the app and sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/main_window.py" line="177" />
         <source>New message from {0}</source>
         <translation>New message from {0}</translation>
     </message>

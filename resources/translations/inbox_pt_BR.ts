@@ -4,42 +4,42 @@
 <context>
     <name>Bubble</name>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="70" />
+        <location filename="../../inbox_app/ui/thread.py" line="94" />
         <source>Internal note</source>
         <translation>Nota interna</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="110" />
+        <location filename="../../inbox_app/ui/thread.py" line="138" />
         <source>Not sent: {0}</source>
         <translation>Não enviado: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="110" />
+        <location filename="../../inbox_app/ui/thread.py" line="138" />
         <source>unknown error</source>
         <translation>erro desconhecido</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="117" />
+        <location filename="../../inbox_app/ui/thread.py" line="145" />
         <source>Retry</source>
         <translation>Tentar de novo</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="120" />
+        <location filename="../../inbox_app/ui/thread.py" line="148" />
         <source>Discard</source>
         <translation>Descartar</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="133" />
+        <location filename="../../inbox_app/ui/thread.py" line="161" />
         <source>Failed</source>
         <translation>Falhou</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="135" />
+        <location filename="../../inbox_app/ui/thread.py" line="163" />
         <source>Sending…</source>
         <translation>Enviando…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="136" />
+        <location filename="../../inbox_app/ui/thread.py" line="164" />
         <source>Waiting to send</source>
         <translation>Aguardando envio</translation>
     </message>
@@ -73,17 +73,17 @@
         <translation>dados de {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="199" />
+        <location filename="../../inbox_app/ui/bridge.py" line="200" />
         <source>{0} undone: {1}</source>
         <translation>Desfeito: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="200" />
+        <location filename="../../inbox_app/ui/bridge.py" line="201" />
         <source>the server refused it</source>
         <translation>o servidor recusou</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="206" />
+        <location filename="../../inbox_app/ui/bridge.py" line="207" />
         <source>{0} not sent: {1}</source>
         <translation>Não enviada: {0} ({1})</translation>
     </message>
@@ -107,22 +107,22 @@
     </message>
     <message>
         <location filename="../../inbox_app/ui/composer.py" line="48" />
-        <location filename="../../inbox_app/ui/composer.py" line="103" />
+        <location filename="../../inbox_app/ui/composer.py" line="114" />
         <source>Send (Ctrl+Enter)</source>
         <translation>Enviar (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="88" />
+        <location filename="../../inbox_app/ui/composer.py" line="99" />
         <source>Write an internal note (only the team sees it)…</source>
         <translation>Escreva uma nota interna (só a equipe vê)…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="90" />
+        <location filename="../../inbox_app/ui/composer.py" line="101" />
         <source>Write a reply to the patient…</source>
         <translation>Escreva uma resposta ao paciente…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="100" />
+        <location filename="../../inbox_app/ui/composer.py" line="111" />
         <source>Too long: at most {0} characters</source>
         <translation>Longo demais: no máximo {0} caracteres</translation>
     </message>
@@ -269,17 +269,17 @@
         <translation>Ação</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="57" />
+        <location filename="../../inbox_app/ui/labels.py" line="62" />
         <source>Online</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="58" />
+        <location filename="../../inbox_app/ui/labels.py" line="63" />
         <source>Reconnecting…</source>
         <translation>Reconectando…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="59" />
+        <location filename="../../inbox_app/ui/labels.py" line="64" />
         <source>Offline</source>
         <translation>Sem conexão</translation>
     </message>
@@ -362,7 +362,17 @@
         <translation>Caixa da Clínica</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="173" />
+        <location filename="../../inbox_app/ui/main_window.py" line="107" />
+        <source>Session expired</source>
+        <translation>Sessão expirada</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/main_window.py" line="107" />
+        <source>Close the app and sign in again.</source>
+        <translation>Feche o aplicativo e entre novamente.</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/main_window.py" line="177" />
         <source>New message from {0}</source>
         <translation>Nova mensagem de {0}</translation>
     </message>

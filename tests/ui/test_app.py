@@ -86,3 +86,47 @@ def test_uncaught_exceptions_are_logged(caplog: Any) -> None:
     finally:
         sys.excepthook = old
     assert any("boom in a slot" in r.getMessage() for r in caplog.records)
+
+
+def test_translation_sources_are_up_to_date_and_finished(tmp_path: Any) -> None:
+    """Every text of the UI is in the .ts files and translated to Portuguese.
+
+    To update: ``pyside6-lupdate inbox_app/ui/*.py -no-obsolete -ts
+    resources/translations/inbox_pt_BR.ts resources/translations/inbox_en.ts``, translate
+    (``pyside6-linguist``), then ``pyside6-lrelease`` both files.
+    """
+    import shutil
+    import subprocess
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    if not lupdate.exists():
+        lupdate = Path(shutil.which("pyside6-lupdate") or "pyside6-lupdate")
+    fresh = tmp_path / "fresh.ts"
+    subprocess.run([str(lupdate), *sorted(str(p) for p in (root / "inbox_app/ui").glob("*.py")),
+                    "-ts", str(fresh)], check=True, capture_output=True, timeout=60)
+
+    def sources(path: Path) -> set[tuple[str, str]]:
+        tree = ET.parse(path)
+        return {(ctx.findtext("name") or "", msg.findtext("source") or "")
+                for ctx in tree.iter("context") for msg in ctx.iter("message")}
+
+    committed = root / "resources/translations/inbox_pt_BR.ts"
+    assert sources(fresh) <= sources(committed), "run pyside6-lupdate (see docstring)"
+    text = committed.read_text(encoding="utf-8")
+    assert 'type="unfinished"' not in text
+    # the compiled .qm says what the .ts says (else: run pyside6-lrelease)
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    data = assets.translation_file("pt_BR")  # QTranslator reads this buffer later: keep it
+    assert translator.load(data)
+    for ctx in ET.parse(committed).iter("context"):
+        for msg in ctx.iter("message"):
+            wanted = msg.find("translation")
+            if msg.get("numerus") == "yes" or wanted is None:
+                continue
+            got = translator.translate(ctx.findtext("name"), msg.findtext("source"))
+            assert got == wanted.text, (msg.findtext("source"), got, wanted.text)
