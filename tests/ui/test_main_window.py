@@ -305,3 +305,16 @@ def test_typing_in_the_composer_never_triggers_single_key_shortcuts(
     assert window.bridge.open_id == cid
     assert not window.bridge.model.view_of(cid).pending
     assert signed.client.pending_count() == 0
+
+
+def test_opening_b_cancels_loading_a(signed: Signed, qtbot: Any) -> None:
+    bridge = signed.window.bridge
+    a, b = bridge.model.ids()[2], bridge.model.ids()[3]
+    shown: list[int] = []
+    bridge.detailChanged.connect(lambda snap: shown.append(snap.value.summary.id))
+    bridge.open(a)
+    loading_a = bridge.tasks._named["open conversation"]
+    bridge.open(b)
+    qtbot.waitUntil(lambda: b in shown, timeout=TIMEOUT)
+    assert loading_a.cancelled()
+    assert a not in shown
