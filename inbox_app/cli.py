@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from inbox_app import __version__
+
 log = logging.getLogger(__name__)
 
 DEMO_EMAIL = "ana@aurora.example"
@@ -129,6 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--exit-when-ready", action="store_true",
                         help="close once the list is shown (smoke tests)")
     parser.add_argument("--verbose", action="store_true")
+    # issue 6 (packaging): what an installer or a support call asks an installed app
+    parser.add_argument("--version", action="version", version=f"inbox-app {__version__}")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check this installation (Qt, resources, translations, local "
+                             "cache; with --server also the server) and exit")
     return parser
 
 
@@ -145,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     if not options.verbose:
         # one line per HTTP request is noise for a receptionist's terminal
         logging.getLogger("httpx").setLevel(logging.WARNING)
+    if options.self_check:
+        from inbox_app.ui import selfcheck
+
+        return selfcheck.run(options.server, language=options.lang)
     from inbox_app.ui import app as ui
 
     if options.demo:
