@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from inbox_app.server.schema import metadata
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 #: Arbitrary constant for PostgreSQL's advisory lock around schema creation and seeding,
 #: so several instances starting at once do not race each other.
 _SETUP_LOCK_ID = 7_311_042
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached (answered as 503 ``unavailable``)."""
 
 
 def normalize_url(url: str) -> str:
@@ -60,21 +65,43 @@ class Database:
     def _count_query(self, *_args: Any) -> None:
         self.queries += 1
 
+    async def _open(self) -> AsyncConnection:
+        """A started connection; a database that cannot be reached is
+        :class:`DatabaseUnavailable` (a 503 the client retries), not an internal error."""
+        conn = self.engine.connect()
+        try:
+            await conn.start()
+        except (DBAPIError, OSError, TimeoutError) as exc:
+            raise DatabaseUnavailable(f"database unavailable: {exc}") from exc
+        return conn
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reads (its implicit transaction is rolled back at the end)."""
-        async with self.engine.connect() as conn:
+        conn = await self._open()
+        try:
             yield conn
+        finally:
+            await conn.close()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A transaction committed when the block ends without an exception."""
         if self._write_lock is None:
-            async with self.engine.begin() as conn:
-                yield conn
+            conn = await self._open()
+            try:
+                async with conn.begin():
+                    yield conn
+            finally:
+                await conn.close()
             return
-        async with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        async with self._write_lock:
+            conn = await self._open()
+            try:
+                async with conn.begin():
+                    yield conn
+            finally:
+                await conn.close()
 
     @asynccontextmanager
     async def setup_lock(self) -> AsyncIterator[None]:

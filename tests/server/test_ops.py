@@ -160,3 +160,21 @@ def test_demo_seed_is_idempotent_and_full_size(tmp_path) -> None:
     assert set(patients.values()) == {200}
     assert users == 6
     assert notes > 0
+
+
+def test_health_says_database_down_with_503(server_factory, postgres_demo_url: str) -> None:
+    from tests.support import drop_pg_database
+
+    server = server_factory(database_url=postgres_demo_url)
+    assert httpx.get(f"{server.url}/api/health").json()["db"] == "up"
+    drop_pg_database(postgres_demo_url.rsplit("/", 1)[1])  # the database vanishes under it
+    answer = httpx.get(f"{server.url}/api/health", timeout=15)
+    assert answer.status_code == 503
+    assert Health.model_validate_json(answer.content).model_dump() == {
+        "status": "degraded", "db": "down", "cache": "disabled", "version": "0.1.0"}
+    # and a request is a 503 the client retries, in the contract's body, not a hang
+    answer = httpx.get(f"{server.url}/api/session", headers={"Authorization": "Bearer x"},
+                       timeout=15)
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "1"
+    assert answer.json()["error"]["code"] == "unavailable"
