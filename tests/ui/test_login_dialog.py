@@ -91,3 +91,41 @@ def test_success_remembers_server_and_email(
     assert resumed is not None and resumed.session.user.email == "ana@aurora.example"
     task = qloop.create_task(resumed.close())
     qtbot.waitUntil(task.done, timeout=TIMEOUT)
+
+
+def test_sign_in_flow_dialog_first_then_remembered_session(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess, tmp_path: Path
+) -> None:
+    """``inbox-app`` without --demo: the dialog the first time, the session afterwards."""
+    from PySide6.QtWidgets import QApplication
+
+    from inbox_app.ui import app as ui_app
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    dirs = {"data_dir": tmp_path / "data", "cache_dir": tmp_path / "cache"}
+    first = qloop.create_task(ui_app.sign_in(server.url, **dirs))
+
+    def dialog() -> LoginDialog | None:
+        found = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, LoginDialog) and w.isVisible()]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: dialog() is not None, timeout=TIMEOUT)
+    shown = dialog()
+    assert shown is not None and shown.server.text() == server.url
+    fill(qtbot, shown, server.url, "ana@aurora.example", "demo1234")
+    shown.submit()
+    qtbot.waitUntil(first.done, timeout=TIMEOUT)
+    client = first.result()
+    assert isinstance(client, InboxClient)
+    closing = qloop.create_task(client.close())
+    qtbot.waitUntil(closing.done, timeout=TIMEOUT)
+    # next start: no dialog, the remembered server and session
+    again = qloop.create_task(ui_app.sign_in(None, **dirs))
+    qtbot.waitUntil(again.done, timeout=TIMEOUT)
+    resumed = again.result()
+    assert resumed is not None and resumed.session.user.email == "ana@aurora.example"
+    assert dialog() is None
+    closing = qloop.create_task(resumed.close())
+    qtbot.waitUntil(closing.done, timeout=TIMEOUT)
