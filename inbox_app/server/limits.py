@@ -1,4 +1,5 @@
-"""Request-body limit: anything over 64 KiB is a 413 before any route sees it.
+"""Request-body checks before any route sees it: over 64 KiB is a 413, a body that is not
+declared JSON is a 415 (FastAPI would otherwise say "Input should be a valid dictionary").
 
 A pure ASGI middleware, so the limit also holds for chunked bodies without Content-Length:
 the body is read up to the limit and replayed to the app (bodies are small by contract).
@@ -22,7 +23,10 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS"}:
             await self.app(scope, receive, send)
             return
+        content_type = b""
         for name, value in scope["headers"]:
+            if name == b"content-type":
+                content_type = value.split(b";", 1)[0].strip().lower()
             if name == b"content-length":
                 try:
                     too_big = int(value) > self.limit
@@ -46,6 +50,15 @@ class BodyLimitMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if body and content_type and not (
+            content_type == b"application/json" or content_type.endswith(b"+json")
+        ):
+            await _send_error(send, 415, error_body(
+                ErrorCode.VALIDATION, "the request body must be JSON "
+                "(Content-Type: application/json)",
+                {"content_type": content_type.decode("latin-1")},
+            ))
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -59,11 +72,15 @@ class BodyLimitMiddleware:
 
 
 async def _reject(send: Send, limit: int) -> None:
-    payload = orjson.dumps(error_body(
+    await _send_error(send, 413, error_body(
         ErrorCode.VALIDATION, f"request body is larger than {limit} bytes",
         {"limit_bytes": limit},
     ))
-    await send({"type": "http.response.start", "status": 413, "headers": [
+
+
+async def _send_error(send: Send, status: int, body: dict[str, object]) -> None:
+    payload = orjson.dumps(body)
+    await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
         (b"connection", b"close"),
     ]})

@@ -56,7 +56,9 @@ IdempotencyKey = Annotated[
 
 _ERR = {"model": ErrorBody}
 READ_ERRORS: dict[int | str, dict[str, Any]] = {401: _ERR, 404: _ERR, 422: _ERR}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {401: _ERR, 404: _ERR, 413: _ERR, 422: _ERR}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR
+}
 JSON = "application/json"
 
 router = APIRouter(prefix="/api")
@@ -115,7 +117,8 @@ async def _write(
 # --- auth and session -------------------------------------------------------------------
 
 
-@router.post("/auth/login", response_model=LoginAnswer, responses={401: _ERR, 422: _ERR})
+@router.post("/auth/login", response_model=LoginAnswer,
+             responses={401: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
 async def login(request: Request, body: LoginRequest) -> Response:
     """Exchanges email and password for a bearer token and the session."""
     _check_text(body.email, body.password)
@@ -277,7 +280,7 @@ async def reply(
 
 
 @router.post("/inbound", status_code=201, response_model=Message,
-             responses={401: _ERR, 404: _ERR, 413: _ERR, 422: _ERR})
+             responses={401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
 async def inbound(
     request: Request, body: InboundRequest,
     webhook_secret: Annotated[str | None, Header(alias="X-Webhook-Secret")] = None,

@@ -8,10 +8,15 @@ from inbox_app.contract.models import MAX_BODY_BYTES, MAX_TEXT_LENGTH
 from tests.server.conftest import ApiUser, ConversationPicker
 
 
+@pytest.fixture(scope="module")
+def target_id(aurora: ApiUser, picker: ConversationPicker) -> int:
+    """One conversation for every rejected request here: none of them may change it."""
+    return picker.take(aurora)["id"]
+
+
 @pytest.fixture
-def target(aurora: ApiUser, picker: ConversationPicker) -> dict:
-    chosen = picker.take(aurora)
-    return {"id": chosen["id"], "before": aurora.detail(chosen["id"])}
+def target(aurora: ApiUser, target_id: int) -> dict:
+    return {"id": target_id, "before": aurora.detail(target_id)}
 
 
 def _assert_error(answer, status: int, code: str = "validation") -> dict:
@@ -47,8 +52,10 @@ def test_bad_text_bodies(
     assert aurora.detail(target["id"]) == target["before"]
 
 
-def test_text_of_exactly_the_limit_is_accepted(aurora: ApiUser, target: dict) -> None:
-    answer = aurora.http.post(f"/api/conversations/{target['id']}/notes",
+def test_text_of_exactly_the_limit_is_accepted(
+    aurora: ApiUser, picker: ConversationPicker
+) -> None:
+    answer = aurora.http.post(f"/api/conversations/{picker.take(aurora)['id']}/notes",
                               json={"body": "é" * MAX_TEXT_LENGTH})
     assert answer.status_code == 201
 
@@ -79,6 +86,17 @@ def test_chunked_body_over_64_kib_is_413(aurora: ApiUser, target: dict) -> None:
     answer = aurora.http.post(f"/api/conversations/{target['id']}/messages", content=chunks(),
                               headers={"Content-Type": "application/json"})
     _assert_error(answer, 413)
+    assert aurora.detail(target["id"]) == target["before"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_body_that_is_not_declared_json_is_415(
+    aurora: ApiUser, target: dict, content_type: str
+) -> None:
+    answer = aurora.http.post(f"/api/conversations/{target['id']}/notes",
+                              content=b'{"body": "x"}', headers={"Content-Type": content_type})
+    error = _assert_error(answer, 415)
+    assert "application/json" in error["message"]
     assert aurora.detail(target["id"]) == target["before"]
 
 
