@@ -236,3 +236,21 @@ async def test_two_processes_on_one_postgres_share_one_gapless_seq(
         await ws.close()
         on_a.close()
         on_b.close()
+
+
+async def test_second_hello_replays_from_its_seq(
+    shared_server: ServerProcess, aurora: ApiUser, picker: ConversationPicker
+) -> None:
+    import json
+
+    cid = picker.take(aurora)["id"]
+    start = await seq_now(shared_server.ws_url, aurora)
+    ws = await connect(shared_server.ws_url, aurora.token, since=start)
+    try:
+        await post(aurora, "POST", f"/api/conversations/{cid}/notes", {"body": "primeira"})
+        assert (await next_event(ws)).seq == start + 1
+        await ws.send(json.dumps({"type": "hello", "since": start}))  # e.g. a client reset
+        again = await next_event(ws)
+        assert (again.seq, again.data["body"]) == (start + 1, "primeira")
+    finally:
+        await ws.close()
