@@ -58,7 +58,8 @@ class FaultProxy:
         self.stalls: list[tuple[str, str, asyncio.Event]] = []
         self.seen: list[tuple[str, str, int | None]] = []  # (method, path, injected status)
         self.request_seen = asyncio.Event()
-        self.answer_withheld = asyncio.Event()  # "hold": the server answered, we kept it
+        self.withheld: list[str] = []  # "hold": paths whose answers the server sent, we kept
+        self._withheld_changed = asyncio.Event()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -109,6 +110,12 @@ class FaultProxy:
         self.stalls.append((method, path, gate))
         return gate
 
+    async def answer_withheld(self, path: str) -> None:
+        """Waits until the server answered a request for ``path`` and the proxy kept it."""
+        while path not in self.withheld:
+            self._withheld_changed.clear()
+            await self._withheld_changed.wait()
+
     def requests(self, method: str, path_regex: str) -> list[tuple[str, str, int | None]]:
         return [s for s in self.seen if s[0] == method and re.fullmatch(path_regex, s[1])]
 
@@ -138,7 +145,8 @@ class FaultProxy:
     async def _proxy(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
         self._writers.add(up_writer)
-        back = asyncio.create_task(self._pipe(up_reader, writer, answers=True))
+        last_path: list[str] = [""]
+        back = asyncio.create_task(self._pipe(up_reader, writer, answers=last_path))
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -157,10 +165,11 @@ class FaultProxy:
                     if s_method == method and re.fullmatch(s_path, path):
                         await gate.wait()
                 await self._wait()
+                last_path[0] = path
                 up_writer.write(head + body)
                 await up_writer.drain()
                 if headers.get("upgrade", "").lower() == "websocket":
-                    await self._pipe(reader, up_writer, answers=False)
+                    await self._pipe(reader, up_writer, answers=None)
                     return
         finally:
             back.cancel()
@@ -170,10 +179,12 @@ class FaultProxy:
             _abort(up_writer, reset=False)
 
     async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, *,
-                    answers: bool) -> None:
+                    answers: list[str] | None) -> None:
+        """Copies bytes; ``answers`` (server to client) holds the path being answered."""
         while chunk := await src.read(65536):
-            if answers and self.mode == "hold":
-                self.answer_withheld.set()
+            if answers is not None and self.mode == "hold":
+                self.withheld.append(answers[0])
+                self._withheld_changed.set()
                 continue  # the server answered; the client never hears it
             await self._wait()
             dst.write(chunk)

@@ -38,7 +38,8 @@ async def test_kill_9_with_pending_actions_then_restart_applies_each_once(
             queued = (await asyncio.wait_for(child.stdout.readline(), 10)).split()
             assert queued[0] == b"QUEUED"
             # the note reached the server and was applied; its answer is withheld
-            await asyncio.wait_for(proxy.answer_withheld.wait(), 10)
+            await asyncio.wait_for(
+                proxy.answer_withheld(f"/api/conversations/{cid}/notes"), 10)
         finally:
             child.kill()  # SIGKILL: no cleanup, no flush, nothing graceful
             await child.wait()
