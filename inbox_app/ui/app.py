@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
@@ -142,6 +143,8 @@ def run(main: Callable[[], Awaitable[int]], *, language: str | None = None) -> i
     """Runs ``main`` on a qasync loop over a fresh QApplication; returns its exit code."""
     install_exception_hook()
     app = create_application(language=language)
+    # Ctrl+C in the terminal closes the windows (the Qt loop would otherwise swallow it)
+    signal.signal(signal.SIGINT, lambda *_: app.closeAllWindows())
     loop = qasync.QEventLoop(app)
     loop.set_exception_handler(loop_exception_handler)
     asyncio.set_event_loop(loop)

@@ -203,34 +203,36 @@ class Thread(QScrollArea):
         bar = self.verticalScrollBar()
         if self._shown is None:  # another conversation: start at its newest message
             self._stick = True
+        old = self._shown or []
         self._shown = shown
-        for row in self._rows:
+        # The usual change appends (a new message, a new pending item): keep the bubbles
+        # already shown and add the rest, instead of rebuilding ~100 widgets.
+        keep = len(old) if old and shown[: len(old)] == old else 0
+        for row in self._rows[keep:]:
             self._layout.removeWidget(row)
             row.deleteLater()
-        self._rows = []
-        self.bubbles = []
-        for entry in entries:
-            bubble = Bubble(entry.item, self._body)
-            bubble.retryRequested.connect(self.retryRequested)
-            bubble.discardRequested.connect(self.discardRequested)
-            row = QWidget(self._body)
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            if bubble.objectName() == "bubbleIn":
-                row_layout.addWidget(bubble)
-                row_layout.addStretch(1)
-            elif bubble.objectName() == "bubbleOut":
-                row_layout.addStretch(1)
-                row_layout.addWidget(bubble)
-            else:
-                row_layout.addStretch(1)
-                row_layout.addWidget(bubble)
-                row_layout.addStretch(1)
-            self._layout.addWidget(row)
-            self._rows.append(row)
-            self.bubbles.append(bubble)
+        del self._rows[keep:]
+        del self.bubbles[keep:]
+        for entry in entries[keep:]:
+            self._add(entry.item)
         if self._stick:
             bar.setValue(bar.maximum())
+
+    def _add(self, item: Message | Note | PendingItem) -> None:
+        bubble = Bubble(item, self._body)
+        bubble.retryRequested.connect(self.retryRequested)
+        bubble.discardRequested.connect(self.discardRequested)
+        row = QWidget(self._body)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        if bubble.objectName() != "bubbleIn":
+            row_layout.addStretch(1)
+        row_layout.addWidget(bubble)
+        if bubble.objectName() != "bubbleOut":
+            row_layout.addStretch(1)
+        self._layout.addWidget(row)
+        self._rows.append(row)
+        self.bubbles.append(bubble)
 
     @property
     def at_bottom(self) -> bool:
