@@ -188,6 +188,28 @@ class Cache:
             loaded += self._metrics[kind].loads - before
         return loaded
 
+    async def refresh(self, entries: Iterable[tuple[CacheKind, str, Loader]]) -> None:
+        """Write-through after a write: loads the new values of keys just invalidated.
+
+        Call after :meth:`invalidate` and before publishing the event, so the re-reads the
+        event triggers on every client hit Redis instead of all waiting on one load. Readers
+        of this process arriving meanwhile join the load. The generation guard applies as for
+        any reader: a refresh overtaken by a later write does not store. Never raises.
+        """
+        if self._redis is None or not self.breaker.allow():
+            return
+        loop = asyncio.get_running_loop()
+        tasks = []
+        for kind, key, load in entries:
+            task = loop.create_task(self._read(kind, key, load, lookup=False))
+            self._inflight[key] = task
+            task.add_done_callback(functools.partial(self._forget, key))
+            self._metrics[kind].refreshes += 1
+            tasks.append(task)
+        for result in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(result, Exception):
+                logger.warning("cache refresh failed: %r", result)
+
     async def _get(self, kind: CacheKind, key: str, load: Loader, *,
                    record: bool) -> CachedValue | None:
         started = time.perf_counter()
@@ -226,16 +248,18 @@ class Cache:
         if not task.cancelled():
             task.exception()  # retrieved here so a load error nobody awaited is not "lost"
 
-    async def _read(self, kind: CacheKind, key: str,
-                    load: Loader) -> tuple[str, CachedValue | None]:
-        """One read: Redis, else the database (then Redis). Returns (outcome, value)."""
+    async def _read(self, kind: CacheKind, key: str, load: Loader, *,
+                    lookup: bool = True) -> tuple[str, CachedValue | None]:
+        """One read: Redis, else the database (then Redis). Returns (outcome, value).
+
+        ``lookup=False`` (a refresh) skips the Redis read: the key was just invalidated."""
         metrics = self._metrics[kind]
         gen_key = _GEN_PREFIX + key
         generation: bytes | None = None  # None: do not store (Redis unusable for this read)
         outcome = "skipped"
         if self._redis is not None and self.breaker.allow():
             try:
-                raw = await self._redis.get(key)
+                raw = await self._redis.get(key) if lookup else None
                 if raw is not None:
                     value = decode(raw)
                     if value is not None:

@@ -13,7 +13,8 @@ WINDOW = 2048
 class KindMetrics:
     """Counters of one cache kind. ``misses`` counts reads Redis could not answer; ``loads``
     the database loads they caused (fewer when concurrent misses share one); ``skipped`` the
-    reads that went straight to the database while the breaker was open."""
+    reads that went straight to the database while the breaker was open; ``refreshes`` the
+    write-through loads after a write (their database loads are in ``loads`` too)."""
 
     hits: int = 0
     misses: int = 0
@@ -21,6 +22,7 @@ class KindMetrics:
     skipped: int = 0
     loads: int = 0
     coalesced: int = 0
+    refreshes: int = 0
     bytes_stored: int = 0
     bytes_saved: int = 0
     _total_ms: float = 0.0
@@ -43,6 +45,7 @@ class KindMetrics:
             "skipped": self.skipped,
             "loads": self.loads,
             "coalesced": self.coalesced,
+            "refreshes": self.refreshes,
             "hit_rate": round(self.hits / answered, 4) if answered else 0.0,
             "avg_ms": round(self._total_ms / self._count, 3) if self._count else 0.0,
             "p95_ms": round(p95, 3),

@@ -1,4 +1,5 @@
-"""Warming of the server cache: the conversation lists of the most active clinics.
+"""Loading ahead into the server cache: the lists of the most active clinics (warming), and
+what a write just changed (write-through refresh).
 
 A list is the read every receptionist opens first and the one every change invalidates, so
 after a start (empty Redis), a Redis restart or a ``resync`` (every socket of a clinic is
@@ -8,9 +9,12 @@ about to re-read it at once) it is loaded once ahead of them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
-from inbox_app.contract.policy import CacheKind, list_key
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from inbox_app.contract.events import LiveEvent
+from inbox_app.contract.policy import CacheKind, detail_key, list_key
 from inbox_app.server import event_log, store
 from inbox_app.server.cache import Cache, Loader
 from inbox_app.server.database import Database
@@ -21,11 +25,30 @@ logger = logging.getLogger(__name__)
 WARM_CLINICS = 20
 
 
-def _list_loader(db: Database, clinic_id: int) -> Loader:
+def _loader(db: Database, read: Callable[[AsyncConnection, int], Awaitable[store.Loaded]],
+            ident: int) -> Loader:
     async def load() -> tuple[int, bytes] | None:
         async with db.read() as conn:
-            return await store.load_list(conn, clinic_id)
+            return await read(conn, ident)
     return load
+
+
+def _list_loader(db: Database, clinic_id: int) -> Loader:
+    return _loader(db, store.load_list, clinic_id)
+
+
+def reloads(db: Database, event: LiveEvent) -> list[tuple[CacheKind, str, Loader]]:
+    """What a write should load back into the cache (:meth:`Cache.refresh`): the list and
+    the detail among the keys its event invalidates, the reads every client repeats at once."""
+    entries: list[tuple[CacheKind, str, Loader]] = []
+    if list_key(event.clinic_id) in event.invalidate:
+        entries.append((CacheKind.CONVERSATIONS_LIST, list_key(event.clinic_id),
+                        _list_loader(db, event.clinic_id)))
+    cid = event.conversation_id
+    if cid is not None and detail_key(cid) in event.invalidate:
+        entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
+                        _loader(db, store.load_detail, cid)))
+    return entries
 
 
 async def most_active_clinics(db: Database, limit: int = WARM_CLINICS) -> list[int]:

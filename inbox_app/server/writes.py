@@ -29,7 +29,7 @@ from inbox_app.contract.models import (
     Status,
 )
 from inbox_app.contract.policy import detail_key, keys_for_conversation_change
-from inbox_app.server import event_log, idempotency, store
+from inbox_app.server import event_log, idempotency, store, warming
 from inbox_app.server.auth import AuthUser
 from inbox_app.server.bus import Bus
 from inbox_app.server.cache import Cache
@@ -110,6 +110,8 @@ class Writer:
                 await idempotency.store(conn, user_id, key, outcome.status, outcome.body)
         if event is not None:
             await self.cache.invalidate(event.invalidate)
+            # write-through: the re-reads this event triggers on every client then hit
+            await self.cache.refresh(warming.reloads(self.db, event))
             await self.bus.publish(event)
         return outcome.status, outcome.body
 

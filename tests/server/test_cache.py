@@ -213,3 +213,39 @@ async def test_warm_loads_what_is_missing_without_touching_the_read_metrics(
     assert await raw.exists("conversations:clinic:2") == 1
     after = cache.metrics()["conversations_list"]
     assert (after["hits"], after["misses"]) == (before["hits"], before["misses"])
+
+
+async def test_refresh_after_a_write_stores_the_new_value_so_re_reads_hit(
+        cache: Cache, raw: aioredis.Redis) -> None:
+    load = Loader(value=b'{"v": "old"}')
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, "conversations:clinic:1", load)
+    load.value = b'{"v": "new"}'  # the write commits...
+    await cache.invalidate(["conversations:clinic:1"])
+    await cache.refresh([(CacheKind.CONVERSATIONS_LIST, "conversations:clinic:1", load)])
+
+    assert await raw.get("conversations:clinic:1") == b'1:j:{"v": "new"}'
+    value = await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, "conversations:clinic:1", load)
+    assert value.body == b'{"v": "new"}' and load.calls == 2
+    figures = cache.metrics()["conversations_list"]
+    assert (figures["refreshes"], figures["hits"]) == (1, 1)
+
+
+async def test_a_refresh_overtaken_by_a_later_write_does_not_store(
+        cache: Cache, raw: aioredis.Redis) -> None:
+    database = {"row": b'{"v": 1}'}
+    loading, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_load() -> tuple[int, bytes]:
+        row = database["row"]
+        loading.set()
+        await release.wait()
+        return 1, row
+
+    first = asyncio.create_task(
+        cache.refresh([(CacheKind.PATIENT_DATA, "patient:7:data", slow_load)]))
+    await loading.wait()
+    database["row"] = b'{"v": 2}'  # a second write commits and invalidates
+    await cache.invalidate(["patient:7:data"])
+    release.set()
+    await first
+    assert await raw.get("patient:7:data") is None
