@@ -222,3 +222,32 @@ async def test_two_instances_on_one_postgres_and_redis_behave_as_one(
     finally:
         await ws_a.close()
         await ws_b.close()
+
+
+async def test_with_redis_down_own_sockets_still_get_events_and_the_other_instance_catches_up(
+        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
+    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                       demo_size=None)
+    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                       demo_size=None)
+    ana_a, carla_b = User(a, ANA), User(b, CARLA)
+    conv = ana_a.conversations()[0]
+    ws_a, ws_b = await _live(a, ana_a.token), await _live(b, carla_b.token)
+    try:
+        marker = f"marker {uuid.uuid4()}"
+        ana_a.add_note(conv["id"], marker)
+        base = await _seq_of_note(ws_a, marker)
+        assert await _seq_of_note(ws_b, marker) == base
+
+        redis_proc.kill()
+        ana_a.add_note(conv["id"], "while Redis is down")
+        [own] = await _next_events(ws_a, 1, base)  # A's own socket, without Redis
+        assert (own["seq"], own["data"]["body"]) == (base + 1, "while Redis is down")
+
+        redis_proc.start()  # B's listener re-subscribes and fills what it missed
+        [caught_up] = await _next_events(ws_b, 1, base)
+        assert (caught_up["seq"], caught_up["data"]["body"]) == (base + 1,
+                                                                 "while Redis is down")
+    finally:
+        await ws_a.close()
+        await ws_b.close()
