@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.metrics_window: Any = None
+        self._was_online = False
 
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -158,10 +159,15 @@ class MainWindow(QMainWindow):
 
     def _show_connection(self, state: str) -> None:
         self.status.set_connection(state)
+        snapshot = self.bridge.list_snapshot
         if state == "online":
+            self._was_online = True
             self.banner.hide()
             return
-        snapshot = self.bridge.list_snapshot
+        if state == "reconnecting" and not self._was_online and not (
+            snapshot is not None and snapshot.offline
+        ):
+            return  # the first connection is still being made: no banner flash at start
         self.banner.show_offline(
             snapshot.fetched_at if snapshot else None, reconnecting=state == "reconnecting"
         )

@@ -17,7 +17,7 @@ import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from inbox_app.client import Change, PendingItem
+from inbox_app.client import Change, InboxClient, PendingItem
 from inbox_app.contract.models import Note, Priority, Status
 from inbox_app.ui.conversation_model import Filter
 from inbox_app.ui.main_window import MainWindow
@@ -318,3 +318,24 @@ def test_opening_b_cancels_loading_a(signed: Signed, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: b in shown, timeout=TIMEOUT)
     assert loading_a.cancelled()
     assert a not in shown
+
+
+def test_starting_offline_shows_the_cached_list_and_the_banner(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess, tmp_path: Path
+) -> None:
+    client = sign_in(qtbot, server, tmp_path)
+    window = open_window(qtbot, client)
+    rows = window.bridge.model.all_count
+    close_window(qtbot, window)
+    server.stop()
+    resumed = run(qtbot, InboxClient.resume(server.url, data_dir=tmp_path / "data",
+                                            cache_dir=tmp_path / "cache"))
+    assert resumed is not None
+    window = open_window(qtbot, resumed)
+    try:
+        assert window.bridge.model.all_count == rows
+        assert window.bridge.list_snapshot is not None and window.bridge.list_snapshot.offline
+        qtbot.waitUntil(window.banner.isVisible, timeout=TIMEOUT)
+        assert window.banner.label.text().startswith("No connection — showing data from ")
+    finally:
+        close_window(qtbot, window)
