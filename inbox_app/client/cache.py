@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 import diskcache
 
-from inbox_app.client.codec import Codec, CodecError, JsonCodec
+from inbox_app.client.codec import Codec, CodecError, JsonCodec, KeyedCodec
 from inbox_app.client.safe_disk import SafeDisk
 from inbox_app.contract.policy import POLICY, CacheKind, KindPolicy, kind_of_key
 
@@ -109,6 +109,7 @@ class LocalCache:
         self.folder = Path(folder)
         self.policy: Mapping[CacheKind, KindPolicy] = policy
         self.codec: Codec = codec or JsonCodec()
+        self._codec = KeyedCodec(self.codec)  # entries bound to their key when supported
         self.max_stale = max_stale
         self.clock = clock
         self.metrics = CacheMetrics()
@@ -150,7 +151,7 @@ class LocalCache:
     def _read_meta(self, key: str) -> Any:
         assert self._disk is not None
         data = self._disk.get(key)
-        return None if data is None else self.codec.decode(data)
+        return None if data is None else self._codec.decode(key, data)
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -176,13 +177,14 @@ class LocalCache:
             data = self._disk.get(key)
             if data is None:
                 return None
-            envelope = self.codec.decode(data)
+            envelope = self._codec.decode(key, data)
             if not isinstance(envelope, dict) or "value" not in envelope:
                 raise CodecError("cache envelope does not fit")
             fetched_at = float(envelope["fetched_at"])
             value = parse(envelope["value"])
             marked = self._disk.get(_INVALIDATED + key)
-            invalidated = marked is not None and float(self.codec.decode(marked)) >= fetched_at
+            invalidated = marked is not None and \
+                float(self._codec.decode(_INVALIDATED + key, marked)) >= fetched_at
             return Entry(value, fetched_at, invalidated)
         except (sqlite3.DatabaseError, OSError) as exc:
             log.warning("local cache unreadable (%s); rebuilding it", exc)
@@ -234,7 +236,7 @@ class LocalCache:
     def _store(self, key: str, fetched_at: float, wire: Any) -> None:
         try:
             assert self._disk is not None
-            data = self.codec.encode({"fetched_at": fetched_at, "value": wire})
+            data = self._codec.encode(key, {"fetched_at": fetched_at, "value": wire})
             with self._disk.transact():
                 self._disk.set(key, data)
                 self._disk.delete(_INVALIDATED + key)
@@ -261,7 +263,7 @@ class LocalCache:
             assert self._disk is not None
             with self._disk.transact():
                 for key in keys:
-                    self._disk.set(_INVALIDATED + key, self.codec.encode(now))
+                    self._disk.set(_INVALIDATED + key, self._codec.encode(_INVALIDATED + key, now))
         except (sqlite3.Error, OSError) as exc:
             log.warning("local cache write failed (%s); rebuilding it", exc)
             self._rebuild()
@@ -279,7 +281,7 @@ class LocalCache:
     def _set_meta(self, key: str, value: Any) -> None:
         try:
             assert self._disk is not None
-            self._disk.set(key, self.codec.encode(value))
+            self._disk.set(key, self._codec.encode(key, value))
         except (sqlite3.Error, OSError) as exc:
             log.warning("local cache write failed (%s)", exc)
 

@@ -7,6 +7,7 @@ without touching the cache or the outbox. JSON only: never pickle (CVE-2025-6987
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Protocol
 
 import orjson
@@ -22,6 +23,35 @@ class Codec(Protocol):
     def encode(self, obj: Any) -> bytes: ...
 
     def decode(self, data: bytes) -> Any: ...
+
+
+def takes_associated(codec: Codec) -> bool:
+    """Whether ``codec`` can bind an entry to its name (``associated=``, as SealedCodec does),
+    so an entry copied under another key fails to decode instead of showing wrong data."""
+    try:
+        return "associated" in inspect.signature(codec.encode).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class KeyedCodec:
+    """Encodes and decodes entries bound to their key when the codec supports it."""
+
+    __slots__ = ("_keyed", "codec")
+
+    def __init__(self, codec: Codec) -> None:
+        self.codec = codec
+        self._keyed = takes_associated(codec)
+
+    def encode(self, key: str, obj: Any) -> bytes:
+        if self._keyed:
+            return self.codec.encode(obj, associated=key)  # type: ignore[call-arg]
+        return self.codec.encode(obj)
+
+    def decode(self, key: str, data: bytes) -> Any:
+        if self._keyed:
+            return self.codec.decode(data, associated=key)  # type: ignore[call-arg]
+        return self.codec.decode(data)
 
 
 class JsonCodec:

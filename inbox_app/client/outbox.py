@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from inbox_app.client.actions import Mutation
-from inbox_app.client.codec import Codec, CodecError, JsonCodec
+from inbox_app.client.codec import Codec, CodecError, JsonCodec, KeyedCodec
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ class Outbox:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.codec: Codec = codec or JsonCodec()
+        self._codec = KeyedCodec(self.codec)  # a record is bound to its file name
         self._fsync = fsync
         self._next_seq = 1
 
@@ -41,7 +42,8 @@ class Outbox:
         found: list[Mutation] = []
         for path in self.folder.glob(f"*{SUFFIX}"):
             try:
-                mutation = Mutation.from_record(self.codec.decode(path.read_bytes()))
+                name = path.name.removesuffix(SUFFIX)
+                mutation = Mutation.from_record(self._codec.decode(name, path.read_bytes()))
                 if mutation.id != path.name.removesuffix(SUFFIX):
                     raise ValueError("record id does not match its file name")
             except (OSError, CodecError, ValueError) as exc:
@@ -60,7 +62,7 @@ class Outbox:
         if mutation.seq == 0:
             mutation.seq = self._next_seq
             self._next_seq += 1
-        data = self.codec.encode(mutation.to_record())
+        data = self._codec.encode(mutation.id, mutation.to_record())
         final = self._path(mutation.id)
         tmp = final.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
