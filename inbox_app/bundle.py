@@ -12,6 +12,7 @@ third-party package until a function needs one.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib
 import importlib.util
 import json
@@ -168,6 +169,7 @@ def hidden_imports() -> list[str]:
     return sorted(set(names))
 
 
+@functools.cache
 def faker_modules(locale: str = FAKER_LOCALE) -> list[str]:
     """The ``faker.providers`` modules that ``Faker(locale)`` imports, and nothing else.
 

@@ -1,0 +1,103 @@
+"""What ``build.spec`` is told by inbox_app/bundle.py, checked without building (fast).
+
+The slow test (test_bundle.py) proves the built bundle works; these catch, in a second, the
+change that would break it: a Qt module the UI starts to use but the bundle leaves out, a
+resource file the bundle would not ship, a Faker locale the demo data needs.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path, PurePosixPath
+
+from inbox_app import bundle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def qt_modules_imported_by(folder: Path) -> set[str]:
+    """Every ``PySide6.X`` the code in ``folder`` imports (at any depth, lazily or not)."""
+    found: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            found |= {n.split(".")[1] for n in names
+                      if n.startswith("PySide6.Qt") and n.count(".") >= 1}
+    return {name for name in found if name.startswith("Qt")}
+
+
+def test_every_qt_module_the_app_imports_ships() -> None:
+    used = qt_modules_imported_by(ROOT / "inbox_app")
+    assert used, "no PySide6 import found: the scan is broken"
+    missing_from_bundle = used - set(bundle.QT_MODULES_USED)
+    assert not missing_from_bundle, (
+        f"inbox_app imports {sorted(missing_from_bundle)}, which build.spec leaves out: add "
+        "them to inbox_app/bundle.py QT_MODULES_USED")
+    excluded = set(bundle.excluded_modules())
+    assert not {f"PySide6.{name}" for name in used} & excluded
+
+
+def test_the_qt_modules_kept_are_installed_and_the_heavy_ones_are_excluded() -> None:
+    installed = set(bundle.installed_qt_modules())
+    assert set(bundle.QT_MODULES_USED) <= installed
+    excluded = set(bundle.excluded_modules())
+    for heavy in ("QtQml", "QtQuick", "QtPdf", "QtNetwork", "QtSql", "QtDesigner"):
+        if heavy in installed:
+            assert f"PySide6.{heavy}" in excluded
+    assert "keyrings" in excluded  # keyrings.alt: a plaintext keyring must never ship
+
+
+def test_every_resource_file_ships_where_importlib_resources_finds_it() -> None:
+    pairs = bundle.data_files()
+    shipped = {PurePosixPath(dest) / Path(src).name for src, dest in pairs}
+    folder = ROOT / "resources"
+    expected = {PurePosixPath("inbox_app/resources") / p.relative_to(folder).as_posix()
+                for p in folder.rglob("*") if p.suffix in {".svg", ".qss", ".qm"}}
+    assert expected and shipped == expected
+    assert not [s for s in shipped if s.suffix == ".ts"]
+    assert all(Path(src).is_file() for src, _ in pairs)
+    name, source, kind = bundle.extra_modules()[0]
+    assert (name, kind) == ("inbox_app.resources", "PYMODULE")
+    assert Path(source) == folder / "__init__.py"
+
+
+def test_faker_keeps_the_demo_locale_and_its_fallbacks_only() -> None:
+    kept = bundle.faker_modules()
+    assert f"faker.providers.person.{bundle.FAKER_LOCALE}" in kept
+    pruner = bundle.Pruner(kept)
+    assert pruner.keep_file(f"faker/providers/person/{bundle.FAKER_LOCALE}/__init__.py")
+    assert pruner.keep_file("faker/providers/person/__init__.py")
+    assert not pruner.keep_file("faker/providers/person/ja_JP/__init__.py")
+    assert pruner.keep_module(f"faker.providers.address.{bundle.FAKER_LOCALE}")
+    assert not pruner.keep_module("faker.providers.address.ja_JP")
+    # a provider without a pt_BR module falls back to its default locale, which ships
+    for module in kept:
+        assert pruner.keep_module(module)
+
+
+def test_the_pruner_drops_qt_translations_and_unused_plugins_only() -> None:
+    pruner = bundle.Pruner([])
+    assert not pruner.keep_file("PySide6/Qt/translations/qtbase_de.qm")
+    assert not pruner.keep_file("PySide6/Qt/plugins/platforms/libqvnc.so")
+    assert not pruner.keep_file("PySide6/Qt/plugins/platformthemes/libqgtk3.so")
+    for kept in ("PySide6/Qt/plugins/platforms/libqxcb.so",
+                 "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+                 "PySide6/Qt/plugins/platforms/libqwayland.so",
+                 "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
+                 "PySide6/Qt/plugins/imageformats/libqsvg.so",
+                 "PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so",
+                 "inbox_app/resources/translations/inbox_pt_BR.qm"):
+        assert pruner.keep_file(kept), kept
+
+
+def test_the_modules_only_imported_by_name_exist_here() -> None:
+    # what the frozen self-check imports must at least import from source
+    assert bundle.import_all(bundle.runtime_check_modules()) == {}
+    assert bundle.import_all(["no_such_module_here"]).keys() == {"no_such_module_here"}
+    for name in bundle.RUNTIME_IMPORTS:
+        assert importlib.util.find_spec(name) is not None, name
