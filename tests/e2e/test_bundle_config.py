@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path, PurePosixPath
 
 from inbox_app import bundle
+from inbox_app.contract import VERSION
+from tests.support import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,3 +106,30 @@ def test_the_modules_only_imported_by_name_exist_here() -> None:
     assert bundle.import_all(["no_such_module_here"]).keys() == {"no_such_module_here"}
     for name in bundle.RUNTIME_IMPORTS:
         assert importlib.util.find_spec(name) is not None, name
+
+
+# --- the same commands from the source install ---------------------------------------------
+
+
+def run_source(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "QT_QPA_PLATFORM"}}
+    return subprocess.run([sys.executable, "-m", "inbox_app", *args], capture_output=True,
+                          text=True, timeout=120, env=env, cwd=ROOT)
+
+
+def test_version_from_source() -> None:
+    result = run_source("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"inbox-app {VERSION}"
+
+
+def test_self_check_from_source_checks_everything_and_the_server(server: ServerProcess) -> None:
+    result = run_source("--self-check", "--server", server.url)
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr[-2000:]
+    assert "from source" in out and "platform offscreen" in out
+    icons = len(list((ROOT / "resources" / "icons").glob("*.svg")))
+    assert f"ok     icons: {icons} SVG icons rendered" in out
+    for qm in sorted((ROOT / "resources" / "translations").glob("*.qm")):
+        assert f"ok     translation {qm.name}" in out
+    assert f"ok     server {server.url}: healthy, version {VERSION}" in out
+    assert out.rstrip().endswith("self-check passed")
