@@ -107,6 +107,8 @@ class InboxClient:
             ping_interval=ping_interval, ping_timeout=ping_timeout,
             backoff_cap=live_backoff_cap)
         self._subscribers: list[Callable[[Change], None]] = []
+        # (the decoded inbox it was built from, id -> summary): rebuilt once per new list
+        self._row_index: tuple[object, dict[int, ConversationSummary]] = (None, {})
         self.repo = Repository(
             api, self.cache, self.engine, self.clinic_id, emit=self._emit,
             trusted=self._trusted, offline=self._offline, set_reachable=self._set_reachable,
@@ -256,6 +258,20 @@ class InboxClient:
                                 lambda: self.api.conversations(self.clinic_id))
         return Snapshot(self.engine.views(snap.value.items), snap.stale, snap.fetched_at,
                         snap.offline)
+
+    def conversation_view(self, conversation_id: int) -> ConversationView | None:
+        """One row as the user sees it now, from memory (no I/O, O(1)): what a view updates
+        for the ids a :class:`Change` names, instead of re-reading the whole inbox. ``None``
+        when the inbox was not read yet or does not hold the conversation."""
+        entry = self.cache.peek(list_key(self.clinic_id))
+        summary = None
+        if entry is not None:
+            if self._row_index[0] is not entry.value:
+                self._row_index = (entry.value, {s.id: s for s in entry.value.items})
+            summary = self._row_index[1].get(conversation_id)
+        if summary is None:
+            return None
+        return self.engine.view(summary)
 
     async def conversation(self, conversation_id: int) -> Snapshot[DetailView]:
         """One conversation: messages, notes, and the optimistic notes and replies."""

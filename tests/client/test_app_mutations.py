@@ -41,8 +41,11 @@ async def test_rejection_rolls_back_with_the_server_reason_and_is_not_retried(
     cid = await open_conversation(client)
     proxy.inject("POST", f"/api/conversations/{cid}/archive", 409, code="conflict",
                  message="Conversa arquivada por outra pessoa")
+    assert client.conversation_view(cid).summary.status is Status.OPEN  # type: ignore[union-attr]
     mutation_id = client.archive(cid)
     assert (await row(client, cid)).summary.status is Status.ARCHIVED  # optimistic, at once
+    assert client.conversation_view(cid) == await row(client, cid)  # same row, from memory
+    assert client.conversation_view(10**6) is None
     change = await recorder.wait(lambda c: c.mutation_id == mutation_id
                                  and c.cause == "rolled_back")
     assert change.reason == "Conversa arquivada por outra pessoa"
