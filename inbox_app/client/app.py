@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -64,6 +64,19 @@ log = logging.getLogger(__name__)
 
 CodecFactory = Callable[[UserSession, Folders], Codec]
 
+
+class SessionStoreLike(Protocol):
+    """What remembers a login: :class:`SessionStore`, or the keyring-backed one."""
+
+    def load(self) -> dict[str, Any] | None: ...
+
+    def save(self, token: str, session: Any) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+StoreFactory = Callable[[str, Folders], SessionStoreLike]
+
 _POLICY_META = "cache-policy"
 _SEQ_META = "live-seq"
 
@@ -85,14 +98,14 @@ class InboxClient:
         ping_interval: float = 10.0,
         ping_timeout: float = 10.0,
         live_backoff_cap: float = 30.0,
-        session_store: SessionStore | None = None,
+        session_store: SessionStoreLike | None = None,
     ) -> None:
         self.api = api
         self.session = session
         self.folders = folders
         self.clinic_id = session.clinic.id
         user_id = session.user.id
-        self._session_store = session_store or SessionStore(folders)
+        self._session_store: SessionStoreLike = session_store or SessionStore(folders)
         self.cache = LocalCache(folders.user_cache(user_id), policy=policy or dict(POLICY),
                                 codec=codec, max_stale=max_stale)
         self.outbox = Outbox(folders.outbox(user_id), codec=outbox_codec or codec)
@@ -123,8 +136,17 @@ class InboxClient:
     @classmethod
     async def login(cls, server_url: str, email: str, password: str, *,
                     data_dir: Path | None = None, cache_dir: Path | None = None,
-                    codec_factory: CodecFactory | None = None, **options: Any) -> InboxClient:
-        """Logs in (raises RejectedError/UnauthorizedError with the server's message)."""
+                    codec_factory: CodecFactory | None = None,
+                    outbox_codec_factory: CodecFactory | None = None,
+                    session_store_factory: StoreFactory | None = None,
+                    **options: Any) -> InboxClient:
+        """Logs in (raises RejectedError/UnauthorizedError with the server's message).
+
+        ``codec_factory(session, folders)`` gives the cache codec (default plain JSON),
+        ``outbox_codec_factory`` the outbox's (default: the cache codec), and
+        ``session_store_factory(server_url, folders)`` the remembered-login store (default
+        :class:`SessionStore`); the data-protection layer plugs in through these.
+        """
         api = Api(server_url)
         try:
             answer = await api.login(email, password)
@@ -139,10 +161,13 @@ class InboxClient:
             raise
         folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
         codec = codec_factory(answer.session, folders) if codec_factory else None
-        store = SessionStore(folders)
+        outbox_codec = (outbox_codec_factory(answer.session, folders)
+                        if outbox_codec_factory else None)
+        store = (session_store_factory(server_url, folders) if session_store_factory
+                 else SessionStore(folders))
         store.save(answer.token, answer.session.model_dump(mode="json"))
         client = cls(api, answer.session, folders, policy=policy, codec=codec,
-                     session_store=store, **options)
+                     outbox_codec=outbox_codec, session_store=store, **options)
         if policy is not None:
             await client.cache.set_meta(_POLICY_META, {
                 "kinds": {p.kind.value: {"key": p.key_template, "ttl_seconds": p.ttl_seconds,
@@ -155,10 +180,15 @@ class InboxClient:
     @classmethod
     async def resume(cls, server_url: str, *, data_dir: Path | None = None,
                      cache_dir: Path | None = None, codec_factory: CodecFactory | None = None,
+                     outbox_codec_factory: CodecFactory | None = None,
+                     session_store_factory: StoreFactory | None = None,
                      **options: Any) -> InboxClient | None:
-        """The remembered session of ``server_url``, without the network (works offline)."""
+        """The remembered session of ``server_url``, without the network (works offline).
+
+        The factories are those of :meth:`login`."""
         folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
-        store = SessionStore(folders)
+        store = (session_store_factory(server_url, folders) if session_store_factory
+                 else SessionStore(folders))
         remembered = store.load()
         if remembered is None:
             return None
@@ -172,7 +202,9 @@ class InboxClient:
             return None
         api = Api(server_url, token=remembered["token"])
         codec = codec_factory(session, folders) if codec_factory else None
-        client = cls(api, session, folders, codec=codec, session_store=store, **options)
+        outbox_codec = outbox_codec_factory(session, folders) if outbox_codec_factory else None
+        client = cls(api, session, folders, codec=codec, outbox_codec=outbox_codec,
+                     session_store=store, **options)
         client._reachable = False  # unknown until the server answers: nothing is fresh yet
         document = await client.cache.get_meta(_POLICY_META)
         if document is not None:

@@ -9,7 +9,9 @@ import httpx
 import pytest
 
 from inbox_app.client import InboxClient, InvalidAnswerError, RejectedError
+from inbox_app.client.crypto import SealedCodec, new_key
 from inbox_app.client.live import LiveListener
+from inbox_app.client.paths import Folders, SessionStore
 from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess
@@ -90,3 +92,34 @@ async def test_pings_notice_a_dead_connection(proxy: FaultProxy,
     await recorder.wait(lambda c: c.cause == "connection" and c.reason == "online",
                         within=10, after=mark)
     assert client.live.connects >= 2
+
+
+async def test_codec_and_session_store_plug_in(server: ServerProcess, tmp_path: Path) -> None:
+    key = new_key()
+    stores: list[SessionStore] = []
+
+    def store_factory(url: str, folders: Folders) -> SessionStore:
+        store = SessionStore(folders)
+        store.path = folders.server_data / "other-session.json"
+        stores.append(store)
+        return store
+
+    options = {
+        "data_dir": tmp_path / "d", "cache_dir": tmp_path / "c",
+        "codec_factory": lambda s, f: SealedCodec(key, context="cache"),
+        "outbox_codec_factory": lambda s, f: SealedCodec(key, context="outbox"),
+        "session_store_factory": store_factory,
+    }
+    client = await InboxClient.login(server.url, "ana@aurora.example", "demo1234", **options)
+    first = (await client.conversations()).value[0].summary
+    name = (await client.patient(first.patient_id)).value.name
+    await client.close()
+    assert stores[0].path.exists() and not (stores[0].path.parent / "session.json").exists()
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "c").rglob("*") if p.is_file())
+    assert name.encode() not in stored
+    again = await InboxClient.resume(server.url, **options)
+    assert again is not None
+    try:
+        assert (await again.patient(first.patient_id)).value.name == name
+    finally:
+        await again.close()
