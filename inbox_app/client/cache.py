@@ -115,6 +115,8 @@ class LocalCache:
         self.metrics = CacheMetrics()
         self._memory: dict[str, Entry] = {}
         self._stale_before = 0.0
+        self._generations: dict[str, int] = {}
+        self._epoch = 0
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="inbox-cache")
         self._disk: diskcache.Cache | None = None
         # diskcache keeps one SQLite connection per thread: every disk call, this one too,
@@ -218,13 +220,24 @@ class LocalCache:
 
     # --- writes --------------------------------------------------------------------------
 
-    async def put(self, key: str, value: Any, wire: Any, *, fetched_at: float | None = None
-                  ) -> Entry:
-        """Keeps ``value`` (decoded) in memory and ``wire`` (its JSON form) on disk."""
+    def generation(self, key: str) -> tuple[int, int]:
+        """Changes whenever ``key`` is invalidated (or everything is, at a resync)."""
+        return self._epoch, self._generations.get(key, 0)
+
+    async def put(self, key: str, value: Any, wire: Any, *, fetched_at: float | None = None,
+                  generation: tuple[int, int] | None = None) -> Entry:
+        """Keeps ``value`` (decoded) in memory and ``wire`` (its JSON form) on disk.
+
+        A load passes the :meth:`generation` it started at and its start time as
+        ``fetched_at``: if the key was invalidated meanwhile, the value may predate the change
+        and is stored already stale (the caller loads again), never as fresh.
+        """
         entry = Entry(value, self.clock() if fetched_at is None else fetched_at)
+        entry.invalidated = generation is not None and generation != self.generation(key)
         self._memory[key] = entry
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._store, key, entry.fetched_at, wire)
+        await loop.run_in_executor(self._executor, self._store, key, entry.fetched_at, wire,
+                                   entry.invalidated)
         return entry
 
     def put_memory(self, key: str, value: Any, *, fetched_at: float) -> Entry:
@@ -233,13 +246,14 @@ class LocalCache:
         self._memory[key] = entry
         return entry
 
-    def _store(self, key: str, fetched_at: float, wire: Any) -> None:
+    def _store(self, key: str, fetched_at: float, wire: Any, raced: bool = False) -> None:
         try:
             assert self._disk is not None
             data = self._codec.encode(key, {"fetched_at": fetched_at, "value": wire})
             with self._disk.transact():
                 self._disk.set(key, data)
-                self._disk.delete(_INVALIDATED + key)
+                if not raced:  # raced: the invalidation mark (newer than fetched_at) stays
+                    self._disk.delete(_INVALIDATED + key)
         except (sqlite3.Error, OSError) as exc:
             log.warning("local cache write failed (%s); rebuilding it", exc)
             self._rebuild()
@@ -250,6 +264,7 @@ class LocalCache:
         keys = list(keys)
         held = []
         for key in keys:
+            self._generations[key] = self._generations.get(key, 0) + 1
             entry = self._memory.get(key)
             if entry is not None:
                 entry.invalidated = True
@@ -272,6 +287,7 @@ class LocalCache:
         """Resync: every key of the user's clinic (this folder) is stale from now on."""
         now = self.clock()
         self._stale_before = now
+        self._epoch += 1
         for entry in self._memory.values():
             entry.invalidated = True
         loop = asyncio.get_running_loop()

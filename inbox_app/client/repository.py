@@ -65,6 +65,7 @@ class Repository:
         self._unauthorized = unauthorized
         self._inflight: dict[str, asyncio.Task[Any]] = {}
         self._background: set[asyncio.Task[Any]] = set()
+        self._again: set[str] = set()  # loads that raced an invalidation: load once more
         self.closed = False
 
     async def close(self) -> None:
@@ -108,8 +109,9 @@ class Repository:
                 metrics.reads += 1
                 metrics.read_ms_total += (time.perf_counter() - started) * 1000
         entry = self.cache.peek(key)
-        fetched = entry.fetched_at_dt if entry is not None else datetime.now(UTC)
-        return Snapshot(value, False, fetched, False)
+        if entry is None:
+            return Snapshot(value, False, datetime.now(UTC), False)
+        return Snapshot(value, entry.invalidated, entry.fetched_at_dt, False)
 
     async def _fetch(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
         """Network load of ``key``, shared by concurrent readers (single flight)."""
@@ -117,12 +119,12 @@ class Repository:
         if task is None:
             task = asyncio.create_task(self._load(key, fetch), name=f"load {key}")
             self._inflight[key] = task
-            task.add_done_callback(lambda t, k=key: self._inflight.pop(k, None)
-                                   if self._inflight.get(k) is t else None)
+            task.add_done_callback(lambda t, k=key: self._loaded(k, t))
         return await asyncio.shield(task)
 
     async def _load(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
         old = self.cache.peek(key)
+        generation, started = self.cache.generation(key), self.cache.clock()
         try:
             value, wire = await fetch()
         except (OfflineError, TransientError) as exc:
@@ -133,11 +135,21 @@ class Repository:
             self._unauthorized()
             raise
         self._set_reachable(True)
-        await self.cache.put(key, value, wire)
+        entry = await self.cache.put(key, value, wire, fetched_at=started,
+                                     generation=generation)
+        if entry.invalidated:  # invalidated while loading: this copy may predate the change
+            self._again.add(key)
         changed = self._rebase_from(value, old.value if old is not None else None)
         if old is not None and changed:
             self._emit(Change("server_update", frozenset(changed)))
         return value
+
+    def _loaded(self, key: str, task: asyncio.Task[Any]) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if key in self._again and not self.closed:
+            self._again.discard(key)
+            self.refetch(key)
 
     def revalidate(self, key: str, fetch: Callable[[], Awaitable[tuple[Any, Any]]]) -> None:
         """Background refresh of a stale key; errors are logged, the stale copy stays."""

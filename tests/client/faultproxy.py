@@ -56,6 +56,7 @@ class FaultProxy:
         self.delay = 0.0
         self.rules: list[Rule] = []
         self.stalls: list[tuple[str, str, asyncio.Event]] = []
+        self.answer_stalls: list[tuple[str, asyncio.Event]] = []
         self.seen: list[tuple[str, str, int | None]] = []  # (method, path, injected status)
         self.request_seen = asyncio.Event()
         self.withheld: list[str] = []  # "hold": paths whose answers the server sent, we kept
@@ -115,6 +116,12 @@ class FaultProxy:
         while path not in self.withheld:
             self._withheld_changed.clear()
             await self._withheld_changed.wait()
+
+    def stall_answers(self, path: str) -> asyncio.Event:
+        """Requests for ``path`` reach the server at once; their answers wait for the event."""
+        gate = asyncio.Event()
+        self.answer_stalls.append((path, gate))
+        return gate
 
     def requests(self, method: str, path_regex: str) -> list[tuple[str, str, int | None]]:
         return [s for s in self.seen if s[0] == method and re.fullmatch(path_regex, s[1])]
@@ -186,6 +193,10 @@ class FaultProxy:
                 self.withheld.append(answers[0])
                 self._withheld_changed.set()
                 continue  # the server answered; the client never hears it
+            if answers is not None:
+                for path, gate in self.answer_stalls:
+                    if re.fullmatch(path, answers[0]):
+                        await gate.wait()
             await self._wait()
             dst.write(chunk)
             await dst.drain()

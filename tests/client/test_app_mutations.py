@@ -13,6 +13,7 @@ import httpx
 
 from inbox_app.client import ConversationView, InboxClient, Mutation, OfflineError
 from inbox_app.contract.models import Priority, Status
+from inbox_app.contract.policy import list_key
 from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess, login
@@ -262,3 +263,42 @@ async def test_too_old_since_yields_resync_and_everything_goes_stale(
         await proxy.close()
 
 
+
+
+async def test_a_load_racing_an_invalidation_is_loaded_again(
+        server: ServerProcess, proxy: FaultProxy, make_client: ClientFactory) -> None:
+    client, recorder = await make_client(proxy.url)
+    await wait_state(recorder, "online")
+    inbox = (await client.conversations()).value
+    first, second = inbox[0], inbox[1]
+    list_path = f"/api/clinics/{client.clinic_id}/conversations"
+    gate = proxy.stall_answers(list_path)
+    token, _ = login(server.url, "carla@aurora.example")
+    async with httpx.AsyncClient(base_url=server.url,
+                                 headers={"Authorization": f"Bearer {token}"}) as other:
+        new_a = "low" if first.summary.priority is not Priority.LOW else "high"
+        proxy.request_seen.clear()
+        assert (await other.put(f"/api/conversations/{first.id}/priority",
+                                json={"priority": new_a})).status_code == 200
+        # the invalidation makes the client reload the list; that load reached the server
+        # (it sees change A) but its answer is held back ...
+        while not proxy.requests("GET", list_path)[1:]:
+            proxy.request_seen.clear()
+            await asyncio.wait_for(proxy.request_seen.wait(), 10)
+        mark = recorder.mark()
+        new_b = "low" if second.summary.priority is not Priority.LOW else "high"
+        assert (await other.put(f"/api/conversations/{second.id}/priority",
+                                json={"priority": new_b})).status_code == 200
+        # ... while change B is invalidated too
+        await recorder.wait(lambda c: c.cause == "invalidated" and second.id in
+                            c.conversation_ids, after=mark)
+    proxy.answer_stalls.clear()
+    gate.set()
+    # the held answer (without B) is stored stale and the list is loaded once more
+    await recorder.wait(lambda c: c.cause == "server_update" and second.id in
+                        c.conversation_ids, after=mark)
+    cached = client.cache.peek(list_key(client.clinic_id))
+    assert cached is not None
+    by_id = {s.id: s for s in cached.value.items}
+    assert by_id[second.id].priority.value == new_b
+    assert by_id[first.id].priority.value == new_a

@@ -135,3 +135,22 @@ async def test_destroy_removes_the_folder(tmp_path: Path) -> None:
     await cache.put(list_key(1), *inbox())
     await cache.destroy()
     assert not (tmp_path / "c").exists()
+
+
+async def test_a_load_that_races_an_invalidation_is_stored_stale(tmp_path: Path) -> None:
+    clock = Clock()
+    cache = LocalCache(tmp_path / "c", clock=clock)
+    key = list_key(1)
+    started, generation = clock(), cache.generation(key)
+    clock.now += 1
+    await cache.invalidate([key])  # an event arrives while the load is on the wire
+    clock.now += 1
+    entry = await cache.put(key, *inbox(), fetched_at=started, generation=generation)
+    assert entry.invalidated and not cache.is_fresh(key, entry)
+    await cache.close()
+    again = LocalCache(tmp_path / "c", clock=clock)  # and on disk too
+    entry = await again.get(key, ConversationList.model_validate)
+    assert entry is not None and not again.is_fresh(key, entry)
+    await again.put(key, *inbox(), generation=again.generation(key))
+    assert again.is_fresh(key, again.peek(key))  # type: ignore[arg-type]
+    await again.close()
