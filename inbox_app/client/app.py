@@ -98,6 +98,7 @@ class InboxClient:
         ping_interval: float = 10.0,
         ping_timeout: float = 10.0,
         live_backoff_cap: float = 30.0,
+        deferred_fsync: bool = False,
         session_store: SessionStoreLike | None = None,
     ) -> None:
         self.api = api
@@ -108,7 +109,8 @@ class InboxClient:
         self._session_store: SessionStoreLike = session_store or SessionStore(folders)
         self.cache = LocalCache(folders.user_cache(user_id), policy=policy or dict(POLICY),
                                 codec=codec, max_stale=max_stale)
-        self.outbox = Outbox(folders.outbox(user_id), codec=outbox_codec or codec)
+        self.outbox = Outbox(folders.outbox(user_id), codec=outbox_codec or codec,
+                             deferred_fsync=deferred_fsync)
         self.engine = MutationEngine(
             api, self.outbox, emit=self._emit, policy=retry,
             on_confirmed=self._confirmed, on_offline=self._went_offline,

@@ -127,6 +127,7 @@ class MutationEngine:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._workers.clear()
+        self.outbox.close()
 
     @property
     def online(self) -> bool:

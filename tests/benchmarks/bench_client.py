@@ -91,10 +91,13 @@ async def bench_apply(folder: Path, rounds: int) -> None:
     print(HEADER)
     value, wire = inbox()
     results: dict[str, list[float]] = {}
-    for fsync in (True, False):
+    variants = {"outbox fsync'd": (True, False), "fsync deferred": (True, True),
+                "no fsync": (False, False)}
+    for label, (fsync, deferred) in variants.items():
         client = InboxClient(Api("http://127.0.0.1:9"), session(),
-                             Folders.for_server("http://bench", data_dir=folder / f"d{fsync}",
-                                                cache_dir=folder / f"c{fsync}"))
+                             Folders.for_server("http://bench", data_dir=folder / label,
+                                                cache_dir=folder / f"c-{label}"),
+                             deferred_fsync=deferred)
         client.outbox._fsync = fsync
         await client.cache.put(list_key(1), value, wire)
         await client.conversations()
@@ -108,7 +111,6 @@ async def bench_apply(folder: Path, rounds: int) -> None:
             await client.conversations()  # the UI re-reads the rows
             to_view.append((time.perf_counter() - start) * 1000)
             client.discard(mutation_id)  # untimed: keep a realistic handful pending
-        label = "outbox fsync'd" if fsync else "no fsync"
         results[f"action -> Change ({label})"] = to_change
         results[f"action -> 500 rows re-derived ({label})"] = to_view
         await client.engine.close()

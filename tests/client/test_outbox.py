@@ -45,3 +45,14 @@ def test_unreadable_record_is_moved_aside_not_lost(tmp_path: Path) -> None:
     assert [m.id for m in loaded] == [good.id]
     assert (tmp_path / "corrupt" / bad.name).read_bytes() == b"\x00not json"
     assert not (tmp_path / "half-written.tmp").exists()
+
+
+def test_deferred_fsync_writes_at_once_and_flushes_after(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, deferred_fsync=True)
+    m = Mutation(kind=ActionKind.ARCHIVE, conversation_id=1)
+    box.put(m)
+    # written and renamed before put returns: another process (a restart after kill -9) sees it
+    assert [x.id for x in Outbox(tmp_path).load()] == [m.id]
+    box.remove(m.id)
+    box.close()
+    assert Outbox(tmp_path).load() == []
