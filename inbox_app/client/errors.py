@@ -132,7 +132,9 @@ def from_exception(exc: BaseException) -> ClientError:
     """The error for an exception raised by httpx, websockets or the OS."""
     if isinstance(exc, ClientError):
         return exc
-    if isinstance(exc, httpx.ConnectError | ConnectionRefusedError):
+    # Nothing reached the server: refused, no route, or no answer to the connect (a
+    # blackholed network). The outbox pauses on these without spending attempts.
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | ConnectionRefusedError):
         return OfflineError(f"server unreachable: {exc or type(exc).__name__}")
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return TransientError(f"timed out: {type(exc).__name__}")

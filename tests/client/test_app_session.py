@@ -12,6 +12,7 @@ from inbox_app.client import InboxClient, InvalidAnswerError, RejectedError
 from inbox_app.client.crypto import SealedCodec, new_key
 from inbox_app.client.live import LiveListener
 from inbox_app.client.paths import Folders, SessionStore
+from inbox_app.contract.policy import parse_policy_document
 from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess
@@ -29,6 +30,9 @@ async def test_resume_and_logout(server: ServerProcess, make_client: ClientFacto
                                  tmp_path: Path) -> None:
     client, _ = await make_client(server.url)
     first = (await client.conversations()).value[0]
+    # the server's cache policy is mirrored and kept for offline starts
+    assert parse_policy_document(await client.cache.get_meta("cache-policy")) == \
+        client.cache.policy
     await client.close()
     dirs = {"data_dir": tmp_path / "client" / "data", "cache_dir": tmp_path / "client" / "cache"}
     again = await InboxClient.resume(server.url, **dirs)

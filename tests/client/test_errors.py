@@ -57,6 +57,7 @@ def test_non_contract_error_body_still_maps() -> None:
 
 @pytest.mark.parametrize(("exc", "kind"), [
     (httpx.ConnectError("refused"), OfflineError),
+    (httpx.ConnectTimeout("no answer to SYN"), OfflineError),
     (ConnectionRefusedError(), OfflineError),
     (httpx.ReadTimeout("slow"), TransientError),
     (httpx.RemoteProtocolError("reset"), TransientError),
