@@ -24,6 +24,7 @@ from typing import TextIO
 
 from inbox_app import bundle
 from inbox_app.contract import VERSION
+from inbox_app.ui import assets
 
 #: How long a real window may take to be shown by the window system.
 EXPOSE_TIMEOUT = 10.0
@@ -63,23 +64,26 @@ class SelfCheck:
 def run(server_url: str | None = None, *, language: str | None = None,
         out: TextIO | None = None) -> int:
     """Runs every check; returns the process exit code (0: all passed)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     checks = SelfCheck(out or sys.stdout)
     frozen = "frozen (PyInstaller)" if getattr(sys, "frozen", False) else "from source"
     checks.say(f"inbox-app {VERSION} self-check, {frozen}, Python {sys.version.split()[0]}")
+    if os.environ["QT_QPA_PLATFORM"] == "xcb" and not os.environ.get("DISPLAY"):
+        # Qt would abort the whole process (qFatal) before any check could report
+        checks.say("FAILED Qt: QT_QPA_PLATFORM=xcb but DISPLAY is not set")
+        return 1
 
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
-    from inbox_app.ui import assets
-
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     checks.check("Qt", lambda: _qt(app))
-    checks.check("stylesheet", lambda: _stylesheet(app, assets))
-    checks.check("icons", lambda: _icons(assets))
-    for qm in _translation_files(assets):
-        checks.check(f"translation {qm}", lambda qm=qm: _translation(app, assets, qm))
+    checks.check("stylesheet", lambda: _stylesheet(app))
+    checks.check("icons", _icons)
+    for qm in _translation_files():
+        checks.check(f"translation {qm}", lambda qm=qm: _translation(qm))
     checks.check("language", lambda: f"{assets.choose_language(language)} would be used")
     checks.check("window", lambda: _window(app))
     checks.check("charts", _charts)
@@ -107,10 +111,10 @@ def _qt(app: object) -> str:
     return f"Qt {qVersion()}, PySide6 {pyside_version}, platform {QGuiApplication.platformName()}"
 
 
-def _stylesheet(app: object, assets: object) -> str:
+def _stylesheet(app: object) -> str:
     from PySide6.QtWidgets import QApplication
 
-    text = assets.stylesheet()  # type: ignore[attr-defined]
+    text = assets.stylesheet()
     if not text.strip():
         raise CheckFailed("style.qss is empty")
     assert isinstance(app, QApplication)
@@ -118,27 +122,35 @@ def _stylesheet(app: object, assets: object) -> str:
     return f"style.qss, {len(text)} characters"
 
 
-def _icons(assets: object) -> str:
-    names = assets.icon_names()  # type: ignore[attr-defined]
+def _icons() -> str:
+    names = assets.icon_names()
     if not names:
         raise CheckFailed("no icons found in inbox_app.resources/icons")
     for name in names:
-        if assets.pixmap(name, 16).isNull():  # type: ignore[attr-defined]
+        if assets.pixmap(name, 16).isNull():
             raise CheckFailed(f"icon {name}.svg rendered empty")
-        if assets.icon(name).isNull():  # type: ignore[attr-defined]
+        if assets.icon(name).isNull():
             raise CheckFailed(f"icon {name}.svg gave an empty QIcon")
     return f"{len(names)} SVG icons rendered ({', '.join(names)})"
 
 
-def _translation_files(assets: object) -> list[str]:
-    folder = assets.resource_root().joinpath("translations")  # type: ignore[attr-defined]
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".qm"))
+def _translation_files() -> list[str]:
+    """The translation of every language the app offers, and any other ``.qm`` found.
+
+    Listing the folder alone would pass a bundle that lost a language: the expected files
+    are named from :data:`assets.LANGUAGES`, so a missing one fails its check.
+    """
+    expected = {f"inbox_{language}.qm" for language in assets.LANGUAGES}
+    folder = assets.resource_root().joinpath("translations")
+    found = {p.name for p in folder.iterdir() if p.name.endswith(".qm")} if folder.is_dir() \
+        else set()
+    return sorted(expected | found)
 
 
-def _translation(app: object, assets: object, filename: str) -> str:
+def _translation(filename: str) -> str:
     from PySide6.QtCore import QTranslator
 
-    data = assets.read_bytes("translations", filename)  # type: ignore[attr-defined]
+    data = assets.read_bytes("translations", filename)
     translator = QTranslator()
     if not translator.load(data):
         raise CheckFailed(f"{filename} is not a Qt translation file")

@@ -203,6 +203,21 @@ def test_self_check_reports_a_server_that_does_not_answer(bundle: Path, tmp_path
     assert "self-check FAILED: 1 check(s) failed" in result.stdout
 
 
+def test_self_check_names_a_resource_missing_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    # a bundle that lost its Portuguese translation must not pass (moved back afterwards)
+    qm = bundle.parent / "_internal/inbox_app/resources/translations/inbox_pt_BR.qm"
+    aside = tmp_path / qm.name
+    shutil.move(qm, aside)
+    try:
+        result = run([str(bundle), "--self-check"], frozen_env(tmp_path))
+    finally:
+        shutil.move(aside, qm)
+    assert result.returncode == 1
+    assert "FAILED translation inbox_pt_BR.qm" in result.stdout
+    assert "ok     translation inbox_en.qm" in result.stdout  # the other checks still ran
+    assert "self-check FAILED: 1 check(s) failed" in result.stdout
+
+
 # --- the embedded server, frozen ---------------------------------------------------------
 
 
