@@ -48,10 +48,10 @@ EXCLUDED_PACKAGES = (
     "httpx._main", "rich", "pygments", "markdown_it", "requests", "werkzeug",
 )
 
-#: Modules the code imports by name (strings) at run time, so PyInstaller's scan misses them.
-#: SQLAlchemy loads the DBAPI of
-#: ``sqlite+aiosqlite`` and ``postgresql+asyncpg`` URLs with ``__import__``; asyncpg's Cython
-#: modules import each other from C; pyqtgraph imports its OpenGL helpers' Qt modules by name.
+#: Modules the code imports by name (strings) at run time, so PyInstaller's scan misses them:
+#: SQLAlchemy loads the DBAPI of ``sqlite+aiosqlite`` and ``postgresql+asyncpg`` URLs with
+#: ``__import__``; asyncpg's Cython modules import each other from C; pyqtgraph imports the
+#: Qt modules of its OpenGL helpers by name.
 RUNTIME_IMPORTS = ("aiosqlite", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets")
 #: Packages whose every submodule ships (imported from compiled code).
 RUNTIME_PACKAGES = ("asyncpg",)
@@ -65,7 +65,8 @@ FAKER_LOCALE = "pt_BR"
 #: (self-check, CI) ship; out go image formats beyond SVG, the Qt Quick virtual keyboard,
 #: device integrations for embedded boards, Wayland's GL buffer integrations (the widgets
 #: paint in software) and the GTK3 theme (it alone pulls in cairo, pango and gdk-pixbuf;
-#: the XDG desktop portal theme stays).
+#: the XDG desktop portal theme stays). The plugin names are Linux's (``lib*.so``): a Windows
+#: or macOS build ships those plugins (larger, not broken).
 DROPPED_FILES = (
     "PySide6/Qt/translations/*",
     "PySide6/Qt/plugins/platforms/libqeglfs.so",
