@@ -265,17 +265,22 @@ class Workload:
     over the clinic's conversations ranked by recency (GET detail, GET patient, and POST read
     if it has unread messages); 3% of the time adds a note to it, 1% changes its priority;
     10% of the time a patient of that clinic writes in (the webhook; Zipf-picked
-    conversation); then thinks 2-10 ms. Every write stands for the live event the server
-    sends: each receptionist of that clinic re-reads the list (their local cache dropped it),
-    and one who has that conversation open re-reads its detail, as the desktop client does.
+    conversation); then thinks (0.5-1.5 s by default). Every write stands for the live event
+    the server sends: each receptionist of that clinic re-reads the list (their local cache
+    dropped it), and one who has that conversation open re-reads its detail, as the desktop
+    client does.
     Patient messages are tied to steps, not to the clock, so a slower server gets the same
-    work, and the runs with and without Redis are comparable.
+    work, and the runs with and without Redis are comparable. The think time keeps a clinic's
+    writes a few hundred ms apart: compressed from real life (a receptionist opens a
+    conversation every 20-60 s), but not so much that a 25 ms list load overlaps most writes,
+    which no clinic sees.
     """
 
     def __init__(self, port: int, tokens: dict[int, list[str]], convs: dict[int, list[dict]],
-                 *, secret: str, steps: int, seed: int = 7) -> None:
+                 *, secret: str, steps: int, think: float = 1.0, seed: int = 7) -> None:
         self.port, self.tokens, self.convs, self.secret = port, tokens, convs, secret
         self.steps = steps
+        self.think = think  # mean seconds between a receptionist's steps
         self.rng = random.Random(seed)
         self.unread = {c["id"]: c["unread_count"] for cs in convs.values() for c in cs}
         self.weights = {clinic: [1 / (rank + 1) ** 1.1 for rank in range(len(cs))]
@@ -365,7 +370,7 @@ class Receptionist:
                 self.load.changed(self.clinic, cid)
             if rng.random() < 0.10:
                 await self.patient_writes()
-            await asyncio.sleep(rng.uniform(0.002, 0.01))  # think time
+            await asyncio.sleep(rng.uniform(self.load.think / 2, self.load.think * 1.5))
 
     async def patient_writes(self) -> None:
         conv = self.load.pick(self.clinic)
@@ -394,15 +399,16 @@ async def conversations_of(db_name: str) -> dict[int, list[dict]]:
 
 
 async def run_workload(port: int, tokens: dict[int, list[str]], admin: str, *, db_name: str,
-                       secret: str, steps: int, warmup: int) -> dict:
+                       secret: str, steps: int, warmup: int, think: float) -> dict:
     """``warmup`` unmeasured steps (the morning's first opens clear the seeded unread
     counts and fill the cache), then ``steps`` measured ones."""
     if warmup:
         warm = Workload(port, tokens, await conversations_of(db_name), secret=secret,
-                        steps=warmup, seed=1)
+                        steps=warmup, think=think, seed=1)
         await asyncio.wait_for(warm.run(), 300)
     before = await metrics(port, admin)
-    load = Workload(port, tokens, await conversations_of(db_name), secret=secret, steps=steps)
+    load = Workload(port, tokens, await conversations_of(db_name), secret=secret, steps=steps,
+                    think=think)
     start = time.perf_counter()
     await asyncio.wait_for(load.run(), 300)
     elapsed = time.perf_counter() - start
@@ -529,21 +535,23 @@ async def bench(args: argparse.Namespace, log_dir: Path) -> None:
               f"{floor_tp / theirs:.2f}x")
 
         print(f"\n## 3. Mixed workload: 20 receptionists, {args.warmup} warm-up steps each, "
-              f"then {args.steps} measured\n")
+              f"then {args.steps} measured, think {args.think:.2f} s\n")
         tokens: dict[int, list[str]] = {}
         for email in ("ana@aurora.example", "carla@aurora.example",
                       "bruno@boavista.example", "diego@boavista.example"):
             token, clinic_id = await login(port_a, email)
             tokens.setdefault(clinic_id, []).append(token)
         with_redis = await run_workload(port_a, tokens, tok_a, db_name=db_name, secret=secret,
-                                        steps=args.steps, warmup=args.warmup)
+                                        steps=args.steps, warmup=args.warmup,
+                                        think=args.think)
         tokens_b: dict[int, list[str]] = {}
         for email in ("ana@aurora.example", "carla@aurora.example",
                       "bruno@boavista.example", "diego@boavista.example"):
             token, clinic_id = await login(port_b, email)
             tokens_b.setdefault(clinic_id, []).append(token)
         without = await run_workload(port_b, tokens_b, tok_b, db_name=db_name, secret=secret,
-                                     steps=args.steps, warmup=args.warmup)
+                                     steps=args.steps, warmup=args.warmup,
+                                        think=args.think)
         print("| kind | reads | Redis hit rate | reads without a DB load | DB loads |")
         print("|---|---:|---:|---:|---:|")
         for kind, d in with_redis["kinds"].items():
@@ -610,13 +618,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0,
                         help="throughput time per server, split in rounds")
     parser.add_argument("--rounds", type=int, default=5, help="throughput rounds")
-    parser.add_argument("--steps", type=int, default=60, help="workload steps per receptionist")
-    parser.add_argument("--warmup", type=int, default=20, help="unmeasured steps before")
+    parser.add_argument("--steps", type=int, default=30, help="workload steps per receptionist")
+    parser.add_argument("--warmup", type=int, default=10, help="unmeasured steps before")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds a receptionist thinks between steps")
     parser.add_argument("--quick", action="store_true", help="small counts, a smoke run")
     args = parser.parse_args()
     if args.quick:
         args.requests, args.budget, args.seconds, args.rounds = 100, 5.0, 2.0, 2
-        args.steps, args.warmup = 8, 4
+        args.steps, args.warmup, args.think = 8, 4, 0.05
     with tempfile.TemporaryDirectory(prefix="bench_cache_") as tmp:
         try:
             import uvloop
