@@ -8,6 +8,7 @@ the network; every change, whatever its cause, reaches subscribers as one :class
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -23,13 +24,19 @@ from inbox_app.client.cache import DEFAULT_MAX_STALE, LocalCache
 from inbox_app.client.codec import Codec
 from inbox_app.client.errors import (
     ClientError,
+    PendingActionsError,
     RejectedError,
+    TransientError,
 )
+from inbox_app.client.keystore import KeyStore, KeyStoreError
 from inbox_app.client.live import LiveListener
 from inbox_app.client.mutations import Answer, MutationEngine, RetryPolicy
 from inbox_app.client.outbox import Outbox
-from inbox_app.client.paths import Folders, SessionStore
+from inbox_app.client.paths import Folders
+from inbox_app.client.private_paths import remove_tree
 from inbox_app.client.repository import Repository
+from inbox_app.client.sealed_session import SealedSessionStore, keystore_for
+from inbox_app.client.unlock import UnlockVerifier
 from inbox_app.client.views import (
     Change,
     ConnectionState,
@@ -65,6 +72,17 @@ log = logging.getLogger(__name__)
 CodecFactory = Callable[[UserSession, Folders], Codec]
 
 
+def sealed_session_store(server_url: str, folders: Folders) -> SealedSessionStore:
+    """The default remembered-login store: token in the keyring (or sealed key-file
+    fallback), session sealed with the user's key (issue 7)."""
+    return SealedSessionStore(server_url, folders.session_file, key_dir=folders.key_dir)
+
+
+def user_keystore(server_url: str, folders: Folders, user_id: int) -> KeyStore:
+    """The data key of one (server, user): OS keyring, else a 0600 file in ``key_dir``."""
+    return keystore_for(server_url, user_id, key_dir=folders.key_dir)
+
+
 class SessionStoreLike(Protocol):
     """What remembers a login: :class:`SessionStore`, or the keyring-backed one."""
 
@@ -78,6 +96,10 @@ class SessionStoreLike(Protocol):
 StoreFactory = Callable[[str, Folders], SessionStoreLike]
 
 _POLICY_META = "cache-policy"
+#: Idle time before the window locks (issue 7); the UI reads its setting, this is the default.
+DEFAULT_LOCK_SECONDS = 15 * 60.0
+#: How long logout waits for the outbox to be sent before it asks the user.
+LOGOUT_SEND_SECONDS = 10.0
 _SEQ_META = "live-seq"
 
 
@@ -100,13 +122,25 @@ class InboxClient:
         live_backoff_cap: float = 30.0,
         deferred_fsync: bool = False,
         session_store: SessionStoreLike | None = None,
+        keystore: KeyStore | None = None,
     ) -> None:
+        """Without ``codec``/``outbox_codec`` everything is sealed with the user's key
+        (``keystore``, default the user's :class:`KeyStore`); pass ``JsonCodec()`` for the
+        unprotected plain form (tests' control case, benchmarks)."""
         self.api = api
         self.session = session
         self.folders = folders
         self.clinic_id = session.clinic.id
         user_id = session.user.id
-        self._session_store: SessionStoreLike = session_store or SessionStore(folders)
+        self.keystore = keystore or user_keystore(api.server_url, folders, user_id)
+        self._session_store: SessionStoreLike = (
+            session_store or sealed_session_store(api.server_url, folders))
+        if codec is None:
+            codec = self.keystore.codec("cache")
+            outbox_codec = outbox_codec or self.keystore.codec("outbox")
+        self._verifier = UnlockVerifier(folders.unlock_file(user_id),
+                                        self.keystore.codec("unlock"), user=f"user-{user_id}")
+        self.locked = False
         self.cache = LocalCache(folders.user_cache(user_id), policy=policy or dict(POLICY),
                                 codec=codec, max_stale=max_stale)
         self.outbox = Outbox(folders.outbox(user_id), codec=outbox_codec or codec,
@@ -144,10 +178,13 @@ class InboxClient:
                     **options: Any) -> InboxClient:
         """Logs in (raises RejectedError/UnauthorizedError with the server's message).
 
-        ``codec_factory(session, folders)`` gives the cache codec (default plain JSON),
-        ``outbox_codec_factory`` the outbox's (default: the cache codec), and
+        ``codec_factory(session, folders)`` gives the cache codec (default: AES-GCM sealed
+        with the user's key from the OS keyring or its key-file fallback),
+        ``outbox_codec_factory`` the outbox's (default: sealed with the user's key when the
+        cache codec is the default, else the cache codec), and
         ``session_store_factory(server_url, folders)`` the remembered-login store (default
-        :class:`SessionStore`); the data-protection layer plugs in through these.
+        :class:`SealedSessionStore`: token in the keyring). Raises RejectedError
+        (code "keystore") when the OS keyring holds the key but cannot be read.
         """
         api = Api(server_url)
         try:
@@ -166,10 +203,18 @@ class InboxClient:
         outbox_codec = (outbox_codec_factory(answer.session, folders)
                         if outbox_codec_factory else None)
         store = (session_store_factory(server_url, folders) if session_store_factory
-                 else SessionStore(folders))
-        store.save(answer.token, answer.session.model_dump(mode="json"))
-        client = cls(api, answer.session, folders, policy=policy, codec=codec,
-                     outbox_codec=outbox_codec, session_store=store, **options)
+                 else sealed_session_store(server_url, folders))
+        try:
+            store.save(answer.token, answer.session.model_dump(mode="json"))
+            client = cls(api, answer.session, folders, policy=policy, codec=codec,
+                         outbox_codec=outbox_codec, session_store=store, **options)
+        except KeyStoreError as exc:
+            await api.close()
+            raise RejectedError(f"the key store could not be used: {exc}",
+                                code="keystore") from exc
+        log.info("signed in; local data sealed, key kept in %s",
+                 client.keystore.backend_description)
+        await asyncio.to_thread(client._verifier.save, password)
         if policy is not None:
             await client.cache.set_meta(_POLICY_META, {
                 "kinds": {p.kind.value: {"key": p.key_template, "ttl_seconds": p.ttl_seconds,
@@ -190,7 +235,7 @@ class InboxClient:
         The factories are those of :meth:`login`."""
         folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
         store = (session_store_factory(server_url, folders) if session_store_factory
-                 else SessionStore(folders))
+                 else sealed_session_store(server_url, folders))
         remembered = store.load()
         if remembered is None:
             return None
@@ -203,10 +248,16 @@ class InboxClient:
             log.info("remembered session expired; log in again")
             return None
         api = Api(server_url, token=remembered["token"])
-        codec = codec_factory(session, folders) if codec_factory else None
-        outbox_codec = outbox_codec_factory(session, folders) if outbox_codec_factory else None
-        client = cls(api, session, folders, codec=codec, outbox_codec=outbox_codec,
-                     session_store=store, **options)
+        try:
+            codec = codec_factory(session, folders) if codec_factory else None
+            outbox_codec = (outbox_codec_factory(session, folders) if outbox_codec_factory
+                            else None)
+            client = cls(api, session, folders, codec=codec, outbox_codec=outbox_codec,
+                         session_store=store, **options)
+        except KeyStoreError as exc:
+            log.warning("the user's key cannot be read (%s): log in again", exc)
+            await api.close()
+            return None
         client._reachable = False  # unknown until the server answers: nothing is fresh yet
         document = await client.cache.get_meta(_POLICY_META)
         if document is not None:
@@ -222,10 +273,47 @@ class InboxClient:
             raise RejectedError("logged in as another user", code="forbidden")
         self.session = answer.session
         self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
+        await asyncio.to_thread(self._verifier.save, password)
         self.needs_login = False
         self.engine.set_online(True)
         self.live.poke()
         self._emit(Change("connection", reason=self.live.state.value))
+
+    # --- idle lock -----------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Idle lock: drops every decoded model held in memory (the sealed disk copy stays),
+        and keeps none until :meth:`unlock`. Pending actions keep being sent."""
+        self.locked = True
+        self.cache.lock_memory()
+        self.engine.bases.clear()
+        self._row_index = (None, {})
+        log.info("locked: in-memory views cleared")
+
+    async def unlock(self, password: str) -> None:
+        """Unlocks with the user's password: checked by the server, or — when the server
+        cannot be reached — against the verifier sealed at the last login. Raises
+        RejectedError for a wrong password (the client stays locked)."""
+        try:
+            answer = await self.api.login(self.session.user.email, password)
+        except TransientError:
+            ok = await asyncio.to_thread(self._verifier.check, password)
+            if not ok:
+                raise RejectedError("wrong password", code="unauthorized") from None
+            log.info("unlocked offline (local verifier)")
+        else:
+            if answer.session.user.id != self.session.user.id:
+                raise RejectedError("logged in as another user", code="forbidden")
+            self.session = answer.session
+            self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
+            await asyncio.to_thread(self._verifier.save, password)
+            if self.needs_login:
+                self.needs_login = False
+                self.engine.set_online(True)
+                self.live.poke()
+            log.info("unlocked")
+        self.locked = False
+        self.cache.unlock_memory()
 
     async def start(self) -> None:
         """Live sync, outbox resend, background revalidation."""
@@ -249,21 +337,43 @@ class InboxClient:
         await self.cache.close()
         await self.api.close()
 
-    async def logout(self) -> None:
-        """Ends the session on the server, forgets it here and deletes the user's cache.
+    def unsent_count(self) -> int:
+        """Actions that would be lost by logging out: pending and failed ones."""
+        return len(self.engine.pending)
 
-        The outbox is data, not cache: actions still pending stay in the data folder and are
-        sent at the next login of this user.
+    async def logout(self, *, discard_pending: bool = False,
+                     send_within: float = LOGOUT_SEND_SECONDS) -> None:
+        """Ends the session and leaves no file of this user on the machine (issue 7).
+
+        Actions not yet sent go out first: logout waits up to ``send_within`` seconds for the
+        outbox to drain; if something is still unsent (offline, failed) it raises
+        :class:`PendingActionsError` and changes nothing, so the UI can ask the user to keep
+        waiting, discard them (``discard_pending=True``) or stay signed in. Then: the server
+        session ends, the remembered login is forgotten, the cache folder and the data folder
+        (outbox, unlock verifier) are deleted completely — stray files included — and the
+        user's key leaves the keyring (or its key file), so any copy left elsewhere is
+        unreadable.
         """
+        if self.engine.pending and not discard_pending:
+            if not self._started:
+                await self.start()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.engine.drained(), send_within)
+            if self.engine.pending:
+                raise PendingActionsError(len(self.engine.pending))
         with contextlib.suppress(ClientError):
             await self.api.logout()
         self._session_store.clear()
         await self.live.close()
         await self.engine.close()
+        self.outbox.close()
         self._closed = True
         await self.repo.close()
         await self.cache.destroy()
         await self.api.close()
+        remove_tree(self.folders.user_data(self.session.user.id))
+        self.keystore.delete()
+        log.info("signed out; the user's local files and key are deleted")
 
     # --- change feed ---------------------------------------------------------------------
 

@@ -32,6 +32,12 @@ from typing import Any, TypeVar
 import diskcache
 
 from inbox_app.client.codec import Codec, CodecError, JsonCodec, KeyedCodec
+from inbox_app.client.private_paths import (
+    create_private_file,
+    private_dir,
+    remove_tree,
+    tighten_tree,
+)
 from inbox_app.client.safe_disk import SafeDisk
 from inbox_app.contract.policy import POLICY, CacheKind, KindPolicy, kind_of_key
 
@@ -114,6 +120,7 @@ class LocalCache:
         self.clock = clock
         self.metrics = CacheMetrics()
         self._memory: dict[str, Entry] = {}
+        self._hold = True  # keep decoded models in memory (False while the app is locked)
         self._stale_before = 0.0
         self._generations: dict[str, int] = {}
         self._epoch = 0
@@ -134,7 +141,11 @@ class LocalCache:
             self._rebuild()
 
     def _open_disk(self) -> diskcache.Cache:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # readable by the user alone (issue 7): SQLite gives -wal/-shm the mode of cache.db,
+        # and a folder left by an older version is tightened once.
+        private_dir(self.folder)
+        tighten_tree(self.folder)
+        create_private_file(self.folder / "cache.db")
         disk = diskcache.Cache(str(self.folder), disk=SafeDisk,
                                disk_min_file_size=DISK_MIN_FILE_SIZE,
                                eviction_policy="least-recently-stored")
@@ -168,7 +179,7 @@ class LocalCache:
             return entry
         loop = asyncio.get_running_loop()
         entry = await loop.run_in_executor(self._executor, self._load, key, parse)
-        if entry is not None:
+        if entry is not None and self._hold:
             # a put that raced the disk read wins: it is newer
             entry = self._memory.setdefault(key, entry)
         return entry
@@ -234,7 +245,8 @@ class LocalCache:
         """
         entry = Entry(value, self.clock() if fetched_at is None else fetched_at)
         entry.invalidated = generation is not None and generation != self.generation(key)
-        self._memory[key] = entry
+        if self._hold:
+            self._memory[key] = entry
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._store, key, entry.fetched_at, wire,
                                    entry.invalidated)
@@ -243,7 +255,8 @@ class LocalCache:
     def put_memory(self, key: str, value: Any, *, fetched_at: float) -> Entry:
         """Replaces the in-memory value only (a local patch, e.g. a confirmed note)."""
         entry = Entry(value, fetched_at)
-        self._memory[key] = entry
+        if self._hold:
+            self._memory[key] = entry
         return entry
 
     def _store(self, key: str, fetched_at: float, wire: Any, raced: bool = False) -> None:
@@ -319,8 +332,17 @@ class LocalCache:
         return await loop.run_in_executor(self._executor, read)
 
     def forget_memory(self) -> None:
-        """Drops the decoded models (idle lock); the disk copy stays."""
+        """Drops the decoded models; the disk copy stays."""
         self._memory.clear()
+
+    def lock_memory(self) -> None:
+        """Idle lock: drops the decoded models and keeps none until :meth:`unlock_memory`
+        (reads and background refreshes still go through the sealed disk copy)."""
+        self._hold = False
+        self._memory.clear()
+
+    def unlock_memory(self) -> None:
+        self._hold = True
 
     async def close(self) -> None:
         loop = asyncio.get_running_loop()
@@ -332,4 +354,4 @@ class LocalCache:
         """Logout: closes and deletes the whole folder (stray value files included)."""
         await self.close()
         self._memory.clear()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        remove_tree(self.folder)  # raises if anything is left: logout must not pretend

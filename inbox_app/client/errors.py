@@ -76,6 +76,15 @@ class UnauthorizedError(RejectedError):
     """The session is missing, invalid or expired: the user must log in again."""
 
 
+class PendingActionsError(ClientError):
+    """Logout found actions not yet sent (offline, or failed): nothing was deleted; the user
+    chooses to wait, discard them, or stay signed in."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} action(s) not sent yet")
+        self.count = count
+
+
 class InvalidAnswerError(ClientError):
     """The server's answer (or a cached entry) does not match the wire contract."""
 

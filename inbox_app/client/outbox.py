@@ -20,6 +20,7 @@ from typing import Any
 
 from inbox_app.client.actions import Mutation
 from inbox_app.client.codec import Codec, CodecError, JsonCodec, KeyedCodec
+from inbox_app.client.private_paths import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class Outbox:
         the app) and the flush runs on a background thread right after; the default flushes
         before returning, so a record survives a power cut too (~2-5 ms here)."""
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.folder)  # readable by the user alone, parents created 0700 too
         self.codec: Codec = codec or JsonCodec()
         self._codec = KeyedCodec(self.codec)  # a record is bound to its file name
         self._fsync = fsync

@@ -2,7 +2,9 @@
 
 ``<cache root>/<server>/user-<id>/`` holds the disk cache (disposable); ``<data root>/
 <server>/user-<id>/outbox/`` the pending actions (data, never evicted). ``<data root>/
-<server>/session.json`` remembers the last login for :meth:`InboxClient.resume`.
+<server>/session.json`` remembers the last login for :meth:`InboxClient.resume` (sealed, its
+token in the keyring: ``sealed_session``); ``<data root>/keys/`` holds the data keys when the
+machine has no OS keyring.
 """
 
 from __future__ import annotations
@@ -62,6 +64,18 @@ class Folders:
     @property
     def session_file(self) -> Path:
         return self.server_data / "session.json"
+
+    @property
+    def key_dir(self) -> Path:
+        """Fallback key files (no OS keyring): beside the data, 0600 files in a 0700 folder.
+
+        Under the data root rather than ``keystore.default_key_dir()`` so that the one
+        ``data_dir`` a deployment or a test passes holds everything of this app."""
+        return self.data_root / "keys"
+
+    def unlock_file(self, user_id: int) -> Path:
+        """The sealed password verifier that unlocks the idle lock while offline."""
+        return self.user_data(user_id) / "unlock.sealed"
 
 
 class SessionStore:

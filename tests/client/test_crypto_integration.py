@@ -131,8 +131,6 @@ async def test_another_user_reads_nothing(dirs: dict[str, Path]) -> None:
     assert outbox.load() == []  # moved to corrupt/, never deleted, still sealed
 
 
-@pytest.mark.xfail(strict=True, reason="LocalCache does not bind entries to their key yet: "
-                   "seal with associated=key, or keep the key inside the sealed envelope")
 async def test_entry_copied_under_another_key_is_rejected(dirs: dict[str, Path]) -> None:
     await fill(dirs, canaries(10))
     db = sqlite3.connect(dirs["cache"] / "cache.db", isolation_level=None)
