@@ -21,6 +21,9 @@ Guarantees:
   only if the generation is still the one it saw *before* loading (one Lua script, atomic).
 - Invalidations that fail while Redis is unreachable are remembered and applied by the probe
   before the cache is used again.
+- Write-through: after a write, :meth:`Cache.refresh` loads back the keys every client is
+  about to re-read (under the same generation guard), and :meth:`Cache.warm` loads the
+  busiest lists at start and after a resync (:mod:`inbox_app.server.warming`).
 """
 
 from __future__ import annotations

@@ -251,3 +251,26 @@ async def test_with_redis_down_own_sockets_still_get_events_and_the_other_instan
     finally:
         await ws_a.close()
         await ws_b.close()
+
+
+async def test_a_resync_warms_the_clinic_list(server_factory,
+                                              redis_proc: RedisProcess) -> None:
+    server = server_factory(redis_url=redis_proc.url, env={"INBOX_EVENT_LOG_SIZE": "2"})
+    ana = User(server, ANA)
+    conv = ana.conversations()[0]
+    for i in range(4):  # more events than the log keeps
+        ana.add_note(conv["id"], f"note {i}")
+    store = redis.Redis.from_url(redis_proc.url)
+    try:
+        store.delete(f"conversations:clinic:{ana.clinic}")
+        ws = await websockets.connect(server.ws_url,
+                                      additional_headers={"Authorization": f"Bearer {ana.token}"})
+        try:
+            await ws.send(json.dumps({"type": "hello", "since": 1}))  # a gap the log lost
+            event = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert event["type"] == "resync"
+            until(lambda: store.exists(f"conversations:clinic:{ana.clinic}") == 1)
+        finally:
+            await ws.close()
+    finally:
+        store.close()
