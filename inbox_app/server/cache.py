@@ -217,15 +217,17 @@ class Cache:
                    record: bool) -> CachedValue | None:
         started = time.perf_counter()
         metrics = self._metrics[kind]
-        task = self._inflight.get(key)
-        if task is None:
-            task = asyncio.get_running_loop().create_task(self._read(kind, key, load))
-            self._inflight[key] = task
-            task.add_done_callback(functools.partial(self._forget, key))
-        elif record:
-            metrics.coalesced += 1
-        # shielded: one cancelled request (client gone) must not cancel the others' load
-        outcome, value = await asyncio.shield(task)
+        outcome = "abandoned"
+        while outcome == "abandoned":  # joined a refresh that gave up: read for ourselves
+            task = self._inflight.get(key)
+            if task is None or task.done():
+                task = asyncio.get_running_loop().create_task(self._read(kind, key, load))
+                self._inflight[key] = task
+                task.add_done_callback(functools.partial(self._forget, key))
+            elif record:
+                metrics.coalesced += 1
+            # shielded: one cancelled request (client gone) must not cancel the others' load
+            outcome, value = await asyncio.shield(task)
         if not record:
             return value
         ms = (time.perf_counter() - started) * 1000.0
@@ -281,6 +283,8 @@ class Cache:
                 outcome = "miss"
         elif self._redis is None:
             outcome = "miss"
+        if not lookup and generation is None:
+            return "abandoned", None  # a refresh that cannot store would only cost a load
         load_started = time.monotonic()
         loaded = await load()
         metrics.loads += 1

@@ -155,3 +155,16 @@ async def test_a_slow_reader_cannot_write_back_a_value_invalidated_during_its_lo
             assert value.body == b'{"name": "new"}'
     finally:
         await other.close()
+
+
+async def test_a_reader_that_joined_an_abandoned_refresh_still_gets_its_value(
+        redis_proc: RedisProcess, cache: Cache) -> None:
+    load = Loader()
+    redis_proc.pause()  # the refresh cannot read the generation, so it gives up
+    refresh = asyncio.create_task(cache.refresh([(KIND, KEY, load)]))
+    await asyncio.sleep(0)  # one loop turn: the refresh registers as the key's load
+    value = await cache.get_or_load(KIND, KEY, load)  # joins it, then reads for itself
+    await refresh
+    redis_proc.resume()
+    assert value is not None and value.body == load.value
+    assert load.calls == 1  # the abandoned refresh cost no database load
