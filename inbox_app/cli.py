@@ -131,6 +131,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--exit-when-ready", action="store_true",
                         help="close once the list is shown (smoke tests)")
     parser.add_argument("--verbose", action="store_true")
+    # issue 7: idle lock after this many seconds (tests and demos; the setting is in minutes)
+    parser.add_argument("--lock-seconds", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--log-dir", type=Path, help=argparse.SUPPRESS)
     # issue 6 (packaging): what an installer or a support call asks an installed app
     parser.add_argument("--version", action="version", version=f"inbox-app {__version__}")
     parser.add_argument("--self-check", action="store_true",
@@ -145,10 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] == "serve":
         return server_main(args[1:])
     options = _parser().parse_args(args)
-    logging.basicConfig(
-        level=logging.DEBUG if options.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    if os.name == "posix":
+        # issue 7: every file and folder the app (or a library under it) creates is the
+        # user's alone, whatever the session's umask
+        os.umask(0o077)
+    from inbox_app.client import logfile
+
+    # console + a file in the user's log folder, with patient data scrubbed (issue 7)
+    logfile.configure(logging.DEBUG if options.verbose else logging.INFO,
+                      log_dir=options.log_dir)
     if not options.verbose:
         # one line per HTTP request is noise for a receptionist's terminal
         logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -162,12 +170,15 @@ def main(argv: list[str] | None = None) -> int:
         return _run_demo(options)
 
     async def desktop() -> int:
-        client = await ui.sign_in(options.server, data_dir=options.data_dir,
-                                  cache_dir=options.cache_dir)
-        if client is None:
-            return 1
-        await ui.run_window(client, exit_when_ready=options.exit_when_ready)
-        return 0
+        while True:  # signing out offers the sign-in again
+            client = await ui.sign_in(options.server, data_dir=options.data_dir,
+                                      cache_dir=options.cache_dir)
+            if client is None:
+                return 1
+            signed_out = await ui.run_window(client, exit_when_ready=options.exit_when_ready,
+                                             lock_after=options.lock_seconds)
+            if not signed_out:
+                return 0
 
     return ui.run(desktop, language=options.lang)
 
@@ -185,7 +196,8 @@ def _run_demo(options: argparse.Namespace) -> int:
         async def demo() -> int:
             client = await InboxClient.login(server.url, DEMO_EMAIL, DEMO_PASSWORD,
                                              data_dir=data_dir, cache_dir=cache_dir)
-            await ui_app.run_window(client, exit_when_ready=options.exit_when_ready)
+            await ui_app.run_window(client, exit_when_ready=options.exit_when_ready,
+                                    lock_after=options.lock_seconds)
             return 0
 
         return ui_app.run(demo, language=options.lang)

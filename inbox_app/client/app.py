@@ -214,7 +214,7 @@ class InboxClient:
                                 code="keystore") from exc
         log.info("signed in; local data sealed, key kept in %s",
                  client.keystore.backend_description)
-        await asyncio.to_thread(client._verifier.save, password)
+        await client._verifier.save_async(password)
         if policy is not None:
             await client.cache.set_meta(_POLICY_META, {
                 "kinds": {p.kind.value: {"key": p.key_template, "ttl_seconds": p.ttl_seconds,
@@ -273,7 +273,7 @@ class InboxClient:
             raise RejectedError("logged in as another user", code="forbidden")
         self.session = answer.session
         self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
-        await asyncio.to_thread(self._verifier.save, password)
+        await self._verifier.save_async(password)
         self.needs_login = False
         self.engine.set_online(True)
         self.live.poke()
@@ -297,7 +297,7 @@ class InboxClient:
         try:
             answer = await self.api.login(self.session.user.email, password)
         except TransientError:
-            ok = await asyncio.to_thread(self._verifier.check, password)
+            ok = await self._verifier.check_async(password)
             if not ok:
                 raise RejectedError("wrong password", code="unauthorized") from None
             log.info("unlocked offline (local verifier)")
@@ -306,7 +306,7 @@ class InboxClient:
                 raise RejectedError("logged in as another user", code="forbidden")
             self.session = answer.session
             self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
-            await asyncio.to_thread(self._verifier.save, password)
+            await self._verifier.save_async(password)
             if self.needs_login:
                 self.needs_login = False
                 self.engine.set_online(True)

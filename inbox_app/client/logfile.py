@@ -23,6 +23,13 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_BYTES = 2 * 1024 * 1024
 BACKUPS = 3
 
+_configured: dict[str, Path] = {}
+
+
+def current_path() -> Path | None:
+    """The log file :func:`configure` set up (for the about box), or None."""
+    return _configured.get("path")
+
 
 def default_log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
@@ -50,4 +57,5 @@ def configure(level: int = logging.INFO, *, log_dir: Path | None = None,
     root.setLevel(level)
     logscrub.install(root)
     # (rotated files are created by the handler under the process umask: the app sets 077)
+    _configured["path"] = path
     return path

@@ -10,11 +10,13 @@ slow even if the key were taken too; without the key the file is unreadable anyw
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from inbox_app.client.codec import Codec, CodecError, KeyedCodec
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 
 _N, _R, _P = 2**14, 8, 1
 _LENGTH = 32
+# scrypt runs here, off the Qt thread; a plain thread (not the loop's default executor, which
+# under qasync is a QThread pool the loop may never shut down)
+_POOL = ThreadPoolExecutor(1, thread_name_prefix="inbox-unlock")
 
 
 def _derive(password: str, salt: bytes, n: int = _N, r: int = _R, p: int = _P) -> bytes:
@@ -45,6 +50,12 @@ class UnlockVerifier:
         document = {"n": _N, "r": _R, "p": _P, "salt": base64.b64encode(salt).decode(),
                     "hash": base64.b64encode(_derive(password, salt)).decode()}
         write_private(self.path, self._codec.encode(self._user, document))
+
+    async def save_async(self, password: str) -> None:
+        await asyncio.get_running_loop().run_in_executor(_POOL, self.save, password)
+
+    async def check_async(self, password: str) -> bool:
+        return await asyncio.get_running_loop().run_in_executor(_POOL, self.check, password)
 
     def check(self, password: str) -> bool:
         """Whether ``password`` matches; False when there is no (readable) verifier."""

@@ -80,11 +80,13 @@ def create_application(argv: list[str] | None = None, *, language: str | None = 
     return app
 
 
-async def open_window(client: InboxClient) -> MainWindow:
-    """Builds the window over a signed-in client and starts loading (cache first)."""
+async def open_window(client: InboxClient, *, lock_after: float | None = None) -> MainWindow:
+    """Builds the window over a signed-in client and starts loading (cache first).
+
+    ``lock_after``: idle seconds before the lock (default: the setting, 15 minutes)."""
     model = ConversationListModel()
     bridge = ClientBridge(client, model)
-    window = MainWindow(bridge)
+    window = MainWindow(bridge, lock_after=lock_after)
     model.setParent(window)
     bridge.setParent(window)
     window.show()
@@ -92,14 +94,16 @@ async def open_window(client: InboxClient) -> MainWindow:
     return window
 
 
-async def run_window(client: InboxClient, *, exit_when_ready: bool = False) -> None:
-    """Shows the inbox until the user closes the window, then closes the client.
+async def run_window(client: InboxClient, *, exit_when_ready: bool = False,
+                     lock_after: float | None = None) -> bool:
+    """Shows the inbox until the user closes the window or signs out, then closes the client.
+    Returns True when the user signed out (the caller offers the sign-in again).
 
     ``exit_when_ready`` closes the window as soon as the list is painted (smoke runs of the
     demo and of the frozen build).
     """
     closed = asyncio.Event()
-    window = await open_window(client)
+    window = await open_window(client, lock_after=lock_after)
     window.closed.connect(closed.set)
     try:
         if exit_when_ready:
@@ -107,6 +111,7 @@ async def run_window(client: InboxClient, *, exit_when_ready: bool = False) -> N
             print(f"Ready: {window.bridge.model.rowCount()} conversations shown", flush=True)
             window.close()
         await closed.wait()
+        return window.signed_out
     finally:
         await window.bridge.close()
         await client.close()

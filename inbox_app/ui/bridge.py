@@ -75,6 +75,8 @@ class ClientBridge(QObject):
         self._dirty: set[int] = set()
         self._reload_all = False
         self._detail_dirty = False
+        # idle lock: the model is empty and no change refreshes it until unlock
+        self.locked = False
         self._unsubscribe = client.subscribe(self._on_change)
 
     # --- life -----------------------------------------------------------------------------
@@ -88,12 +90,32 @@ class ClientBridge(QObject):
         self._unsubscribe()
         await self.tasks.cancel_all()
 
+    def lock(self) -> None:
+        """Idle lock: empties the model and the open conversation, and the client drops the
+        decoded data it holds in memory."""
+        self.locked = True
+        self.open_id = None
+        self.list_snapshot = None
+        self.detail_snapshot = None
+        self._dirty.clear()
+        self._reload_all = self._detail_dirty = False
+        self.model.replace_all([])
+        self.client.lock()
+
+    async def unlock(self, password: str) -> None:
+        """Raises RejectedError for a wrong password (still locked); else reloads the list."""
+        await self.client.unlock(password)
+        self.locked = False
+        await self.load_list()
+
     async def load_list(self) -> None:
         try:
             snapshot = await self.client.conversations()
         except ClientError as exc:
             log.warning("conversation list not available: %s", exc)
             self.problem.emit(self.tr("Conversations not available"), _reason(exc))
+            return
+        if self.locked:
             return
         self.list_snapshot = snapshot
         self.model.replace_all(snapshot.value)
@@ -118,7 +140,7 @@ class ClientBridge(QObject):
         except ClientError as exc:
             self.detailUnavailable.emit(conversation_id, _reason(exc))
             return
-        if conversation_id != self.open_id:
+        if conversation_id != self.open_id or self.locked:
             return
         self.detail_snapshot = snapshot
         self.detailChanged.emit(snapshot)
@@ -134,6 +156,8 @@ class ClientBridge(QObject):
             return
         except ClientError as exc:
             self.patientChanged.emit(None, _reason(exc))
+            return
+        if self.locked:
             return
         note = (
             self.tr("data from {0}").format(labels.clock_time(snapshot.fetched_at))
@@ -192,6 +216,10 @@ class ClientBridge(QObject):
                 self.connectionChanged.emit(str(self.client.connection))
             self.changeHandled.emit(change)
             return
+        if self.locked:  # nothing about patients on screen: unlock reloads everything
+            self.pendingChanged.emit(self.client.pending_count())
+            self.changeHandled.emit(change)
+            return
         if change.cause == "rolled_back" and change.reason is not None:
             # (a rollback without a reason is the user's own Discard: nothing to announce)
             view = self.model.view_of(next(iter(change.conversation_ids), 0))
@@ -242,6 +270,8 @@ class ClientBridge(QObject):
             snapshot = await self.client.conversations()
         except ClientError as exc:
             log.info("list refresh failed: %s", exc)
+            return
+        if self.locked:
             return
         self.list_snapshot = snapshot
         if reload_all:

@@ -14,19 +14,22 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
+    QMessageBox,
     QSplitter,
+    QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
-from inbox_app.client import Snapshot
+from inbox_app.client import ClientError, PendingActionsError, RejectedError, Snapshot
 from inbox_app.ui import assets, labels
 from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversation_list import ConversationList
 from inbox_app.ui.conversation_pane import ConversationPane
-from inbox_app.ui.feedback import OfflineBanner, Toasts
+from inbox_app.ui.feedback import OfflineBanner, Toast, Toasts
 from inbox_app.ui.patient_card import PatientCard
+from inbox_app.ui.privacy import AboutDialog, IdleWatcher, LockScreen, UnsentDialog, lock_seconds
 from inbox_app.ui.status_bar import StatusBar, overall_hit_rate
 
 log = logging.getLogger(__name__)
@@ -41,8 +44,12 @@ class MainWindow(QMainWindow):
     notified = Signal(str, str)
     #: the window was closed by the user
     closed = Signal()
+    # locked (True) after the idle time or by the user, unlocked (False) with the password
+    lockChanged = Signal(bool)
 
-    def __init__(self, bridge: ClientBridge, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: ClientBridge, parent: QWidget | None = None, *,
+                 lock_after: float | None = None) -> None:
+        """``lock_after``: idle seconds before the lock (default: :func:`lock_seconds`)."""
         super().__init__(parent)
         self.bridge = bridge
         session = bridge.client.session
@@ -71,8 +78,20 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        # the inbox and, while locked, the lock screen in its place (issue 7)
+        self.lock_screen = LockScreen(session.user.name, self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(central)
+        self.pages.addWidget(self.lock_screen)
+        self.inbox_page = central
+        self.setCentralWidget(self.pages)
         self.toasts = Toasts(central)
+        self.signed_out = False
+        self.about: AboutDialog | None = None
+        self.unsent_dialog: UnsentDialog | None = None
+        self.idle = IdleWatcher(lock_seconds(lock_after), self)
+        self.idle.idle.connect(self.lock)
+        self.lock_screen.unlockRequested.connect(self._unlock)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.metrics_window: Any = None
@@ -87,6 +106,8 @@ class MainWindow(QMainWindow):
 
         self._connect()
         self._bind_keys()
+        self._build_menus()
+        self.idle.start()
         self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self._refresh_status)
         self._status_timer.start()
@@ -128,6 +149,94 @@ class MainWindow(QMainWindow):
         for number, priority in enumerate(labels.PRIORITY_KEYS, start=1):
             key(str(number), lambda p=priority: self._action("priority", p))
         key("Ctrl+Shift+M", self.show_metrics)
+
+    def _build_menus(self) -> None:
+        account = self.menuBar().addMenu(self.tr("&Account"))
+        self.lock_action = account.addAction(self.tr("&Lock now"))
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.sign_out_action = account.addAction(self.tr("&Sign out…"))
+        self.sign_out_action.triggered.connect(
+            lambda: self.bridge.tasks.run(self.sign_out(), name="sign out", replace=True))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = help_menu.addAction(self.tr("&About Clinic Inbox"))
+        self.about_action.triggered.connect(self.show_about)
+
+    # --- data protection (issue 7) --------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.pages.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hides every patient detail behind the lock screen and clears what is in memory."""
+        if self.locked:
+            return
+        self.idle.stop()
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.menuBar().setEnabled(False)
+        for toast in self.inbox_page.findChildren(Toast):
+            toast.close()  # a rollback toast names a patient
+        if self.metrics_window is not None:
+            self.metrics_window.close()
+        if self.about is not None:
+            self.about.close()
+        self.pane.clear()
+        self.patient.show_patient(None)
+        self.conversations.search.clear()
+        self.bridge.lock()
+        self.lock_screen.reset()
+        self.lockChanged.emit(True)
+
+    def _unlock(self, password: str) -> None:
+        self.bridge.tasks.run(self._try_unlock(password), name="unlock", replace=True)
+
+    async def _try_unlock(self, password: str) -> None:
+        try:
+            await self.bridge.unlock(password)
+        except RejectedError:
+            self.lock_screen.reset(self.tr("Wrong password."))
+            return
+        except ClientError as exc:
+            self.lock_screen.reset(str(exc))
+            return
+        self.pages.setCurrentWidget(self.inbox_page)
+        self.menuBar().setEnabled(True)
+        self.idle.start()
+        self.lockChanged.emit(False)
+
+    async def sign_out(self) -> bool:
+        """Signs out, deleting this user's local data; actions not sent yet go out first or
+        the user chooses (send / discard / stay). True when signed out."""
+        client = self.bridge.client
+        discard = False
+        count = client.unsent_count()
+        if count:
+            self.unsent_dialog = UnsentDialog(count, self)
+            choice = await self.unsent_dialog.choose()
+            self.unsent_dialog.deleteLater()
+            self.unsent_dialog = None
+            if choice == "keep":
+                return False
+            discard = choice == "discard"
+        self.status.showMessage(self.tr("Signing out…"))
+        try:
+            await client.logout(discard_pending=discard)
+        except PendingActionsError as exc:
+            self.status.clearMessage()
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Sign out"), self.tr(
+                "{0} action(s) could not be sent; you are still signed in.").format(exc.count),
+                QMessageBox.StandardButton.Ok, self)
+            box.open()
+            return False
+        self.signed_out = True
+        self.close()
+        return True
+
+    def show_about(self) -> None:
+        if self.about is None:
+            self.about = AboutDialog(self.bridge.client, self)
+        self.about.show()
+        self.about.raise_()
 
     # --- slots ----------------------------------------------------------------------------
     def _open(self, conversation_id: int) -> None:
@@ -178,7 +287,7 @@ class MainWindow(QMainWindow):
         self.status.set_hit_rate(overall_hit_rate(client.metrics()))
 
     def _live_message(self, conversation_id: int, name: str, preview: str) -> None:
-        if self.isActiveWindow():
+        if self.isActiveWindow() or self.locked:
             return
         title = self.tr("New message from {0}").format(name)
         if self.tray is not None:
@@ -201,6 +310,7 @@ class MainWindow(QMainWindow):
         self.metrics_window.raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.remove()
         if self.metrics_window is not None:
             self.metrics_window.close()
         if self.tray is not None:

@@ -1,0 +1,213 @@
+"""What the window does to protect patient data (issue 7): idle lock, sign-out, about box.
+
+- :class:`IdleWatcher` notices no keyboard or mouse input for the configured time (setting
+  ``lock_minutes``, 15 by default; ``INBOX_LOCK_SECONDS`` or ``inbox-app --lock-seconds`` for
+  tests and demos) and asks the window to lock.
+- :class:`LockScreen` replaces the inbox while locked: no patient data on screen, the password
+  unlocks (the client checks it: server, or the sealed verifier when offline).
+- :class:`UnsentDialog` asks what to do with actions not sent yet when the user signs out.
+- :class:`AboutDialog` says where the data key is kept (OS keyring, or a key file when the
+  machine has none) and where the log is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox_app import __version__
+from inbox_app.client import InboxClient
+from inbox_app.client.app import DEFAULT_LOCK_SECONDS
+from inbox_app.client.logfile import current_path
+
+log = logging.getLogger(__name__)
+
+LOCK_ENV = "INBOX_LOCK_SECONDS"
+_ACTIVITY = frozenset({
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+    QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
+})
+
+
+def lock_seconds(explicit: float | None = None) -> float:
+    """The idle time before locking: explicit (tests, ``--lock-seconds``), else the
+    ``INBOX_LOCK_SECONDS`` environment variable, else the ``lock_minutes`` setting, else 15
+    minutes. Never below one second."""
+    value: float | None = explicit
+    if value is None and os.environ.get(LOCK_ENV):
+        try:
+            value = float(os.environ[LOCK_ENV])
+        except ValueError:
+            log.warning("%s is not a number: ignored", LOCK_ENV)
+    if value is None:
+        minutes = QSettings().value("lock_minutes")
+        try:
+            value = float(minutes) * 60 if minutes not in (None, "") else None  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            log.warning("setting lock_minutes is not a number: ignored")
+    return max(1.0, value if value is not None else DEFAULT_LOCK_SECONDS)
+
+
+class IdleWatcher(QObject):
+    """Emits :attr:`idle` after ``seconds`` without user input anywhere in the app."""
+
+    idle = Signal()
+
+    def __init__(self, seconds: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.seconds = seconds
+        self._timer = QTimer(self, singleShot=True, interval=int(seconds * 1000))
+        self._timer.timeout.connect(self.idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @property
+    def active(self) -> bool:
+        return self._timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # every event of the app passes here: keep it to one set lookup
+        if event.type() in _ACTIVITY and self._timer.isActive():
+            self._timer.start()
+        return False
+
+    def remove(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._timer.stop()
+
+
+class LockScreen(QWidget):
+    """Shown instead of the inbox while locked: who is signed in, and a password field."""
+
+    unlockRequested = Signal(str)
+
+    def __init__(self, user_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
+        self.title = QLabel(self.tr("Clinic Inbox is locked"), self)
+        self.title.setObjectName("lockTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.who = QLabel(self.tr("Signed in as {0}. Type your password to continue.")
+                          .format(user_name), self)
+        self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("Password"))
+        self.password.setMaximumWidth(320)
+        self.unlock_button = QPushButton(self.tr("Unlock"), self)
+        self.unlock_button.setDefault(True)
+        self.error = QLabel("", self)
+        self.error.setObjectName("lockError")
+        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (self.title, self.who, self.password, self.unlock_button, self.error):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.password.returnPressed.connect(self._submit)
+        self.unlock_button.clicked.connect(self._submit)
+
+    def _submit(self) -> None:
+        if self.password.text():
+            self.unlock_button.setEnabled(False)
+            self.error.setText(self.tr("Checking…"))
+            self.unlockRequested.emit(self.password.text())
+
+    def reset(self, error: str = "") -> None:
+        self.password.clear()
+        self.error.setText(error)
+        self.unlock_button.setEnabled(True)
+        self.password.setFocus()
+
+
+class UnsentDialog(QMessageBox):
+    """Sign-out with actions not sent yet: send them first, discard them, or stay."""
+
+    def __init__(self, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(self.tr("Sign out"))
+        self.setText(self.tr("{0} action(s) not sent yet.").format(count))
+        self.setInformativeText(self.tr(
+            "Signing out deletes everything this app keeps on this computer for you."))
+        self.send_button = self.addButton(self.tr("Send, then sign out"),
+                                          QMessageBox.ButtonRole.AcceptRole)
+        self.discard_button = self.addButton(self.tr("Discard them and sign out"),
+                                             QMessageBox.ButtonRole.DestructiveRole)
+        self.keep_button = self.addButton(self.tr("Stay signed in"),
+                                          QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.send_button)
+        self.setEscapeButton(self.keep_button)
+
+    async def choose(self) -> str:
+        """Shows the dialog (window-modal, not blocking the loop): "send", "discard" or
+        "keep"."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.finished.connect(lambda _code: done.done() or done.set_result(None))
+        self.open()
+        await done
+        clicked = self.clickedButton()
+        if clicked is self.send_button:
+            return "send"
+        if clicked is self.discard_button:
+            return "discard"
+        return "keep"
+
+
+class AboutDialog(QDialog):
+    """Version, who is signed in, and how the local data is protected."""
+
+    def __init__(self, client: InboxClient, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("About Clinic Inbox"))
+        store = client.keystore
+        if store.uses_fallback:
+            key_text = self.tr(
+                "This computer has no system keyring: the key is kept in a file only your "
+                "user account can read ({0}).").format(store.key_file)
+        else:
+            key_text = self.tr("The key is kept in the system keyring.")
+        log_path = current_path()
+        lines = [
+            f"<b>Clinic Inbox {__version__}</b>",
+            self.tr("Server: {0}").format(client.api.server_url),
+            self.tr("Signed in as {0} ({1})").format(client.session.user.name,
+                                                     client.session.clinic.name),
+            self.tr("Data kept on this computer is encrypted (AES-256-GCM) with a key of "
+                    "your own."),
+            key_text,
+            self.tr("Log file: {0}").format(log_path) if log_path else "",
+        ]
+        self.text = QLabel("<br>".join(line for line in lines if line), self)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_text = key_text
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
