@@ -45,6 +45,7 @@ RECOMMENDED_PRIORITY = 1.0
 """``keyring``'s scale: backends below 1 are fallbacks it does not recommend."""
 
 _TOKEN_CONTEXT = b"session-token"
+_WARNED: set[Path] = set()
 
 
 class KeyStoreError(RuntimeError):
@@ -114,7 +115,8 @@ class KeyStore:
         if backend is None and self._backend is not None and not self._keyring_answers():
             self._backend = None
         self._uses_file = self._backend is None
-        if self._uses_file:
+        if self._uses_file and self._key_dir not in _WARNED:
+            _WARNED.add(self._key_dir)  # once per folder, not once per KeyStore object
             log.warning(
                 "No OS keyring available: the data key is kept in a file readable by this "
                 "user alone (%s)", self._key_dir
