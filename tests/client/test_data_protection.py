@@ -9,6 +9,7 @@ user cannot read the first's cache, files are private, the app works without an 
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -181,3 +182,59 @@ async def test_resume_uses_the_sealed_session(
     # a damaged session file means "log in again", never a crash
     Folders.for_server(server.url, **dirs).session_file.write_bytes(b"\x80pickle")
     assert await InboxClient.resume(server.url, **dirs) is None
+
+
+class Boom:
+    """A planted pickle that would create ``marker`` if anything ever unpickled it."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.mkdir, (str(self.marker),))
+
+
+async def test_flipped_byte_and_planted_pickle_are_dropped_never_shown(
+        server: ServerProcess, make_client: ClientFactory, tmp_path: Path) -> None:
+    from diskcache.core import MODE_PICKLE
+
+    from inbox_app.client import NotAvailableOffline
+    from inbox_app.contract.policy import detail_key, patient_key
+
+    client, _ = await make_client(server.url, start=False)
+    first = (await client.conversations()).value[0].summary
+    await client.conversation(first.id)
+    await client.patient(first.patient_id)
+    folder = client.cache.folder
+    await client.close()
+    marker = tmp_path / "pwned"
+    db = sqlite3.connect(folder / "cache.db", isolation_level=None)
+    try:
+        key = patient_key(first.patient_id)
+        (value,) = db.execute("SELECT value FROM Cache WHERE key = ?", (key,)).fetchone()
+        flipped = bytearray(value)
+        flipped[-5] ^= 0x01
+        db.execute("UPDATE Cache SET value = ? WHERE key = ?", (bytes(flipped), key))
+        db.execute("UPDATE Cache SET mode = ?, value = ? WHERE key = ?",
+                   (MODE_PICKLE, pickle.dumps(Boom(marker)), detail_key(first.id)))
+    finally:
+        db.close()
+    server.stop()  # offline: a dropped entry cannot be quietly refetched
+    dirs = {"data_dir": tmp_path / "client" / "data", "cache_dir": tmp_path / "client" / "cache"}
+    again = await InboxClient.resume(server.url, **dirs)
+    assert again is not None
+    try:
+        assert (await again.conversations()).value  # the intact entry still reads
+        with pytest.raises(NotAvailableOffline):
+            await again.patient(first.patient_id)
+        with pytest.raises(NotAvailableOffline):
+            await again.conversation(first.id)
+    finally:
+        await again.close()
+    assert not marker.exists()
+    db = sqlite3.connect(folder / "cache.db")
+    try:
+        keys = {k for (k,) in db.execute("SELECT key FROM Cache")}
+    finally:
+        db.close()
+    assert patient_key(first.patient_id) not in keys and detail_key(first.id) not in keys
