@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from inbox_app.client import Change, InboxClient  # noqa: E402
 from inbox_app.client.api import Api  # noqa: E402
 from inbox_app.client.cache import DISK_MIN_FILE_SIZE, LocalCache  # noqa: E402
+from inbox_app.client.crypto import SealedCodec, new_key  # noqa: E402
 from inbox_app.client.paths import Folders  # noqa: E402
 from inbox_app.contract.models import (  # noqa: E402
     Clinic,
@@ -124,9 +125,12 @@ async def bench_cache_read(folder: Path, rounds: int, reads: int) -> None:
     print(f"\n2. Cache read of the {N}-conversation list into UI rows "
           f"({rounds} rounds x {reads} reads, interleaved)")
     value, wire = inbox()
-    cache = LocalCache(folder / "cache")
+    cache = LocalCache(folder / "cache")  # plain JSON codec
+    # what InboxClient uses by default since issue 7: AES-GCM with the user's key
+    sealed = LocalCache(folder / "sealed", codec=SealedCodec(new_key(), context="cache"))
     key = list_key(1)
     await cache.put(key, value, wire)
+    await sealed.put(key, value, wire)
     stored = cache.codec.encode({"fetched_at": time.time(), "value": wire})
     raw = diskcache.Cache(str(folder / "floor"), disk_min_file_size=DISK_MIN_FILE_SIZE)
     raw.set(key, stored)
@@ -137,6 +141,7 @@ async def bench_cache_read(folder: Path, rounds: int, reads: int) -> None:
     print(f"stored value: {len(stored) / 1024:.0f} KiB")
     print(HEADER)
     floor, cold, warm, validate, inline = [], [], [], [], []
+    sealed_cold, sealed_inline = [], []
     for _ in range(rounds):
         for _ in range(reads):
             t = time.perf_counter()
@@ -152,9 +157,18 @@ async def bench_cache_read(folder: Path, rounds: int, reads: int) -> None:
             await client.conversations()
             warm.append((time.perf_counter() - t) * 1000)
         for _ in range(reads):
+            sealed.forget_memory()
+            t = time.perf_counter()
+            await sealed.get(key, ConversationList.model_validate)
+            sealed_cold.append((time.perf_counter() - t) * 1000)
+        for _ in range(reads):
             t = time.perf_counter()
             cache._load(key, ConversationList.model_validate)  # same thread, no hop
             inline.append((time.perf_counter() - t) * 1000)
+        for _ in range(reads):
+            t = time.perf_counter()
+            sealed._load(key, ConversationList.model_validate)
+            sealed_inline.append((time.perf_counter() - t) * 1000)
         decoded = orjson.loads(raw.get(key))["value"]
         for _ in range(reads // 5):
             t = time.perf_counter()
@@ -164,10 +178,16 @@ async def bench_cache_read(folder: Path, rounds: int, reads: int) -> None:
     print(row("floor: diskcache get + orjson.loads", floor, f50))
     print(row("warm: conversations() -> 500 ConversationView", warm, f50))
     print(row("cold: disk + decode + contract validation", cold, f50))
+    print(row("cold, sealed (AES-GCM, the app's default)", sealed_cold, f50))
     print(row("cold, on the caller's thread (no hop)", inline, f50))
+    print(row("cold, sealed, on the caller's thread", sealed_inline, f50))
+    print(f"sealed / plain cold read, p50: "
+          f"{statistics.median(sealed_cold) / statistics.median(cold):.2f}x (with the hop), "
+          f"{statistics.median(sealed_inline) / statistics.median(inline):.2f}x (no hop)")
     print(row("  of which pydantic validation alone", validate, f50))
     raw.close()
     await cache.close()
+    await sealed.close()
     await client.close()
 
 
@@ -226,12 +246,17 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--actions", type=int, default=1000)
     parser.add_argument("--live", type=int, default=100)
+    parser.add_argument("--only", choices=("apply", "cache", "live"),
+                        help="run one section (default: all)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        await bench_apply(folder, args.actions)
-        await bench_cache_read(folder, args.rounds, 25)
-        await bench_live(folder, args.live)
+        if args.only in (None, "apply"):
+            await bench_apply(folder, args.actions)
+        if args.only in (None, "cache"):
+            await bench_cache_read(folder, args.rounds, 25)
+        if args.only in (None, "live"):
+            await bench_live(folder, args.live)
 
 
 if __name__ == "__main__":
