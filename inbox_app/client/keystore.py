@@ -36,6 +36,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer
 
 from inbox_app.client.crypto import KEY_BYTES, SealedCodec, TamperedError, new_key
+from inbox_app.client.paths import APP_NAME
 from inbox_app.client.private_paths import is_private, private_dir, write_private
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,9 @@ class KeyStoreError(RuntimeError):
 
 
 def default_key_dir() -> Path:
-    """Where fallback key files go: the user's config folder, apart from cache and data."""
-    return Path(platformdirs.user_config_dir("clinic-inbox", appauthor=False)) / "keys"
+    """Where fallback key files go when no folder is given (the app passes
+    ``Folders.key_dir``): the user's config folder, named like the app's other folders."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "keys"
 
 
 def normalise_server(server_url: str) -> str:
