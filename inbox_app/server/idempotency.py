@@ -1,10 +1,10 @@
 """``Idempotency-Key``: (user, key) -> the first answer, kept 24 hours.
 
-The key row is inserted in the write's own transaction, before the change: a second request
-with the same key waits for the first (PostgreSQL's unique index) or finds its answer, so an
-action never applies twice, also when a client resends after a crash. The same key with a
-different request is a 422: the client reused a key by mistake and must not get an answer
-that belongs to another action.
+The key row is claimed in the write's own transaction, before the change, by one upsert: a
+second request with the same key waits for the first (PostgreSQL's unique index) and finds its
+answer, so an action never applies twice, also when a client resends after a crash. The same
+key with a different request is a 422: the client reused a key by mistake and must not get an
+answer that belongs to another action.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inbox_app.contract.errors import ErrorCode
@@ -74,23 +76,39 @@ async def lookup(
     return StoredAnswer(row["status_code"], bytes(row["body"]))
 
 
-async def claim(conn: AsyncConnection, user_id: int, key: str, print_: str) -> None:
-    """Reserves the key in the current transaction (raises :class:`KeyTaken` if held)."""
+def _upsert(conn: AsyncConnection) -> Any:
+    """The dialect's ``INSERT`` with ``ON CONFLICT`` (PostgreSQL and SQLite >= 3.35)."""
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+async def claim(
+    conn: AsyncConnection, user_id: int, key: str, print_: str
+) -> StoredAnswer | None:
+    """Reserves the key in the current transaction, or answers as its first use did.
+
+    One statement in the usual case (a new key): an upsert that takes the key when it is free
+    or only held by an expired row, and does nothing when a live row holds it. On PostgreSQL
+    a concurrent request with the same key waits on the unique index until the holder
+    commits, then finds its answer here. Returns ``None`` when claimed, the stored answer
+    for a replay; a 422 for a key used by another request; :class:`KeyTaken` for a key held
+    by an unfinished claim.
+    """
     now = datetime.now(UTC)
-    # An expired row of the same key would block the insert: it is dead, drop it first.
-    await conn.execute(delete(idempotency).where(
-        idempotency.c.user_id == user_id, idempotency.c.key == key,
-        idempotency.c.created_at <= now - KEEP,
-    ))
-    try:
-        await conn.execute(insert(idempotency).values(
-            user_id=user_id, key=key, fingerprint=print_, status_code=0, body=b"",
-            created_at=now,
-        ))
-    except IntegrityError:
-        # PostgreSQL: a concurrent request with this key committed first. The transaction
-        # is aborted; the caller leaves it and replays the stored answer.
-        raise KeyTaken(key) from None
+    stmt = _upsert(conn)(idempotency).values(
+        user_id=user_id, key=key, fingerprint=print_, status_code=0, body=b"", created_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[idempotency.c.user_id, idempotency.c.key],
+        # an expired row of the same key is dead: the new request takes it over
+        set_={"fingerprint": print_, "status_code": 0, "body": b"", "created_at": now},
+        where=idempotency.c.created_at <= now - KEEP,
+    ).returning(idempotency.c.user_id)
+    if (await conn.execute(stmt)).first() is not None:
+        return None
+    stored = await lookup(conn, user_id, key, print_)
+    if stored is None:  # pragma: no cover - a claim is answered in its own transaction
+        raise KeyTaken(key)
+    return stored
 
 
 async def store(

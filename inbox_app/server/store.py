@@ -83,17 +83,21 @@ async def summary(conn: AsyncConnection, conversation_id: int) -> ConversationSu
 
 
 async def load_list(conn: AsyncConnection, clinic_id: int) -> Loaded:
-    """Every conversation of the clinic, the most recent message first."""
-    exists = (await conn.execute(
-        select(clinics.c.id).where(clinics.c.id == clinic_id)
-    )).first()
-    if exists is None:
-        return None
+    """Every conversation of the clinic, the most recent message first.
+
+    One query for a clinic with conversations: only an empty list asks whether the clinic
+    exists (a missing clinic is ``None``, an empty one an empty list)."""
     rows = (await conn.execute(
         summary_select().where(conversations.c.clinic_id == clinic_id).order_by(
             conversations.c.last_message_at.desc().nulls_last(), conversations.c.id.desc()
         )
     )).mappings().all()
+    if not rows:
+        exists = (await conn.execute(
+            select(clinics.c.id).where(clinics.c.id == clinic_id)
+        )).first()
+        if exists is None:
+            return None
     return clinic_id, to_json(ConversationList(items=[to_summary(r) for r in rows]))
 
 

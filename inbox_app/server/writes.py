@@ -95,10 +95,9 @@ class Writer:
         event: LiveEvent | None = None
         async with self.db.write() as conn:
             if key is not None and user_id is not None:
-                stored = await idempotency.lookup(conn, user_id, key, print_)
-                if stored is not None:
+                stored = await idempotency.claim(conn, user_id, key, print_)
+                if stored is not None:  # a replay: answer as the first request did
                     return stored.status_code, stored.body
-                await idempotency.claim(conn, user_id, key, print_)
             outcome = await change(conn)
             if outcome.event_type is not None:
                 event = await event_log.append(
@@ -128,12 +127,14 @@ class Writer:
             if not values:  # already in that state: answer it, nothing to announce
                 return Outcome(200, store.to_json(current), current.clinic_id)
             values.update(version=conversations.c.version + 1, updated_at=datetime.now(UTC))
-            await conn.execute(
+            # the new row comes back with the update (no second SELECT); the patient's name
+            # and phone are the locked row's, which this change does not touch
+            row = (await conn.execute(
                 update(conversations).where(conversations.c.id == conversation_id)
-                .values(**values)
-            )
-            fresh = await store.summary(conn, conversation_id)
-            assert fresh is not None
+                .values(**values).returning(*conversations.c)
+            )).mappings().one()
+            fresh = store.to_summary({**row, "patient_name": current.patient_name,
+                                      "patient_phone": current.patient_phone})
             return Outcome(
                 200, store.to_json(fresh), fresh.clinic_id, EventType.CONVERSATION_UPDATED,
                 conversation_id, fresh.model_dump(mode="json"),
@@ -183,16 +184,18 @@ class Writer:
         async def change(conn: AsyncConnection) -> Outcome:
             if request.clinic_id > MAX_ID:  # no such id can exist (and SQLite would overflow)
                 raise not_found("clinic", request.clinic_id)
-            clinic = (await conn.execute(
-                select(clinics.c.id).where(clinics.c.id == request.clinic_id)
-            )).scalar_one_or_none()
-            if clinic is None:
-                raise not_found("clinic", request.clinic_id)
+            clinic = request.clinic_id
             now = datetime.now(UTC)
             patient_id = (await conn.execute(select(patients.c.id).where(
                 patients.c.clinic_id == clinic, patients.c.phone == request.phone
             ))).scalar_one_or_none()
             if patient_id is None:
+                # a known patient proves the clinic exists (foreign key); a new one must check
+                exists = (await conn.execute(
+                    select(clinics.c.id).where(clinics.c.id == clinic)
+                )).scalar_one_or_none()
+                if exists is None:
+                    raise not_found("clinic", request.clinic_id)
                 patient_id = (await conn.execute(insert(patients).values(
                     clinic_id=clinic, name=request.name or request.phone, phone=request.phone,
                 ).returning(patients.c.id))).scalar_one()
