@@ -8,7 +8,6 @@ the network; every change, whatever its cause, reaches subscribers as one :class
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -22,20 +21,14 @@ from inbox_app.client.actions import ActionKind, Mutation
 from inbox_app.client.api import Api
 from inbox_app.client.cache import DEFAULT_MAX_STALE, LocalCache
 from inbox_app.client.codec import Codec
-from inbox_app.client.errors import (
-    ClientError,
-    PendingActionsError,
-    RejectedError,
-    TransientError,
-)
+from inbox_app.client.errors import ClientError, RejectedError
 from inbox_app.client.keystore import KeyStore, KeyStoreError
 from inbox_app.client.live import LiveListener
 from inbox_app.client.mutations import Answer, MutationEngine, RetryPolicy
 from inbox_app.client.outbox import Outbox
 from inbox_app.client.paths import Folders
-from inbox_app.client.private_paths import remove_tree
+from inbox_app.client.protection import DataProtection, sealed_session_store, user_keystore
 from inbox_app.client.repository import Repository
-from inbox_app.client.sealed_session import SealedSessionStore, keystore_for
 from inbox_app.client.unlock import UnlockVerifier
 from inbox_app.client.views import (
     Change,
@@ -72,17 +65,6 @@ log = logging.getLogger(__name__)
 CodecFactory = Callable[[UserSession, Folders], Codec]
 
 
-def sealed_session_store(server_url: str, folders: Folders) -> SealedSessionStore:
-    """The default remembered-login store: token in the keyring (or sealed key-file
-    fallback), session sealed with the user's key (issue 7)."""
-    return SealedSessionStore(server_url, folders.session_file, key_dir=folders.key_dir)
-
-
-def user_keystore(server_url: str, folders: Folders, user_id: int) -> KeyStore:
-    """The data key of one (server, user): OS keyring, else a 0600 file in ``key_dir``."""
-    return keystore_for(server_url, user_id, key_dir=folders.key_dir)
-
-
 class SessionStoreLike(Protocol):
     """What remembers a login: :class:`SessionStore`, or the keyring-backed one."""
 
@@ -96,15 +78,14 @@ class SessionStoreLike(Protocol):
 StoreFactory = Callable[[str, Folders], SessionStoreLike]
 
 _POLICY_META = "cache-policy"
-#: Idle time before the window locks (issue 7); the UI reads its setting, this is the default.
-DEFAULT_LOCK_SECONDS = 15 * 60.0
-#: How long logout waits for the outbox to be sent before it asks the user.
-LOGOUT_SEND_SECONDS = 10.0
 _SEQ_META = "live-seq"
 
 
-class InboxClient:
-    """Everything the desktop app does except drawing. Create with :meth:`login`/:meth:`resume`."""
+class InboxClient(DataProtection):
+    """Everything the desktop app does except drawing. Create with :meth:`login`/:meth:`resume`.
+
+    Sealed storage, idle lock and logout come from :class:`~inbox_app.client.protection.
+    DataProtection` (issue 7)."""
 
     def __init__(
         self,
@@ -279,42 +260,6 @@ class InboxClient:
         self.live.poke()
         self._emit(Change("connection", reason=self.live.state.value))
 
-    # --- idle lock -----------------------------------------------------------------------
-
-    def lock(self) -> None:
-        """Idle lock: drops every decoded model held in memory (the sealed disk copy stays),
-        and keeps none until :meth:`unlock`. Pending actions keep being sent."""
-        self.locked = True
-        self.cache.lock_memory()
-        self.engine.bases.clear()
-        self._row_index = (None, {})
-        log.info("locked: in-memory views cleared")
-
-    async def unlock(self, password: str) -> None:
-        """Unlocks with the user's password: checked by the server, or — when the server
-        cannot be reached — against the verifier sealed at the last login. Raises
-        RejectedError for a wrong password (the client stays locked)."""
-        try:
-            answer = await self.api.login(self.session.user.email, password)
-        except TransientError:
-            ok = await self._verifier.check_async(password)
-            if not ok:
-                raise RejectedError("wrong password", code="unauthorized") from None
-            log.info("unlocked offline (local verifier)")
-        else:
-            if answer.session.user.id != self.session.user.id:
-                raise RejectedError("logged in as another user", code="forbidden")
-            self.session = answer.session
-            self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
-            await self._verifier.save_async(password)
-            if self.needs_login:
-                self.needs_login = False
-                self.engine.set_online(True)
-                self.live.poke()
-            log.info("unlocked")
-        self.locked = False
-        self.cache.unlock_memory()
-
     async def start(self) -> None:
         """Live sync, outbox resend, background revalidation."""
         if self._started:
@@ -336,44 +281,6 @@ class InboxClient:
         await self.repo.close()
         await self.cache.close()
         await self.api.close()
-
-    def unsent_count(self) -> int:
-        """Actions that would be lost by logging out: pending and failed ones."""
-        return len(self.engine.pending)
-
-    async def logout(self, *, discard_pending: bool = False,
-                     send_within: float = LOGOUT_SEND_SECONDS) -> None:
-        """Ends the session and leaves no file of this user on the machine (issue 7).
-
-        Actions not yet sent go out first: logout waits up to ``send_within`` seconds for the
-        outbox to drain; if something is still unsent (offline, failed) it raises
-        :class:`PendingActionsError` and changes nothing, so the UI can ask the user to keep
-        waiting, discard them (``discard_pending=True``) or stay signed in. Then: the server
-        session ends, the remembered login is forgotten, the cache folder and the data folder
-        (outbox, unlock verifier) are deleted completely — stray files included — and the
-        user's key leaves the keyring (or its key file), so any copy left elsewhere is
-        unreadable.
-        """
-        if self.engine.pending and not discard_pending:
-            if not self._started:
-                await self.start()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.engine.drained(), send_within)
-            if self.engine.pending:
-                raise PendingActionsError(len(self.engine.pending))
-        with contextlib.suppress(ClientError):
-            await self.api.logout()
-        self._session_store.clear()
-        await self.live.close()
-        await self.engine.close()
-        self.outbox.close()
-        self._closed = True
-        await self.repo.close()
-        await self.cache.destroy()
-        await self.api.close()
-        remove_tree(self.folders.user_data(self.session.user.id))
-        self.keystore.delete()
-        log.info("signed out; the user's local files and key are deleted")
 
     # --- change feed ---------------------------------------------------------------------
 
