@@ -89,6 +89,8 @@ async def open_window(client: InboxClient, *, lock_after: float | None = None) -
     window = MainWindow(bridge, lock_after=lock_after)
     model.setParent(window)
     bridge.setParent(window)
+    if client.locked:
+        window.lock()  # a resumed session: the password first, then patient data
     window.show()
     await bridge.start()
     return window
@@ -120,12 +122,17 @@ async def run_window(client: InboxClient, *, exit_when_ready: bool = False,
 
 async def sign_in(server_url: str | None, *, data_dir: Path | None = None,
                   cache_dir: Path | None = None) -> InboxClient | None:
-    """A remembered session when there is one, else the login dialog (None if cancelled)."""
+    """A remembered session (locked until the password) when there is one, else the login
+    dialog (None if cancelled)."""
     settings = QSettings()
     url = server_url or str(settings.value("server_url", "") or "")
     if url:
         client = await InboxClient.resume(url, data_dir=data_dir, cache_dir=cache_dir)
         if client is not None:
+            # A remembered session starts locked: otherwise quitting a locked app and starting
+            # it again would skip the idle lock's password (issue 7). The server and the
+            # e-mail are remembered; the password unlocks, offline too.
+            client.lock()
             return client
 
     async def login(url: str, email: str, password: str) -> InboxClient:

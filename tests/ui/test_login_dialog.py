@@ -126,6 +126,7 @@ def test_sign_in_flow_dialog_first_then_remembered_session(
     qtbot.waitUntil(again.done, timeout=TIMEOUT)
     resumed = again.result()
     assert resumed is not None and resumed.session.user.email == "ana@aurora.example"
+    assert resumed.locked, "a remembered session must start locked (issue 7)"
     assert dialog() is None
     closing = qloop.create_task(resumed.close())
     qtbot.waitUntil(closing.done, timeout=TIMEOUT)

@@ -20,7 +20,7 @@ from inbox_app.ui.main_window import MainWindow
 from inbox_app.ui.privacy import lock_seconds
 from tests.client.test_data_protection import user_files
 from tests.support import ServerProcess
-from tests.ui.conftest import Signed, close_window, run, sign_in
+from tests.ui.conftest import Signed, close_window, open_window, run, sign_in
 
 TIMEOUT = 15_000
 
@@ -74,6 +74,44 @@ def test_idle_lock_hides_patient_data_and_only_the_password_unlocks(
         assert unlocked.args == [False] and not window.locked and not client.locked
         assert window.inbox_page.isVisibleTo(window)
         assert window.bridge.model.rowCount() > 0
+    finally:
+        close_window(qtbot, window)
+
+
+def test_a_remembered_session_starts_locked_and_unlocks_offline_with_the_password(
+        qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess,
+        tmp_path: Path) -> None:
+    """Quitting a locked app and starting it again must not skip the password: the
+    remembered session opens on the lock screen, and the password unlocks it even with the
+    server down (the verifier sealed at login)."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings().setValue("server_url", server.url)
+    client = sign_in(qtbot, server, tmp_path)
+    close_window(qtbot, open_window(qtbot, client))  # the list is now in the local cache
+    server.stop()
+
+    resumed = run(qtbot, ui_app.sign_in(None, data_dir=tmp_path / "data",
+                                        cache_dir=tmp_path / "cache"))
+    assert resumed is not None and resumed.locked
+    window = run(qtbot, ui_app.open_window(resumed))
+    qtbot.addWidget(window)
+    try:
+        assert window.locked and window.lock_screen.isVisibleTo(window)
+        assert window.bridge.model.rowCount() == 0 and resumed.cache._memory == {}
+        qtbot.keyClicks(window.lock_screen.password, "errada")
+        window.lock_screen.unlock_button.click()
+        qtbot.waitUntil(window.lock_screen.unlock_button.isEnabled, timeout=TIMEOUT)
+        assert window.locked and window.bridge.model.rowCount() == 0
+
+        qtbot.keyClicks(window.lock_screen.password, "demo1234")
+        with qtbot.waitSignal(window.lockChanged, timeout=TIMEOUT) as unlocked:
+            window.lock_screen.unlock_button.click()
+        assert unlocked.args == [False] and not resumed.locked
+        qtbot.waitUntil(lambda: window.bridge.model.rowCount() > 0, timeout=TIMEOUT)
+        assert window.bridge.list_snapshot is not None and window.bridge.list_snapshot.offline
     finally:
         close_window(qtbot, window)
 
