@@ -51,7 +51,7 @@ class LoginDialog(QDialog):
 
         title = QLabel(self.tr("Clinic Inbox"), self)
         title.setObjectName("loginTitle")
-        self.server = QLineEdit(str(settings.value("server_url", "http://127.0.0.1:8000")), self)
+        self.server = QLineEdit(str(settings.value("server_url", "http://127.0.0.1:8765")), self)
         self.server.setObjectName("serverUrl")
         self.email = QLineEdit(str(settings.value("email", "")), self)
         self.email.setObjectName("email")
