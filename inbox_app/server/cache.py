@@ -22,7 +22,8 @@ Guarantees:
 - Invalidations that fail while Redis is unreachable are remembered and applied by the probe
   before the cache is used again.
 - Write-through: after a write, :meth:`Cache.refresh` loads back the keys every client is
-  about to re-read (under the same generation guard), and :meth:`Cache.warm` loads the
+  about to re-read (under the same generation guard; only keys that held a value, so a
+  change to a conversation nobody had cached costs no load), and :meth:`Cache.warm` loads the
   busiest lists at start and after a resync (:mod:`inbox_app.server.warming`).
 """
 
@@ -71,13 +72,15 @@ return 0
 """
 
 # KEYS: value key, generation key, value key, generation key, ... ARGV: guard seconds.
+# Returns, per value key, 1 if it held a value, else 0.
 _INVALIDATE = """
+local held = {}
 for i = 1, #KEYS, 2 do
-  redis.call('DEL', KEYS[i])
+  held[#held + 1] = redis.call('DEL', KEYS[i])
   redis.call('INCR', KEYS[i + 1])
   redis.call('EXPIRE', KEYS[i + 1], ARGV[1])
 end
-return #KEYS / 2
+return held
 """
 
 
@@ -311,11 +314,14 @@ class Cache:
 
     # -- writes ------------------------------------------------------------------------
 
-    async def invalidate(self, keys: Sequence[str]) -> None:
+    async def invalidate(self, keys: Sequence[str]) -> list[str]:
         """Drops ``keys`` so no reader sees their old value (call after the DB commit).
 
-        Never raises: while Redis is unreachable the keys are remembered and dropped by the
-        probe before the cache is used again.
+        Returns the keys that held a value in Redis: someone read them within their TTL, so
+        they are the ones worth loading back (:meth:`refresh`). A key nobody had cached is
+        loaded by its next reader instead, which costs the same load if one comes and none
+        if not. Never raises: while Redis is unreachable the keys are remembered and dropped
+        by the probe before the cache is used again (and none is returned).
         """
         keys = list(dict.fromkeys(keys))
         for key in keys:
@@ -323,12 +329,13 @@ class Cache:
             # have read the old row
             self._inflight.pop(key, None)
         if self._redis is None or not keys:
-            return
+            return []
         if not self.breaker.allow():
             self._remember(keys)
-            return
+            return []
+        held: list[str] = []
         try:
-            await self._drop(keys)
+            held = await self._drop(keys)
             self.breaker.success()
         except REDIS_ERRORS as exc:
             kind = kind_of_key(keys[0])
@@ -336,12 +343,15 @@ class Cache:
             self._remember(keys)
         if self._verbose:
             logger.debug("cache DEL %s", " ".join(keys))
+        return held
 
-    async def _drop(self, keys: Sequence[str]) -> None:
+    async def _drop(self, keys: Sequence[str]) -> list[str]:
+        """Deletes ``keys`` and bumps their generations; returns the keys that held a value."""
         pairs: list[str] = []
         for key in keys:
             pairs += (key, _GEN_PREFIX + key)
-        await self._invalidate_script(keys=pairs, args=[GENERATION_GUARD_SECONDS])
+        held = await self._invalidate_script(keys=pairs, args=[GENERATION_GUARD_SECONDS])
+        return [key for key, flag in zip(keys, held or (), strict=False) if flag]
 
     def _remember(self, keys: Sequence[str]) -> None:
         if self._flush_all:

@@ -102,14 +102,28 @@ async def load_list(conn: AsyncConnection, clinic_id: int) -> Loaded:
 
 
 async def load_detail(conn: AsyncConnection, conversation_id: int) -> Loaded:
-    """The summary, the latest messages (oldest first) and every note."""
-    head = await summary(conn, conversation_id)
-    if head is None:
-        return None
-    latest = (await conn.execute(
-        select(messages).where(messages.c.conversation_id == conversation_id)
+    """The summary, the latest messages (oldest first) and every note.
+
+    Two queries: the summary rides along with the latest messages (one outer join, so a
+    conversation without messages still gives its row), then the notes."""
+    rows = (await conn.execute(
+        select(
+            conversations, patients.c.name.label("patient_name"),
+            patients.c.phone.label("patient_phone"),
+            *(column.label(f"message_{column.name}") for column in messages.c),
+        ).select_from(
+            conversations.join(patients, patients.c.id == conversations.c.patient_id)
+            .outerjoin(messages, messages.c.conversation_id == conversations.c.id)
+        ).where(conversations.c.id == conversation_id)
         .order_by(messages.c.id.desc()).limit(DETAIL_MESSAGE_LIMIT + 1)
     )).mappings().all()
+    if not rows:
+        return None
+    head = to_summary(rows[0])
+    latest = [
+        {column.name: row[f"message_{column.name}"] for column in messages.c}
+        for row in rows if row["message_id"] is not None
+    ]
     note_rows = (await conn.execute(
         note_select().where(notes.c.conversation_id == conversation_id).order_by(notes.c.id)
     )).mappings().all()

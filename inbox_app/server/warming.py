@@ -9,7 +9,7 @@ about to re-read it at once) it is loaded once ahead of them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -37,15 +37,18 @@ def _list_loader(db: Database, clinic_id: int) -> Loader:
     return _loader(db, store.load_list, clinic_id)
 
 
-def reloads(db: Database, event: LiveEvent) -> list[tuple[CacheKind, str, Loader]]:
+def reloads(db: Database, event: LiveEvent,
+            cached: Collection[str] | None = None) -> list[tuple[CacheKind, str, Loader]]:
     """What a write should load back into the cache (:meth:`Cache.refresh`): the list and
-    the detail among the keys its event invalidates, the reads every client repeats at once."""
+    the detail among the keys its event invalidates, the reads every client repeats at once;
+    with ``cached``, only those of them that held a value before the invalidation."""
+    wanted = set(event.invalidate if cached is None else cached) & set(event.invalidate)
     entries: list[tuple[CacheKind, str, Loader]] = []
-    if list_key(event.clinic_id) in event.invalidate:
+    if list_key(event.clinic_id) in wanted:
         entries.append((CacheKind.CONVERSATIONS_LIST, list_key(event.clinic_id),
                         _list_loader(db, event.clinic_id)))
     cid = event.conversation_id
-    if cid is not None and detail_key(cid) in event.invalidate:
+    if cid is not None and detail_key(cid) in wanted:
         entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
                         _loader(db, store.load_detail, cid)))
     return entries

@@ -108,9 +108,10 @@ class Writer:
             if key is not None and user_id is not None:
                 await idempotency.store(conn, user_id, key, outcome.status, outcome.body)
         if event is not None:
-            await self.cache.invalidate(event.invalidate)
-            # write-through: the re-reads this event triggers on every client then hit
-            await self.cache.refresh(warming.reloads(self.db, event))
+            cached = await self.cache.invalidate(event.invalidate)
+            # write-through: the re-reads this event triggers on every client then hit (only
+            # for keys someone had cached: loading one nobody reads would be a wasted load)
+            await self.cache.refresh(warming.reloads(self.db, event, cached))
             await self.bus.publish(event)
         return outcome.status, outcome.body
 
