@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from inbox_app.contract.models import ConversationSummary, Priority, Status
+from inbox_app.contract.models import ConversationSummary, Priority, Status, preview
 
 
 class ActionKind(StrEnum):
@@ -26,9 +26,6 @@ class ActionKind(StrEnum):
     ADD_NOTE = "add_note"
     REPLY = "reply"
 
-
-#: Length of the list's message preview (the server's, mirrored for optimistic replies).
-PREVIEW_LENGTH = 120
 
 #: Actions whose text the user typed: never dropped silently (failed, then Retry/Discard).
 TEXT_KINDS = frozenset({ActionKind.ADD_NOTE, ActionKind.REPLY})
@@ -96,12 +93,6 @@ class Mutation:
         return replace(self, args=dict(self.args))
 
 
-def preview(body: str, length: int = PREVIEW_LENGTH) -> str:
-    """The list's one-line preview of a message body, as the server builds it."""
-    flat = " ".join(body.split())
-    return flat if len(flat) <= length else flat[: length - 1] + "…"
-
-
 def apply(mutation: Mutation, summary: ConversationSummary) -> ConversationSummary:
     """The summary as it will be once ``mutation`` is applied (pure, same type back)."""
     kind = mutation.kind
@@ -116,7 +107,7 @@ def apply(mutation: Mutation, summary: ConversationSummary) -> ConversationSumma
     elif kind is ActionKind.SET_PRIORITY:
         changes = {"priority": Priority(mutation.args["priority"])}
     elif kind is ActionKind.REPLY:
-        # The row previews the reply (the server's one-line preview; exact once confirmed).
+        # The row previews the reply with the server's rule (exact once confirmed).
         changes = {"last_message_preview": preview(mutation.args["body"]),
                    "last_message_at": mutation.created_at}
     else:  # a note is internal: the row does not change

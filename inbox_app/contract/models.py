@@ -22,6 +22,8 @@ MAX_TEXT_LENGTH = 4000
 DETAIL_MESSAGE_LIMIT = 100
 #: The largest request body the server accepts, in bytes.
 MAX_BODY_BYTES = 64 * 1024
+#: Length of a summary's ``last_message_preview``, in characters.
+PREVIEW_LENGTH = 120
 
 Id = Annotated[int, Field(ge=1)]
 Text = Annotated[
@@ -184,6 +186,14 @@ class InboundRequest(Request):
     ] | None = None
     body: Text
     channel: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "whatsapp"
+
+
+def preview(body: str, length: int = PREVIEW_LENGTH) -> str:
+    """A summary's ``last_message_preview`` of a message body: whitespace folded to single
+    spaces, cut to ``length`` with an ellipsis. One rule for the server, which stores it, and
+    the client, which shows it for an optimistic reply before the server's copy arrives."""
+    flat = " ".join(body.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
 
 
 def dump(model: BaseModel) -> dict[str, Any]:

@@ -8,10 +8,12 @@ from pydantic import ValidationError
 from inbox_app.contract.events import Hello, LiveEvent
 from inbox_app.contract.models import (
     MAX_TEXT_LENGTH,
+    PREVIEW_LENGTH,
     ConversationSummary,
     Priority,
     PriorityRequest,
     TextRequest,
+    preview,
 )
 
 SUMMARY = {
@@ -60,3 +62,10 @@ def test_hello_and_event() -> None:
          "data": {}, "invalidate": ["conversation:2:detail"]}
     )
     assert ev.invalidate == ["conversation:2:detail"]
+
+
+def test_preview_folds_whitespace_and_cuts_with_an_ellipsis() -> None:
+    assert preview("  Bom\n dia,\t tudo bem? ") == "Bom dia, tudo bem?"
+    cut = preview("a" * (PREVIEW_LENGTH + 5))
+    assert len(cut) == PREVIEW_LENGTH and cut.endswith("…")
+    assert preview("a" * PREVIEW_LENGTH) == "a" * PREVIEW_LENGTH
