@@ -30,6 +30,7 @@ from inbox_app.ui import assets, labels
 
 _BUBBLE_MAX_WIDTH = 520
 _TEXT_MAX_WIDTH = 420
+_TEXT_MIN_WIDTH = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +50,37 @@ def _entries(detail: DetailView) -> list[_Entry]:
 
 
 class _Text(QLabel):
-    """A word-wrapped label with a fixed text width whose height follows its text.
+    """A word-wrapped label whose width follows its longest line, up to a maximum.
 
     Plain word-wrapped QLabels get squeezed inside a scroll area (height-for-width does not
-    survive the nested layouts), so this one reports its size itself, measured when asked,
-    i.e. after the stylesheet's font is applied.
+    survive the nested layouts), so this one reports its size itself. It measures when asked
+    (after the stylesheet's font is applied): measured earlier, with the default font, a short
+    message came out a few pixels too narrow and wrapped its last word onto a second line.
     """
 
-    def __init__(self, text: str, width: int, parent: QWidget) -> None:
+    def __init__(self, text: str, parent: QWidget, *, full_width: bool = False) -> None:
         super().__init__(text, parent)
         self.setWordWrap(True)
-        self.text_width = width
+        self._full_width = full_width
+
+    @property
+    def text_width(self) -> int:
+        """The width the text is laid out in: its longest line, within the bubble's bounds."""
+        if self._full_width:
+            return _TEXT_MAX_WIDTH
+        self.ensurePolished()
+        metrics = self.fontMetrics()
+        longest = max((metrics.horizontalAdvance(line)
+                       for line in self.text().splitlines() or [""]), default=0)
+        # +2: horizontalAdvance rounds, and a label one pixel short wraps its last word
+        return max(_TEXT_MIN_WIDTH, min(longest + 2, _TEXT_MAX_WIDTH))
 
     def hasHeightForWidth(self) -> bool:
         return False
 
     def sizeHint(self) -> QSize:
-        return QSize(self.text_width, super().heightForWidth(self.text_width))
+        width = self.text_width
+        return QSize(width, super().heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
@@ -105,12 +120,8 @@ class Bubble(QFrame):
         else:
             self.setObjectName("bubbleOut")
 
-        longest = max((self.fontMetrics().horizontalAdvance(line)
-                       for line in item.body.splitlines() or [""]), default=0)
-        width = max(150, min(longest + 12, _TEXT_MAX_WIDTH))
-        if isinstance(item, PendingItem) and item.state == "failed":
-            width = _TEXT_MAX_WIDTH
-        body = _Text(item.body, width, self)
+        failed = isinstance(item, PendingItem) and item.state == "failed"
+        body = _Text(item.body, self, full_width=failed)
         body.setObjectName("bubbleBody")
         body.setTextFormat(Qt.TextFormat.PlainText)  # patient text is never markup
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -136,7 +147,7 @@ class Bubble(QFrame):
         if isinstance(item, PendingItem) and item.state == "failed":
             error = _Text(
                 self.tr("Not sent: {0}").format(item.error or self.tr("unknown error")),
-                width, self,
+                self, full_width=True,
             )
             error.setObjectName("failedText")
             layout.addWidget(error)

@@ -6,10 +6,11 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from inbox_app.client import DetailView, PendingItem
 from inbox_app.contract.models import ConversationSummary, Message, Note
+from inbox_app.ui.app import create_application
 from inbox_app.ui.thread import Thread
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -66,3 +67,30 @@ def test_failed_item_offers_retry_and_discard(qapp: QApplication, qtbot: Any) ->
     with qtbot.waitSignal(thread.discardRequested) as discard:
         bad.findChild(QPushButton, "discardButton").click()
     assert discard.args == ["m-1"]
+
+
+def test_a_short_message_stays_on_one_line_in_the_app_font(
+    qapp: QApplication, qtbot: Any
+) -> None:
+    # The stylesheet sets the font the bubbles are painted in; a width measured with the
+    # default font wrapped the last word of short messages onto a second line.
+    create_application(language="en")
+    thread = Thread()
+    qtbot.addWidget(thread)
+    thread.resize(900, 600)
+    short = "Boa tarde, vocês aceitam o convênio Porto Saúde?"
+    long = "Preciso de uma segunda via do pedido de exame, por favor. " * 4
+    base = detail(0)
+    thread.show_detail(dataclasses.replace(base, notes=[], messages=[
+        Message(id=1, conversation_id=1, direction="inbound", body=short, sent_at=T0),
+        Message(id=2, conversation_id=1, direction="outbound", body=long,
+                sent_at=T0 + timedelta(minutes=1)),
+    ]))
+    thread.show()
+    qtbot.waitExposed(thread)
+    short_body, long_body = (b.findChild(QLabel, "bubbleBody") for b in thread.bubbles)
+    line = short_body.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: short_body.height() > 0)
+    assert short_body.height() < 2 * line, "a short message wrapped"
+    assert long_body.height() >= 2 * line, "a long message must wrap"
+    assert short_body.width() <= long_body.width()
