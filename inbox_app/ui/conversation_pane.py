@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,6 +25,21 @@ from inbox_app.contract.models import Priority, Status
 from inbox_app.ui import assets, labels
 from inbox_app.ui.composer import Composer
 from inbox_app.ui.thread import Thread
+
+
+class PriorityBox(QComboBox):
+    """The priority chooser, with a chevron where the stylesheet removed the style's arrow.
+
+    A stylesheet ``image: url(...)`` would need a file path, which a zipped or frozen resource
+    may not have; the chevron comes from the same SVG icons as everything else.
+    """
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        chevron = assets.pixmap("chevron-down", 16)
+        painter = QPainter(self)
+        painter.drawPixmap(self.width() - 22, (self.height() - 16) // 2, chevron)
+        painter.end()
 
 
 class ConversationPane(QWidget):
@@ -57,7 +73,7 @@ class ConversationPane(QWidget):
         self.archive_button.clicked.connect(
             lambda: self.actionRequested.emit("toggle_archive", None)
         )
-        self.priority_box = QComboBox(self)
+        self.priority_box = PriorityBox(self)
         self.priority_box.setObjectName("priorityBox")
         for number, priority in enumerate(labels.PRIORITY_KEYS, start=1):
             self.priority_box.addItem(f"{labels.priority_label(priority)}  ({number})", priority)
@@ -72,6 +88,7 @@ class ConversationPane(QWidget):
         names = QVBoxLayout()
         names.setSpacing(0)
         title_row = QHBoxLayout()
+        title_row.setSpacing(6)  # the pending clock must not touch the patient's name
         title_row.addWidget(self.title)
         title_row.addWidget(self.pending_mark)
         title_row.addStretch(1)
