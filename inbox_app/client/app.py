@@ -57,6 +57,7 @@ from inbox_app.contract.policy import (
     list_key,
     parse_policy_document,
     patient_key,
+    policy_document,
     session_key,
 )
 
@@ -187,13 +188,12 @@ class InboxClient(DataProtection):
             await api.close()
             raise
         folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
-        codec = codec_factory(answer.session, folders) if codec_factory else None
-        outbox_codec = (outbox_codec_factory(answer.session, folders)
-                        if outbox_codec_factory else None)
-        store = (session_store_factory(server_url, folders) if session_store_factory
-                 else sealed_session_store(server_url, folders))
+        store = _session_store(server_url, folders, session_store_factory)
+        session_json = answer.session.model_dump(mode="json")
         try:
-            store.save(answer.token, answer.session.model_dump(mode="json"))
+            codec, outbox_codec = _codecs(answer.session, folders, codec_factory,
+                                          outbox_codec_factory)
+            store.save(answer.token, session_json)
             client = cls(api, answer.session, folders, policy=policy, codec=codec,
                          outbox_codec=outbox_codec, session_store=store, **options)
         except KeyStoreError as exc:
@@ -204,11 +204,7 @@ class InboxClient(DataProtection):
                  client.keystore.backend_description)
         await client._verifier.save_async(password)
         if policy is not None:
-            await client.cache.set_meta(_POLICY_META, {
-                "kinds": {p.kind.value: {"key": p.key_template, "ttl_seconds": p.ttl_seconds,
-                                         "invalidated_by": p.invalidated_by}
-                          for p in policy.values()}})
-        session_json = answer.session.model_dump(mode="json")
+            await client.cache.set_meta(_POLICY_META, policy_document(policy))
         await client.cache.put(session_key(answer.session.user.id), answer.session, session_json)
         return client
 
@@ -222,8 +218,7 @@ class InboxClient(DataProtection):
 
         The factories are those of :meth:`login`."""
         folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
-        store = (session_store_factory(server_url, folders) if session_store_factory
-                 else sealed_session_store(server_url, folders))
+        store = _session_store(server_url, folders, session_store_factory)
         remembered = store.load()
         if remembered is None:
             return None
@@ -237,9 +232,8 @@ class InboxClient(DataProtection):
             return None
         api = Api(server_url, token=remembered["token"])
         try:
-            codec = codec_factory(session, folders) if codec_factory else None
-            outbox_codec = (outbox_codec_factory(session, folders) if outbox_codec_factory
-                            else None)
+            codec, outbox_codec = _codecs(session, folders, codec_factory,
+                                          outbox_codec_factory)
             client = cls(api, session, folders, codec=codec, outbox_codec=outbox_codec,
                          session_store=store, **options)
         except KeyStoreError as exc:
@@ -256,16 +250,28 @@ class InboxClient(DataProtection):
     async def reauthenticate(self, password: str) -> None:
         """Logs the same user in again after :attr:`needs_login` (expired or ended session);
         the outbox and live sync resume. Raises RejectedError for a wrong password."""
+        await self._renew_session(password)
+        self._resume_after_login()
+        self._emit(Change("connection", reason=self.live.state.value))
+
+    async def _renew_session(self, password: str) -> None:
+        """Logs this same user in again (re-login and unlock): the new token is remembered
+        and the offline unlock verifier renewed. Raises RejectedError for a wrong password or
+        another user (the previous token stays then), TransientError when unreachable."""
+        previous = self.api.token
         answer = await self.api.login(self.session.user.email, password)
         if answer.session.user.id != self.session.user.id:
+            self.api.token = previous  # never read another user's data into these folders
             raise RejectedError("logged in as another user", code="forbidden")
         self.session = answer.session
         self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
         await self._verifier.save_async(password)
+
+    def _resume_after_login(self) -> None:
+        """The outbox and live sync paused by an ended session go on."""
         self.needs_login = False
         self.engine.set_online(True)
         self.live.poke()
-        self._emit(Change("connection", reason=self.live.state.value))
 
     async def start(self) -> None:
         """Live sync, outbox resend, background revalidation."""
@@ -499,6 +505,21 @@ class InboxClient(DataProtection):
 
     async def server_metrics(self) -> dict[str, Any]:
         return await self.api.metrics()
+
+
+def _session_store(server_url: str, folders: Folders,
+                   factory: StoreFactory | None) -> SessionStoreLike:
+    """The remembered-login store ``factory`` gives, by default the sealed one."""
+    return factory(server_url, folders) if factory else sealed_session_store(server_url, folders)
+
+
+def _codecs(session: UserSession, folders: Folders, codec_factory: CodecFactory | None,
+            outbox_codec_factory: CodecFactory | None) -> tuple[Codec | None, Codec | None]:
+    """(cache codec, outbox codec) from the factories; None means the sealed default."""
+    codec = codec_factory(session, folders) if codec_factory else None
+    outbox_codec = outbox_codec_factory(session, folders) if outbox_codec_factory else None
+    return codec, outbox_codec
+
 
 def _text(body: str) -> str:
     try:

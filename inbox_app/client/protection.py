@@ -73,22 +73,15 @@ class DataProtection:
         cannot be reached — against the verifier sealed at the last login. Raises
         RejectedError for a wrong password (the client stays locked)."""
         try:
-            answer = await self.api.login(self.session.user.email, password)
+            await self._renew_session(password)
         except TransientError:
             ok = await self._verifier.check_async(password)
             if not ok:
                 raise RejectedError("wrong password", code="unauthorized") from None
             log.info("unlocked offline (local verifier)")
         else:
-            if answer.session.user.id != self.session.user.id:
-                raise RejectedError("logged in as another user", code="forbidden")
-            self.session = answer.session
-            self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
-            await self._verifier.save_async(password)
             if self.needs_login:
-                self.needs_login = False
-                self.engine.set_online(True)
-                self.live.poke()
+                self._resume_after_login()
             log.info("unlocked")
         self.locked = False
         self.cache.unlock_memory()
