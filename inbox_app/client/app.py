@@ -142,6 +142,7 @@ class InboxClient(DataProtection):
         self.live = LiveListener(
             api.server_url, lambda: self.api.token, on_event=self._live_event,
             on_state=self._connection_changed, on_unauthorized=self._unauthorized,
+            clinic_id=self.clinic_id,
             ping_interval=ping_interval, ping_timeout=ping_timeout,
             backoff_cap=live_backoff_cap)
         self._subscribers: list[Callable[[Change], None]] = []
@@ -474,9 +475,7 @@ class InboxClient(DataProtection):
     # --- live events ---------------------------------------------------------------------
 
     async def _live_event(self, event: LiveEvent) -> None:
-        if event.clinic_id != self.clinic_id:
-            log.warning("live: ignoring an event of another clinic")
-            return
+        """One new event of this clinic (the listener drops the others and repeats)."""
         if event.type is EventType.RESYNC:
             held = await self.cache.mark_all_stale()
             self._emit(Change("resync"))

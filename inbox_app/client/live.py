@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def ws_url(server_url: str) -> str:
+    """The live endpoint of ``server_url`` (http -> ws, https -> wss)."""
     base = server_url.rstrip("/")
     if base.startswith("https://"):
         return "wss://" + base.removeprefix("https://") + "/api/live"
@@ -35,7 +36,12 @@ def ws_url(server_url: str) -> str:
 
 
 class LiveListener:
-    """Keeps one live socket open for the app's life."""
+    """Keeps one live socket open for the app's life.
+
+    ``token()`` gives the current session token at each connect; ``on_event`` gets every new
+    event of ``clinic_id`` (any clinic when None) in order, ``on_state`` every state change,
+    ``on_unauthorized`` a rejected session (the listener then waits for :meth:`poke`).
+    """
 
     def __init__(
         self,
@@ -45,6 +51,7 @@ class LiveListener:
         on_event: Callable[[LiveEvent], Awaitable[None]],
         on_state: Callable[[ConnectionState], None],
         on_unauthorized: Callable[[], None] | None = None,
+        clinic_id: int | None = None,
         since: int = 0,
         ping_interval: float = 10.0,
         ping_timeout: float = 10.0,
@@ -57,6 +64,7 @@ class LiveListener:
         self._on_event = on_event
         self._on_state = on_state
         self._on_unauthorized = on_unauthorized
+        self.clinic_id = clinic_id
         self.last_seq = since
         self.ping_interval = ping_interval
         self.ping_timeout = ping_timeout
@@ -70,10 +78,12 @@ class LiveListener:
         self.connects = 0  # successful connections so far (tests and metrics)
 
     def start(self) -> None:
+        """Starts the connect-listen-reconnect loop as a background task."""
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="live-listener")
 
     async def close(self) -> None:
+        """Stops the loop and closes the socket."""
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -83,11 +93,6 @@ class LiveListener:
     def poke(self) -> None:
         """Try to reconnect now (e.g. after a successful HTTP request or a re-login)."""
         self._wake.set()
-
-    async def drop(self) -> None:
-        """Closes the current socket (as a network drop would); the listener reconnects."""
-        if self._ws is not None:
-            await self._ws.close()
 
     def _set_state(self, state: ConnectionState) -> None:
         if state is not self.state:
@@ -136,12 +141,8 @@ class LiveListener:
                 self._set_state(ConnectionState.ONLINE)
                 async for frame in ws:
                     event = self._parse(frame)
-                    if event is None:
+                    if event is None or not self._accept(event):
                         continue
-                    if event.type is not EventType.RESYNC and event.seq <= self.last_seq:
-                        continue  # already seen: a replay may overlap what we had
-                    self.last_seq = max(self.last_seq, event.seq) \
-                        if event.type is not EventType.RESYNC else event.seq
                     try:
                         await self._on_event(event)
                     except Exception:  # one bad event must not kill the listener
@@ -152,6 +153,20 @@ class LiveListener:
             raise
         finally:
             self._ws = None
+
+    def _accept(self, event: LiveEvent) -> bool:
+        """Whether ``event`` goes on to ``on_event``; advances :attr:`last_seq` if so.
+
+        An event of another clinic is dropped before it can move the sequence (a stray one
+        with a large seq would make every real event look already seen), and so is one
+        already seen (a replay may overlap what we had). A resync restarts the sequence."""
+        if self.clinic_id is not None and event.clinic_id != self.clinic_id:
+            log.warning("live: ignoring an event of another clinic")
+            return False
+        if event.type is not EventType.RESYNC and event.seq <= self.last_seq:
+            return False
+        self.last_seq = event.seq
+        return True
 
     @staticmethod
     def _parse(frame: str | bytes) -> LiveEvent | None:

@@ -12,6 +12,7 @@ from inbox_app.client import InboxClient, InvalidAnswerError, RejectedError
 from inbox_app.client.crypto import SealedCodec, new_key
 from inbox_app.client.live import LiveListener
 from inbox_app.client.paths import Folders, SessionStore
+from inbox_app.contract.events import LiveEvent
 from inbox_app.contract.policy import parse_policy_document
 from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
@@ -82,6 +83,22 @@ def test_stray_frames_are_skipped() -> None:
         assert LiveListener._parse(frame) is None
     event = LiveListener._parse('{"seq": 3, "type": "resync", "clinic_id": 1}')
     assert event is not None and event.seq == 3
+
+
+def test_events_of_another_clinic_or_already_seen_do_not_move_the_sequence() -> None:
+    async def ignore(_: object) -> None:
+        return None
+
+    listener = LiveListener("http://127.0.0.1:1", lambda: None, on_event=ignore,
+                            on_state=lambda _: None, clinic_id=1, since=5)
+
+    def event(seq: int, clinic_id: int = 1, type_: str = "conversation.updated") -> LiveEvent:
+        return LiveEvent(seq=seq, type=type_, clinic_id=clinic_id)  # type: ignore[arg-type]
+
+    assert not listener._accept(event(10**9, clinic_id=2)) and listener.last_seq == 5
+    assert not listener._accept(event(5)) and listener.last_seq == 5  # replayed
+    assert listener._accept(event(6)) and listener.last_seq == 6
+    assert listener._accept(event(2, type_="resync")) and listener.last_seq == 2
 
 
 async def test_pings_notice_a_dead_connection(proxy: FaultProxy,
