@@ -13,23 +13,28 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from inbox_app.contract.policy import CacheKind
 from inbox_app.ui import assets
+from inbox_app.ui.status_bar import metric_value, overall_hit_rate
 from inbox_app.ui.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 2000
-KINDS = ("conversations_list", "conversation_detail", "user_session", "patient_data")
-_SHORT = {"conversations_list": "list", "conversation_detail": "detail",
-          "user_session": "session", "patient_data": "patient"}
+KINDS = tuple(CacheKind)
 
 
-def _num(figures: dict[str, Any], name: str) -> float:
-    value = figures.get(name, 0)
-    return float(value) if isinstance(value, int | float) else 0.0
+def kind_label(kind: CacheKind) -> str:
+    """The short name of a cache kind under its bars."""
+    return {
+        CacheKind.CONVERSATIONS_LIST: QCoreApplication.translate("MetricsWindow", "list"),
+        CacheKind.CONVERSATION_DETAIL: QCoreApplication.translate("MetricsWindow", "detail"),
+        CacheKind.USER_SESSION: QCoreApplication.translate("MetricsWindow", "session"),
+        CacheKind.PATIENT_DATA: QCoreApplication.translate("MetricsWindow", "patient"),
+    }[kind]
 
 
 class MetricsWindow(QWidget):
@@ -58,7 +63,7 @@ class MetricsWindow(QWidget):
         self.server_plot = pg.PlotWidget(title=self.tr("Server cache (/api/metrics), per kind"))
         self.rate_plot = pg.PlotWidget(title=self.tr("Hit rate over time"))
         for plot in (self.client_plot, self.server_plot):
-            plot.getAxis("bottom").setTicks([[(i, _SHORT[k]) for i, k in enumerate(KINDS)]])
+            plot.getAxis("bottom").setTicks([[(i, kind_label(k)) for i, k in enumerate(KINDS)]])
             plot.addLegend(offset=(-10, 10))
             plot.showGrid(y=True, alpha=0.2)
         self.rate_plot.setYRange(0, 1)
@@ -97,7 +102,7 @@ class MetricsWindow(QWidget):
     async def _refresh(self) -> None:
         local = self._client_metrics()
         self._bars(self.client_plot, local, "fresh_hits", "stale_hits", "misses")
-        client_rate = _rate(local, ("fresh_hits", "stale_hits"))
+        client_rate = _or_nan(overall_hit_rate(local))
         server_rate = float("nan")
         try:
             remote = await self._server_metrics()
@@ -107,7 +112,7 @@ class MetricsWindow(QWidget):
         else:
             cache = remote.get("cache", {}) if isinstance(remote, dict) else {}
             self._bars(self.server_plot, cache, "hits", None, "misses")
-            server_rate = _rate(cache, ("hits",))
+            server_rate = _or_nan(overall_hit_rate(cache, ("hits",)))
             requests = remote.get("requests", {}) if isinstance(remote, dict) else {}
             self.server_note.setText(self.tr("Server: {0} requests, p95 {1} ms").format(
                 requests.get("total", 0), requests.get("p95_ms", 0)))
@@ -122,9 +127,9 @@ class MetricsWindow(QWidget):
         pg = self._pg
         plot.clear()
         xs = list(range(len(KINDS)))
-        got = [_num(per_kind.get(k, {}), hits) + (_num(per_kind.get(k, {}), hits2)
+        got = [metric_value(per_kind.get(k, {}), hits) + (metric_value(per_kind.get(k, {}), hits2)
                if hits2 else 0.0) for k in KINDS]
-        lost = [_num(per_kind.get(k, {}), misses) for k in KINDS]
+        lost = [metric_value(per_kind.get(k, {}), misses) for k in KINDS]
         plot.addItem(pg.BarGraphItem(x=[x - 0.18 for x in xs], height=got, width=0.34,
                                      brush="#14b8a6", name=self.tr("hits")))
         plot.addItem(pg.BarGraphItem(x=[x + 0.18 for x in xs], height=lost, width=0.34,
@@ -135,7 +140,6 @@ class MetricsWindow(QWidget):
         super().closeEvent(event)
 
 
-def _rate(per_kind: dict[str, Any], hit_names: tuple[str, ...]) -> float:
-    hits = sum(_num(v, n) for v in per_kind.values() if isinstance(v, dict) for n in hit_names)
-    misses = sum(_num(v, "misses") for v in per_kind.values() if isinstance(v, dict))
-    return hits / (hits + misses) if hits + misses else float("nan")
+def _or_nan(rate: float | None) -> float:
+    """No reads yet: a gap in the line (pyqtgraph skips NaN with ``connect="finite"``)."""
+    return float("nan") if rate is None else rate

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
@@ -53,8 +55,26 @@ class StatusBar(QStatusBar):
             self.hit_rate.setText(self.tr("Local cache: {0}% hits").format(round(rate * 100)))
 
 
-def overall_hit_rate(per_kind: dict[str, dict[str, float]]) -> float | None:
-    """Hits over reads across every kind of the client's cache metrics (None before any)."""
-    hits = sum(m.get("fresh_hits", 0) + m.get("stale_hits", 0) for m in per_kind.values())
-    misses = sum(m.get("misses", 0) for m in per_kind.values())
+def overall_hit_rate(
+    per_kind: dict[str, dict[str, float]],
+    hit_fields: tuple[str, ...] = ("fresh_hits", "stale_hits"),
+) -> float | None:
+    """Hits over reads across every kind of a cache's metrics (None before any read).
+
+    The client's local cache counts ``fresh_hits`` and ``stale_hits``; the server's
+    ``/api/metrics`` counts ``hits`` (the metrics window passes ``("hits",)``). A kind that
+    is not a mapping of numbers (a server answer of another shape) counts as nothing.
+    """
+    hits = misses = 0.0
+    for figures in per_kind.values():
+        if not isinstance(figures, dict):
+            continue
+        hits += sum(metric_value(figures, name) for name in hit_fields)
+        misses += metric_value(figures, "misses")
     return hits / (hits + misses) if hits + misses else None
+
+
+def metric_value(figures: dict[str, Any], name: str) -> float:
+    """One counter of a kind's metrics as a float (0 when missing or not a number)."""
+    value = figures.get(name, 0)
+    return float(value) if isinstance(value, int | float) else 0.0

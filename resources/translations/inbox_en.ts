@@ -42,42 +42,42 @@
 <context>
     <name>Bubble</name>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="94"/>
+        <location filename="../../inbox_app/ui/thread.py" line="109"/>
         <source>Internal note</source>
         <translation>Internal note</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="138"/>
+        <location filename="../../inbox_app/ui/thread.py" line="149"/>
         <source>Not sent: {0}</source>
         <translation>Not sent: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="138"/>
+        <location filename="../../inbox_app/ui/thread.py" line="149"/>
         <source>unknown error</source>
         <translation>unknown error</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="145"/>
+        <location filename="../../inbox_app/ui/thread.py" line="156"/>
         <source>Retry</source>
         <translation>Retry</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="148"/>
+        <location filename="../../inbox_app/ui/thread.py" line="159"/>
         <source>Discard</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="161"/>
+        <location filename="../../inbox_app/ui/thread.py" line="172"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="163"/>
+        <location filename="../../inbox_app/ui/thread.py" line="174"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="164"/>
+        <location filename="../../inbox_app/ui/thread.py" line="175"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
@@ -197,48 +197,48 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="49"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="65"/>
         <source>Saving…</source>
         <extracomment>(action, argument): &quot;toggle_read&quot;, &quot;toggle_archive&quot;, (&quot;priority&quot;, Priority) (kind &quot;reply&quot; | &quot;note&quot;, text)</extracomment>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="99"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="116"/>
         <source>Choose a conversation on the left</source>
         <translation>Choose a conversation on the left</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="111"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="128"/>
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="130"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="147"/>
         <source>Archived</source>
         <translation>Archived</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="132"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="149"/>
         <source>data from {0}</source>
         <translation>data from {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="136"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="153"/>
         <source>Mark as read</source>
         <translation>Mark as read</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="136"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="153"/>
         <source>Mark as unread</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="140"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="157"/>
         <source>Unarchive</source>
         <translation>Unarchive</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="140"/>
+        <location filename="../../inbox_app/ui/conversation_pane.py" line="157"/>
         <source>Archive</source>
         <translation>Archive</translation>
     </message>
@@ -491,57 +491,77 @@
 <context>
     <name>MetricsWindow</name>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="53"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="33"/>
+        <source>list</source>
+        <translation>list</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="34"/>
+        <source>detail</source>
+        <translation>detail</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="35"/>
+        <source>session</source>
+        <translation>session</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="36"/>
+        <source>patient</source>
+        <translation>patient</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="58"/>
         <source>Cache metrics</source>
         <translation>Cache metrics</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="57"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="62"/>
         <source>This computer&apos;s cache, per kind</source>
         <translation>This computer&apos;s cache, per kind</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="58"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="63"/>
         <source>Server cache (/api/metrics), per kind</source>
         <translation>Server cache (/api/metrics), per kind</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="59"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="64"/>
         <source>Hit rate over time</source>
         <translation>Hit rate over time</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="66"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="71"/>
         <source>seconds</source>
         <translation>seconds</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="68"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="73"/>
         <source>this computer</source>
         <translation>this computer</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="70"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="75"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="105"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="110"/>
         <source>Server metrics not available: {0}</source>
         <translation>Server metrics not available: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="112"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="117"/>
         <source>Server: {0} requests, p95 {1} ms</source>
         <translation>Server: {0} requests, p95 {1} ms</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="129"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="134"/>
         <source>hits</source>
         <translation>hits</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="131"/>
+        <location filename="../../inbox_app/ui/metrics_window.py" line="136"/>
         <source>misses</source>
         <translation>misses</translation>
     </message>
@@ -600,12 +620,12 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../inbox_app/ui/status_bar.py" line="27"/>
+        <location filename="../../inbox_app/ui/status_bar.py" line="29"/>
         <source>Cache metrics</source>
         <translation>Cache metrics</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../inbox_app/ui/status_bar.py" line="45"/>
+        <location filename="../../inbox_app/ui/status_bar.py" line="47"/>
         <source>%n action(s) waiting</source>
         <translation>
             <numerusform>%n action waiting</numerusform>
@@ -613,17 +633,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/status_bar.py" line="47"/>
+        <location filename="../../inbox_app/ui/status_bar.py" line="49"/>
         <source>Everything saved</source>
         <translation>Everything saved</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/status_bar.py" line="51"/>
+        <location filename="../../inbox_app/ui/status_bar.py" line="53"/>
         <source>Local cache: —</source>
         <translation>Local cache: —</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/status_bar.py" line="53"/>
+        <location filename="../../inbox_app/ui/status_bar.py" line="55"/>
         <source>Local cache: {0}% hits</source>
         <translation>Local cache: {0}% hits</translation>
     </message>
