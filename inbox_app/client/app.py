@@ -447,7 +447,7 @@ class InboxClient(DataProtection):
         if state is ConnectionState.ONLINE:
             self._set_reachable(True)
             # what was read while we were away may be out of date
-            for key in list(self.cache._memory):
+            for key in self.cache.held():
                 entry = self.cache.peek(key)
                 if entry is not None and not self.cache.is_fresh(key, entry):
                     self.repo.refetch(key)

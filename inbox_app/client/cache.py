@@ -172,6 +172,10 @@ class LocalCache:
         """The in-memory entry, without touching the disk."""
         return self._memory.get(key)
 
+    def held(self) -> list[str]:
+        """The keys whose decoded value is held in memory."""
+        return list(self._memory)
+
     async def get(self, key: str, parse: Callable[[Any], T]) -> Entry | None:
         """The entry for ``key`` (memory, else disk decoded with ``parse``), or None."""
         entry = self._memory.get(key)
@@ -305,7 +309,7 @@ class LocalCache:
             entry.invalidated = True
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._set_meta, _STALE_BEFORE, now)
-        return list(self._memory)
+        return self.held()
 
     def _set_meta(self, key: str, value: Any) -> None:
         try:

@@ -93,6 +93,12 @@ class NotAvailableOffline(ClientError):
     """The data was never cached (or is older than max-stale) and the server is unreachable."""
 
 
+def unreachable(exc: ClientError) -> bool:
+    """Whether ``exc`` means no answer came from the server at all (refused, no route,
+    timeout, dropped connection): reads then fall back to the cache, as when offline."""
+    return isinstance(exc, TransientError) and exc.status is None
+
+
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), or None."""
     if not value:

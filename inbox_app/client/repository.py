@@ -24,9 +24,9 @@ from inbox_app.client.cache import LocalCache
 from inbox_app.client.errors import (
     ClientError,
     NotAvailableOffline,
-    OfflineError,
     TransientError,
     UnauthorizedError,
+    unreachable,
 )
 from inbox_app.client.mutations import MutationEngine
 from inbox_app.client.views import Change, Snapshot
@@ -69,6 +69,7 @@ class Repository:
         self.closed = False
 
     async def close(self) -> None:
+        """Cancels the loads and background refreshes still running."""
         self.closed = True
         tasks = [*self._background, *self._inflight.values()]
         for task in tasks:
@@ -79,31 +80,33 @@ class Repository:
 
     async def read(self, key: str, model: type[M],
                     fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> Snapshot[M]:
+        """``key`` from the cache (fresh; or stale, revalidated in the background), else
+        loaded with ``fetch``. A miss while the server cannot be reached raises
+        :class:`NotAvailableOffline`; an entry older than max-stale counts as a miss."""
         started = time.perf_counter()
         metrics = self.cache.metrics.of(key)
-        entry = await self.cache.get(key, model.model_validate)
-        if entry is not None and not self.cache.too_old(entry):
-            fresh = self._trusted() and self.cache.is_fresh(key, entry)
-            if not fresh:
-                self.revalidate(key, fetch)
-            if metrics is not None:
-                if fresh:
-                    metrics.fresh_hits += 1
-                else:
-                    metrics.stale_hits += 1
-                metrics.reads += 1
-                metrics.read_ms_total += (time.perf_counter() - started) * 1000
-            return Snapshot(entry.value, not fresh, entry.fetched_at_dt, self._offline())
-        if metrics is not None:
-            metrics.misses += 1
         try:
-            value = await self._fetch(key, fetch)
-        except (OfflineError, TransientError) as exc:
-            if isinstance(exc, OfflineError) or exc.status is None:
-                raise NotAvailableOffline(
-                    "not available offline: this was never loaded on this computer, and the "
-                    f"server cannot be reached ({exc.message})") from exc
-            raise
+            entry = await self.cache.get(key, model.model_validate)
+            if entry is not None and not self.cache.too_old(entry):
+                fresh = self._trusted() and self.cache.is_fresh(key, entry)
+                if not fresh:
+                    self.revalidate(key, fetch)
+                if metrics is not None:
+                    if fresh:
+                        metrics.fresh_hits += 1
+                    else:
+                        metrics.stale_hits += 1
+                return Snapshot(entry.value, not fresh, entry.fetched_at_dt, self._offline())
+            if metrics is not None:
+                metrics.misses += 1
+            try:
+                value = await self._fetch(key, fetch)
+            except TransientError as exc:
+                if unreachable(exc):
+                    raise NotAvailableOffline(
+                        "not available offline: this was never loaded on this computer, and "
+                        f"the server cannot be reached ({exc.message})") from exc
+                raise
         finally:
             if metrics is not None:
                 metrics.reads += 1
@@ -127,8 +130,8 @@ class Repository:
         generation, started = self.cache.generation(key), self.cache.clock()
         try:
             value, wire = await fetch()
-        except (OfflineError, TransientError) as exc:
-            if isinstance(exc, OfflineError) or exc.status is None:
+        except TransientError as exc:
+            if unreachable(exc):
                 self._set_reachable(False)
             raise
         except UnauthorizedError:

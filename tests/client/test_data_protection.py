@@ -142,10 +142,10 @@ async def test_idle_lock_clears_memory_and_unlocks_with_the_password_only(
     await client.patient(first.patient_id)
     assert client.cache.peek(f"patient:{first.patient_id}:data") is not None
     client.lock()
-    assert client.locked and client.cache._memory == {}
+    assert client.locked and client.cache.held() == []
     assert client.conversation_view(first.id) is None
     await client.conversations()  # a background read while locked keeps nothing decoded
-    assert client.cache._memory == {}
+    assert client.cache.held() == []
     with pytest.raises(RejectedError):
         await client.unlock("errada")
     assert client.locked
@@ -161,7 +161,7 @@ async def test_idle_lock_clears_memory_and_unlocks_with_the_password_only(
     await client.unlock("demo1234")
     assert not client.locked
     await client.conversations()
-    assert client.cache._memory
+    assert client.cache.held()
 
 
 async def test_resume_uses_the_sealed_session(

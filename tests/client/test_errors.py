@@ -15,6 +15,7 @@ from inbox_app.client.errors import (
     from_exception,
     from_response,
     parse_retry_after,
+    unreachable,
 )
 from inbox_app.contract.errors import ErrorCode, error_body
 
@@ -76,3 +77,10 @@ def test_validation_error_is_an_invalid_answer() -> None:
     with pytest.raises(ValidationError) as info:
         M.model_validate({"x": "no"})
     assert isinstance(from_exception(info.value), InvalidAnswerError)
+
+
+def test_unreachable_means_no_answer_at_all() -> None:
+    assert unreachable(from_exception(httpx.ConnectError("refused")))
+    assert unreachable(from_exception(httpx.ReadTimeout("slow")))
+    assert not unreachable(from_response(httpx.Response(503)))
+    assert not unreachable(RejectedError("no", status=409))
