@@ -349,13 +349,24 @@ class LocalCache:
         self._hold = True
 
     async def close(self) -> None:
-        loop = asyncio.get_running_loop()
-        if self._disk is not None:
-            await loop.run_in_executor(self._executor, self._disk.close)
-        self._executor.shutdown(wait=True)
+        """Closes the disk cache; the folder stays for the next start."""
+        await self._shut(remove=False)
 
     async def destroy(self) -> None:
-        """Logout: closes and deletes the whole folder (stray value files included)."""
-        await self.close()
+        """Logout: closes and deletes the whole folder (stray value files included).
+
+        Raises ``OSError`` if anything is left: logout must not pretend."""
         self._memory.clear()
-        remove_tree(self.folder)  # raises if anything is left: logout must not pretend
+        await self._shut(remove=True)
+
+    async def _shut(self, *, remove: bool) -> None:
+        def shut() -> None:  # on the cache thread: a large folder takes a while to delete
+            if self._disk is not None:
+                self._disk.close()
+            if remove:
+                remove_tree(self.folder)
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._executor, shut)
+        finally:
+            self._executor.shutdown(wait=True)
