@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         except PendingActionsError as exc:
             self.status.clearMessage()
             box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Sign out"), self.tr(
-                "{0} action(s) could not be sent; you are still signed in.").format(exc.count),
+                "%n action(s) could not be sent; you are still signed in.", "", exc.count),
                 QMessageBox.StandardButton.Ok, self)
             box.open()
             return False

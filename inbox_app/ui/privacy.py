@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import os
 
@@ -112,12 +113,16 @@ class LockScreen(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.who = QLabel(self.tr("Signed in as {0}. Type your password to continue.")
                           .format(user_name), self)
+        self.who.setObjectName("lockWho")
+        self.who.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
         self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Password"))
+        self.password.setMinimumWidth(280)
         self.password.setMaximumWidth(320)
         self.unlock_button = QPushButton(self.tr("Unlock"), self)
+        self.unlock_button.setObjectName("primary")
         self.unlock_button.setDefault(True)
         self.error = QLabel("", self)
         self.error.setObjectName("lockError")
@@ -133,14 +138,21 @@ class LockScreen(QWidget):
     def _submit(self) -> None:
         if self.password.text():
             self.unlock_button.setEnabled(False)
-            self.error.setText(self.tr("Checking…"))
+            self._say(self.tr("Checking…"), problem=False)
             self.unlockRequested.emit(self.password.text())
 
     def reset(self, error: str = "") -> None:
+        """Ready for the password again, with ``error`` (a wrong password) shown in red."""
         self.password.clear()
-        self.error.setText(error)
+        self._say(error, problem=bool(error))
         self.unlock_button.setEnabled(True)
         self.password.setFocus()
+
+    def _say(self, text: str, *, problem: bool) -> None:
+        self.error.setText(text)
+        self.error.setProperty("problem", problem)  # red in the stylesheet
+        self.error.style().unpolish(self.error)
+        self.error.style().polish(self.error)
 
 
 class UnsentDialog(QMessageBox):
@@ -150,7 +162,7 @@ class UnsentDialog(QMessageBox):
         super().__init__(parent)
         self.setIcon(QMessageBox.Icon.Warning)
         self.setWindowTitle(self.tr("Sign out"))
-        self.setText(self.tr("{0} action(s) not sent yet.").format(count))
+        self.setText(self.tr("%n action(s) not sent yet.", "", count))
         self.setInformativeText(self.tr(
             "Signing out deletes everything this app keeps on this computer for you."))
         self.send_button = self.addButton(self.tr("Send, then sign out"),
@@ -192,7 +204,6 @@ class AboutDialog(QDialog):
             key_text = self.tr("The key is kept in the system keyring.")
         log_path = current_path()
         lines = [
-            f"<b>Clinic Inbox {__version__}</b>",
             self.tr("Server: {0}").format(client.api.server_url),
             self.tr("Signed in as {0} ({1})").format(client.session.user.name,
                                                      client.session.clinic.name),
@@ -201,7 +212,11 @@ class AboutDialog(QDialog):
             key_text,
             self.tr("Log file: {0}").format(log_path) if log_path else "",
         ]
-        self.text = QLabel("<br>".join(line for line in lines if line), self)
+        # rich text for the bold title: names and paths are escaped, they are never markup
+        product = self.tr("Clinic Inbox")
+        title = f"<b>{html.escape(product)} {html.escape(__version__)}</b>"
+        self.text = QLabel(
+            "<br>".join([title, *(html.escape(line) for line in lines if line)]), self)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_text = key_text

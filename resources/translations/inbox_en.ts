@@ -4,39 +4,44 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="185"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="196"/>
         <source>About Clinic Inbox</source>
         <translation>About Clinic Inbox</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="189"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="200"/>
         <source>This computer has no system keyring: the key is kept in a file only your user account can read ({0}).</source>
         <translation>This computer has no system keyring: the key is kept in a file only your user account can read ({0}).</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="192"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="203"/>
         <source>The key is kept in the system keyring.</source>
         <translation>The key is kept in the system keyring.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="196"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="206"/>
         <source>Server: {0}</source>
         <translation>Server: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="197"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="207"/>
         <source>Signed in as {0} ({1})</source>
         <translation>Signed in as {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="199"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="209"/>
         <source>Data kept on this computer is encrypted (AES-256-GCM) with a key of your own.</source>
         <translation>Data kept on this computer is encrypted (AES-256-GCM) with a key of your own.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="202"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="212"/>
         <source>Log file: {0}</source>
         <translation>Log file: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/privacy.py" line="215"/>
+        <source>Clinic Inbox</source>
+        <translation>Clinic Inbox</translation>
     </message>
 </context>
 <context>
@@ -325,27 +330,27 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="110"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="111"/>
         <source>Clinic Inbox is locked</source>
         <translation>Clinic Inbox is locked</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="113"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="114"/>
         <source>Signed in as {0}. Type your password to continue.</source>
         <translation>Signed in as {0}. Type your password to continue.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="118"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="121"/>
         <source>Password</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="120"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="124"/>
         <source>Unlock</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="136"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="140"/>
         <source>Checking…</source>
         <translation>Checking…</translation>
     </message>
@@ -477,10 +482,13 @@
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../inbox_app/ui/main_window.py" line="227"/>
-        <source>{0} action(s) could not be sent; you are still signed in.</source>
-        <translation>{0} action(s) could not be sent; you are still signed in.</translation>
+        <source>%n action(s) could not be sent; you are still signed in.</source>
+        <translation>
+            <numerusform>%n action could not be sent; you are still signed in.</numerusform>
+            <numerusform>%n actions could not be sent; you are still signed in.</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../inbox_app/ui/main_window.py" line="292"/>
@@ -651,32 +659,35 @@
 <context>
     <name>UnsentDialog</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="152"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="163"/>
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
-    <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="153"/>
-        <source>{0} action(s) not sent yet.</source>
-        <translation>{0} action(s) not sent yet.</translation>
+    <message numerus="yes">
+        <location filename="../../inbox_app/ui/privacy.py" line="164"/>
+        <source>%n action(s) not sent yet.</source>
+        <translation>
+            <numerusform>%n action not sent yet.</numerusform>
+            <numerusform>%n actions not sent yet.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="155"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="166"/>
         <source>Signing out deletes everything this app keeps on this computer for you.</source>
         <translation>Signing out deletes everything this app keeps on this computer for you.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="156"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="167"/>
         <source>Send, then sign out</source>
         <translation>Send, then sign out</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="158"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="169"/>
         <source>Discard them and sign out</source>
         <translation>Discard them and sign out</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="160"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="171"/>
         <source>Stay signed in</source>
         <translation>Stay signed in</translation>
     </message>

@@ -4,39 +4,44 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="185"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="196"/>
         <source>About Clinic Inbox</source>
-        <translation>Sobre o Clinic Inbox</translation>
+        <translation>Sobre a Caixa da Clínica</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="189"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="200"/>
         <source>This computer has no system keyring: the key is kept in a file only your user account can read ({0}).</source>
         <translation>Este computador não tem chaveiro do sistema: a chave fica num arquivo que só a sua conta de usuário pode ler ({0}).</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="192"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="203"/>
         <source>The key is kept in the system keyring.</source>
         <translation>A chave fica no chaveiro do sistema.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="196"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="206"/>
         <source>Server: {0}</source>
         <translation>Servidor: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="197"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="207"/>
         <source>Signed in as {0} ({1})</source>
         <translation>Conectado como {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="199"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="209"/>
         <source>Data kept on this computer is encrypted (AES-256-GCM) with a key of your own.</source>
         <translation>Os dados guardados neste computador são criptografados (AES-256-GCM) com uma chave só sua.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="202"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="212"/>
         <source>Log file: {0}</source>
         <translation>Arquivo de log: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../inbox_app/ui/privacy.py" line="215"/>
+        <source>Clinic Inbox</source>
+        <translation>Caixa da Clínica</translation>
     </message>
 </context>
 <context>
@@ -325,27 +330,27 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="110"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="111"/>
         <source>Clinic Inbox is locked</source>
-        <translation>O Clinic Inbox está bloqueado</translation>
+        <translation>A Caixa da Clínica está bloqueada</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="113"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="114"/>
         <source>Signed in as {0}. Type your password to continue.</source>
         <translation>Conectado como {0}. Digite sua senha para continuar.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="118"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="121"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="120"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="124"/>
         <source>Unlock</source>
         <translation>Desbloquear</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="136"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="140"/>
         <source>Checking…</source>
         <translation>Verificando…</translation>
     </message>
@@ -460,7 +465,7 @@
     <message>
         <location filename="../../inbox_app/ui/main_window.py" line="162"/>
         <source>&amp;About Clinic Inbox</source>
-        <translation>&amp;Sobre o Clinic Inbox</translation>
+        <translation>&amp;Sobre a Caixa da Clínica</translation>
     </message>
     <message>
         <location filename="../../inbox_app/ui/main_window.py" line="197"/>
@@ -477,10 +482,13 @@
         <source>Sign out</source>
         <translation>Sair</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../inbox_app/ui/main_window.py" line="227"/>
-        <source>{0} action(s) could not be sent; you are still signed in.</source>
-        <translation>{0} ação(ões) não puderam ser enviadas; você continua conectado.</translation>
+        <source>%n action(s) could not be sent; you are still signed in.</source>
+        <translation>
+            <numerusform>%n ação não pôde ser enviada; você continua conectado.</numerusform>
+            <numerusform>%n ações não puderam ser enviadas; você continua conectado.</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../inbox_app/ui/main_window.py" line="292"/>
@@ -651,32 +659,35 @@
 <context>
     <name>UnsentDialog</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="152"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="163"/>
         <source>Sign out</source>
         <translation>Sair</translation>
     </message>
-    <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="153"/>
-        <source>{0} action(s) not sent yet.</source>
-        <translation>{0} ação(ões) ainda não enviadas.</translation>
+    <message numerus="yes">
+        <location filename="../../inbox_app/ui/privacy.py" line="164"/>
+        <source>%n action(s) not sent yet.</source>
+        <translation>
+            <numerusform>%n ação ainda não enviada.</numerusform>
+            <numerusform>%n ações ainda não enviadas.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="155"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="166"/>
         <source>Signing out deletes everything this app keeps on this computer for you.</source>
         <translation>Sair apaga tudo o que este aplicativo guarda neste computador para você.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="156"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="167"/>
         <source>Send, then sign out</source>
         <translation>Enviar e depois sair</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="158"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="169"/>
         <source>Discard them and sign out</source>
         <translation>Descartar e sair</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="160"/>
+        <location filename="../../inbox_app/ui/privacy.py" line="171"/>
         <source>Stay signed in</source>
         <translation>Continuar conectado</translation>
     </message>

@@ -66,6 +66,7 @@ def test_idle_lock_hides_patient_data_and_only_the_password_unlocks(
         window.lock_screen.unlock_button.click()
         qtbot.waitUntil(window.lock_screen.unlock_button.isEnabled, timeout=TIMEOUT)
         assert window.lock_screen.error.text() == "Wrong password."
+        assert window.lock_screen.error.property("problem") is True  # shown in red
         assert window.locked and client.locked and window.bridge.model.rowCount() == 0
 
         qtbot.keyClicks(window.lock_screen.password, "demo1234")
@@ -150,7 +151,7 @@ def test_sign_out_with_unsent_actions_asks_and_leaves_no_file(
     task = asyncio.get_running_loop().create_task(window.sign_out())
     qtbot.waitUntil(lambda: window.unsent_dialog is not None
                     and window.unsent_dialog.isVisible(), timeout=TIMEOUT)
-    assert "1" in window.unsent_dialog.text()
+    assert window.unsent_dialog.text() == "1 action not sent yet."  # a plural form, not "(s)"
     window.unsent_dialog.keep_button.click()
     qtbot.waitUntil(task.done, timeout=TIMEOUT)
     assert task.result() is False and window.isVisible() and not window.signed_out
