@@ -64,15 +64,20 @@ class MetricsWindow(QWidget):
         self.rate_plot = pg.PlotWidget(title=self.tr("Hit rate over time"))
         for plot in (self.client_plot, self.server_plot):
             plot.getAxis("bottom").setTicks([[(i, kind_label(k)) for i, k in enumerate(KINDS)]])
-            plot.addLegend(offset=(-10, 10))
+            plot.addLegend(offset=(-10, 10), colCount=2)
             plot.showGrid(y=True, alpha=0.2)
         self.rate_plot.setYRange(0, 1)
         self.rate_plot.addLegend(offset=(-10, 10))
         self.rate_plot.setLabel("bottom", self.tr("seconds"))
-        self._client_line = self.rate_plot.plot(pen=pg.mkPen("#0f766e", width=2),
-                                                name=self.tr("this computer"))
-        self._server_line = self.rate_plot.plot(pen=pg.mkPen("#f79009", width=2),
-                                                name=self.tr("server"))
+        # whole seconds, not "seconds (x0.001)" while the window is young
+        self.rate_plot.getAxis("bottom").enableAutoSIPrefix(False)
+        # dots as well as lines: the first refresh is a single point, which a line hides
+        self._client_line = self.rate_plot.plot(
+            pen=pg.mkPen("#0f766e", width=2), symbol="o", symbolSize=5, symbolPen=None,
+            symbolBrush="#0f766e", name=self.tr("this computer"))
+        self._server_line = self.rate_plot.plot(
+            pen=pg.mkPen("#f79009", width=2), symbol="o", symbolSize=5, symbolPen=None,
+            symbolBrush="#f79009", name=self.tr("server"))
         self.server_note = QLabel(self)
         self.server_note.setObjectName("muted")
 
@@ -115,7 +120,8 @@ class MetricsWindow(QWidget):
             server_rate = _or_nan(overall_hit_rate(cache, ("hits",)))
             requests = remote.get("requests", {}) if isinstance(remote, dict) else {}
             self.server_note.setText(self.tr("Server: {0} requests, p95 {1} ms").format(
-                requests.get("total", 0), requests.get("p95_ms", 0)))
+                round(metric_value(requests, "total")),
+                f"{metric_value(requests, 'p95_ms'):.1f}"))
         self._history.append((time.monotonic() - self._started, client_rate, server_rate))
         xs = [h[0] for h in self._history]
         self._client_line.setData(xs, [h[1] for h in self._history])
@@ -134,9 +140,12 @@ class MetricsWindow(QWidget):
                                      brush="#14b8a6", name=self.tr("hits")))
         plot.addItem(pg.BarGraphItem(x=[x + 0.18 for x in xs], height=lost, width=0.34,
                                      brush="#f97066", name=self.tr("misses")))
+        # headroom above the tallest bar for the legend, which would otherwise cover it
+        plot.setYRange(0, max(1.0, *got, *lost) * 1.3, padding=0)
 
     def closeEvent(self, event: Any) -> None:
         self._timer.stop()
+        self._tasks.cancel()  # a refresh still waiting for the server stops with the window
         super().closeEvent(event)
 
 

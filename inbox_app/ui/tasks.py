@@ -36,6 +36,7 @@ class Tasks:
         return task
 
     def running(self, name: str) -> bool:
+        """Whether a task of this name is still running."""
         task = self._named.get(name)
         return task is not None and not task.done()
 
@@ -49,7 +50,13 @@ class Tasks:
         if exc is not None:
             log.error("task %s failed", task.get_name(), exc_info=exc)
 
+    def cancel(self) -> None:
+        """Cancels every running task without waiting for it (a widget that closes)."""
+        for task in list(self._all):
+            task.cancel()
+
     async def cancel_all(self) -> None:
+        """Cancels every running task and waits until all have finished."""
         tasks = list(self._all)
         for task in tasks:
             task.cancel()
