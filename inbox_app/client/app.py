@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -21,14 +19,14 @@ from inbox_app.client.actions import ActionKind, Mutation
 from inbox_app.client.api import Api
 from inbox_app.client.cache import DEFAULT_MAX_STALE, LocalCache
 from inbox_app.client.codec import Codec
-from inbox_app.client.errors import ClientError, RejectedError
-from inbox_app.client.keystore import KeyStore, KeyStoreError
+from inbox_app.client.keystore import KeyStore
 from inbox_app.client.live import LiveListener
 from inbox_app.client.mutations import Answer, MutationEngine, RetryPolicy
 from inbox_app.client.outbox import Outbox
 from inbox_app.client.paths import Folders
 from inbox_app.client.protection import DataProtection, sealed_session_store, user_keystore
 from inbox_app.client.repository import Repository
+from inbox_app.client.session import SessionStoreLike, SignIn
 from inbox_app.client.unlock import UnlockVerifier
 from inbox_app.client.views import (
     Change,
@@ -55,38 +53,20 @@ from inbox_app.contract.policy import (
     KindPolicy,
     detail_key,
     list_key,
-    parse_policy_document,
     patient_key,
-    policy_document,
-    session_key,
 )
 
 log = logging.getLogger(__name__)
 
-CodecFactory = Callable[[UserSession, Folders], Codec]
-
-
-class SessionStoreLike(Protocol):
-    """What remembers a login: :class:`SessionStore`, or the keyring-backed one."""
-
-    def load(self) -> dict[str, Any] | None: ...
-
-    def save(self, token: str, session: Any) -> None: ...
-
-    def clear(self) -> None: ...
-
-
-StoreFactory = Callable[[str, Folders], SessionStoreLike]
-
-_POLICY_META = "cache-policy"
 _SEQ_META = "live-seq"
 
 
-class InboxClient(DataProtection):
+class InboxClient(SignIn, DataProtection):
     """Everything the desktop app does except drawing. Create with :meth:`login`/:meth:`resume`.
 
-    Sealed storage, idle lock and logout come from :class:`~inbox_app.client.protection.
-    DataProtection` (issue 7)."""
+    Login, resume and re-login come from :class:`~inbox_app.client.session.SignIn`; sealed
+    storage, idle lock and logout from :class:`~inbox_app.client.protection.DataProtection`
+    (issue 7)."""
 
     def __init__(
         self,
@@ -157,122 +137,7 @@ class InboxClient(DataProtection):
         self._started = False
         self._closed = False
 
-    # --- construction --------------------------------------------------------------------
-
-    @classmethod
-    async def login(cls, server_url: str, email: str, password: str, *,
-                    data_dir: Path | None = None, cache_dir: Path | None = None,
-                    codec_factory: CodecFactory | None = None,
-                    outbox_codec_factory: CodecFactory | None = None,
-                    session_store_factory: StoreFactory | None = None,
-                    **options: Any) -> InboxClient:
-        """Logs in (raises RejectedError/UnauthorizedError with the server's message).
-
-        ``codec_factory(session, folders)`` gives the cache codec (default: AES-GCM sealed
-        with the user's key from the OS keyring or its key-file fallback),
-        ``outbox_codec_factory`` the outbox's (default: sealed with the user's key when the
-        cache codec is the default, else the cache codec), and
-        ``session_store_factory(server_url, folders)`` the remembered-login store (default
-        :class:`SealedSessionStore`: token in the keyring). Raises RejectedError
-        (code "keystore") when the OS keyring holds the key but cannot be read.
-        """
-        api = Api(server_url)
-        try:
-            answer = await api.login(email, password)
-            try:
-                policy: dict[CacheKind, KindPolicy] | None = parse_policy_document(
-                    await api.cache_policy())
-            except (ClientError, ValueError) as exc:
-                log.warning("cache policy not mirrored, using the built-in table: %s", exc)
-                policy = None
-        except BaseException:
-            await api.close()
-            raise
-        folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
-        store = _session_store(server_url, folders, session_store_factory)
-        session_json = answer.session.model_dump(mode="json")
-        try:
-            codec, outbox_codec = _codecs(answer.session, folders, codec_factory,
-                                          outbox_codec_factory)
-            store.save(answer.token, session_json)
-            client = cls(api, answer.session, folders, policy=policy, codec=codec,
-                         outbox_codec=outbox_codec, session_store=store, **options)
-        except KeyStoreError as exc:
-            await api.close()
-            raise RejectedError(f"the key store could not be used: {exc}",
-                                code="keystore") from exc
-        log.info("signed in; local data sealed, key kept in %s",
-                 client.keystore.backend_description)
-        await client._verifier.save_async(password)
-        if policy is not None:
-            await client.cache.set_meta(_POLICY_META, policy_document(policy))
-        await client.cache.put(session_key(answer.session.user.id), answer.session, session_json)
-        return client
-
-    @classmethod
-    async def resume(cls, server_url: str, *, data_dir: Path | None = None,
-                     cache_dir: Path | None = None, codec_factory: CodecFactory | None = None,
-                     outbox_codec_factory: CodecFactory | None = None,
-                     session_store_factory: StoreFactory | None = None,
-                     **options: Any) -> InboxClient | None:
-        """The remembered session of ``server_url``, without the network (works offline).
-
-        The factories are those of :meth:`login`."""
-        folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
-        store = _session_store(server_url, folders, session_store_factory)
-        remembered = store.load()
-        if remembered is None:
-            return None
-        try:
-            session = UserSession.model_validate(remembered.get("session"))
-        except ValidationError as exc:
-            log.warning("remembered session does not fit the contract: %s", exc)
-            return None
-        if session.expires_at <= datetime.now(UTC):
-            log.info("remembered session expired; log in again")
-            return None
-        api = Api(server_url, token=remembered["token"])
-        try:
-            codec, outbox_codec = _codecs(session, folders, codec_factory,
-                                          outbox_codec_factory)
-            client = cls(api, session, folders, codec=codec, outbox_codec=outbox_codec,
-                         session_store=store, **options)
-        except KeyStoreError as exc:
-            log.warning("the user's key cannot be read (%s): log in again", exc)
-            await api.close()
-            return None
-        client._reachable = False  # unknown until the server answers: nothing is fresh yet
-        document = await client.cache.get_meta(_POLICY_META)
-        if document is not None:
-            with contextlib.suppress(ValueError):
-                client.cache.policy = parse_policy_document(document)
-        return client
-
-    async def reauthenticate(self, password: str) -> None:
-        """Logs the same user in again after :attr:`needs_login` (expired or ended session);
-        the outbox and live sync resume. Raises RejectedError for a wrong password."""
-        await self._renew_session(password)
-        self._resume_after_login()
-        self._emit(Change("connection", reason=self.live.state.value))
-
-    async def _renew_session(self, password: str) -> None:
-        """Logs this same user in again (re-login and unlock): the new token is remembered
-        and the offline unlock verifier renewed. Raises RejectedError for a wrong password or
-        another user (the previous token stays then), TransientError when unreachable."""
-        previous = self.api.token
-        answer = await self.api.login(self.session.user.email, password)
-        if answer.session.user.id != self.session.user.id:
-            self.api.token = previous  # never read another user's data into these folders
-            raise RejectedError("logged in as another user", code="forbidden")
-        self.session = answer.session
-        self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
-        await self._verifier.save_async(password)
-
-    def _resume_after_login(self) -> None:
-        """The outbox and live sync paused by an ended session go on."""
-        self.needs_login = False
-        self.engine.set_online(True)
-        self.live.poke()
+    # --- life cycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
         """Live sync, outbox resend, background revalidation."""
@@ -346,6 +211,7 @@ class InboxClient(DataProtection):
                         snap.offline)
 
     async def patient(self, patient_id: int) -> Snapshot[Patient]:
+        """One patient's data (cached like the rest: fresh, stale or offline)."""
         return await self.repo.read(patient_key(patient_id), Patient,
                                 lambda: self.api.patient(patient_id))
 
@@ -362,38 +228,51 @@ class InboxClient(DataProtection):
 
     # --- actions -------------------------------------------------------------------------
 
+    # Each action is shown at once (pending), saved in the outbox first, sent in order per
+    # conversation, and returns its mutation id; its outcome arrives as a Change.
+
     def mark_read(self, conversation_id: int) -> str:
+        """Marks the conversation read; returns the mutation id."""
         return self._submit(ActionKind.MARK_READ, conversation_id)
 
     def mark_unread(self, conversation_id: int) -> str:
+        """Marks the conversation unread; returns the mutation id."""
         return self._submit(ActionKind.MARK_UNREAD, conversation_id)
 
     def archive(self, conversation_id: int) -> str:
+        """Archives the conversation; returns the mutation id."""
         return self._submit(ActionKind.ARCHIVE, conversation_id)
 
     def unarchive(self, conversation_id: int) -> str:
+        """Moves the conversation back to the open ones; returns the mutation id."""
         return self._submit(ActionKind.UNARCHIVE, conversation_id)
 
     def set_priority(self, conversation_id: int, priority: Priority | str) -> str:
-        """Raises ValueError for a priority that does not exist."""
+        """Sets the priority; returns the mutation id. Raises ValueError for a priority that
+        does not exist."""
         return self._submit(ActionKind.SET_PRIORITY, conversation_id,
                             {"priority": Priority(priority).value})
 
     def add_note(self, conversation_id: int, body: str) -> str:
-        """Raises ValueError for an empty or too long text (nothing is queued then)."""
+        """Adds an internal note; returns the mutation id. Raises ValueError for an empty or
+        too long text (nothing is queued then)."""
         return self._submit(ActionKind.ADD_NOTE, conversation_id, {"body": _text(body)})
 
     def reply(self, conversation_id: int, body: str) -> str:
-        """Raises ValueError for an empty or too long text (nothing is queued then)."""
+        """Replies to the patient; returns the mutation id. Raises ValueError for an empty or
+        too long text (nothing is queued then)."""
         return self._submit(ActionKind.REPLY, conversation_id, {"body": _text(body)})
 
     def retry(self, mutation_id: str) -> None:
+        """Sends a failed note or reply again (same id, so never applied twice)."""
         self.engine.retry(mutation_id)
 
     def discard(self, mutation_id: str) -> None:
+        """Drops a failed or not yet sent action; its row is re-derived without it."""
         self.engine.discard(mutation_id)
 
     def pending_count(self) -> int:
+        """Actions queued or being sent (failed ones not counted)."""
         return self.engine.pending_count()
 
     def pending(self) -> list[Mutation]:
@@ -441,6 +320,7 @@ class InboxClient(DataProtection):
 
     @property
     def connection(self) -> ConnectionState:
+        """The live connection's state, as the status bar shows it."""
         return self.live.state
 
     def _connection_changed(self, state: ConnectionState) -> None:
@@ -503,21 +383,8 @@ class InboxClient(DataProtection):
         return self.cache.metrics.as_dict()
 
     async def server_metrics(self) -> dict[str, Any]:
+        """The server's ``GET /api/metrics`` answer."""
         return await self.api.metrics()
-
-
-def _session_store(server_url: str, folders: Folders,
-                   factory: StoreFactory | None) -> SessionStoreLike:
-    """The remembered-login store ``factory`` gives, by default the sealed one."""
-    return factory(server_url, folders) if factory else sealed_session_store(server_url, folders)
-
-
-def _codecs(session: UserSession, folders: Folders, codec_factory: CodecFactory | None,
-            outbox_codec_factory: CodecFactory | None) -> tuple[Codec | None, Codec | None]:
-    """(cache codec, outbox codec) from the factories; None means the sealed default."""
-    codec = codec_factory(session, folders) if codec_factory else None
-    outbox_codec = outbox_codec_factory(session, folders) if outbox_codec_factory else None
-    return codec, outbox_codec
 
 
 def _text(body: str) -> str:

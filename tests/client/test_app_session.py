@@ -1,5 +1,5 @@
-"""Tests for inbox_app/client/app.py sessions and robustness: resume, logout, expired
-sessions, off-contract answers, stray frames and dead sockets (real server on loopback)."""
+"""Tests for inbox_app/client/session.py and app.py: resume, logout, expired sessions,
+off-contract answers, stray frames and dead sockets (real server on loopback)."""
 
 from __future__ import annotations
 
