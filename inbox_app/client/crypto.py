@@ -71,7 +71,8 @@ class SealedCodec:
 
     Drop-in for the client's plain JSON codec: ``encode(obj) -> bytes`` and
     ``decode(bytes) -> obj``. Callers that know the entry's cache key pass it as
-    ``associated=`` to both calls (or use :meth:`bound`), binding the entry to that key.
+    ``associated=`` to both calls (the cache and the outbox do, through
+    :class:`~inbox_app.client.codec.KeyedCodec`), binding the entry to that key.
 
     Values are serialised with orjson: dicts, lists, str, int, float, bool, None, plus what
     orjson handles natively (datetimes, dataclasses, enums). Pydantic models should be passed
@@ -136,25 +137,3 @@ class SealedCodec:
         except orjson.JSONDecodeError as exc:
             # Authentic but not JSON: sealed by seal() with other content. Still never shown.
             raise TamperedError(f"sealed entry does not hold JSON: {exc}") from None
-
-    def bound(self, associated: str | bytes) -> BoundCodec:
-        """A codec with plain ``encode(obj)``/``decode(bytes)`` bound to one cache key."""
-        return BoundCodec(self, _as_bytes(associated))
-
-
-class BoundCodec:
-    """A :class:`SealedCodec` with its ``associated`` value fixed (one cache key)."""
-
-    __slots__ = ("_associated", "_codec")
-
-    def __init__(self, codec: SealedCodec, associated: bytes) -> None:
-        self._codec = codec
-        self._associated = associated
-
-    def encode(self, obj: Any) -> bytes:
-        """See :meth:`SealedCodec.encode`."""
-        return self._codec.encode(obj, associated=self._associated)
-
-    def decode(self, data: Any) -> Any:
-        """See :meth:`SealedCodec.decode`."""
-        return self._codec.decode(data, associated=self._associated)

@@ -27,10 +27,10 @@ import os
 import sqlite3
 from typing import Any
 
-from diskcache import Cache, Disk
+from diskcache import Disk
 from diskcache.core import MODE_BINARY, MODE_RAW, UNKNOWN
 
-from inbox_app.client.crypto import SealedCodec, TamperedError
+from inbox_app.client.crypto import TamperedError
 from inbox_app.client.private_paths import FILE_MODE, private_dir
 
 log = logging.getLogger(__name__)
@@ -108,31 +108,3 @@ class SafeDisk(Disk):
         fd = os.open(full_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         with io.FileIO(fd, "wb") as writer:
             writer.write(data)
-
-
-
-_MISSING = object()
-
-
-def get_sealed(cache: Cache, key: str, codec: SealedCodec, default: Any = None) -> Any:
-    """Reads and unseals ``key``; a rejected entry is logged, deleted and read as a miss.
-
-    The pattern the client's cache layer follows: a tampered entry is never shown and never
-    kept, and the next read goes to the network.
-    """
-    try:
-        data = cache.get(key, default=_MISSING)
-        if data is _MISSING:
-            return default
-        return codec.decode(data, associated=key)
-    except TamperedError as exc:
-        log.warning("cache entry %s rejected and dropped: %s", key, exc)
-        cache.delete(key)
-        return default
-
-
-def set_sealed(
-    cache: Cache, key: str, codec: SealedCodec, value: Any, *, expire: float | None = None
-) -> None:
-    """Seals ``value`` bound to ``key`` and stores it."""
-    cache.set(key, codec.encode(value, associated=key), expire=expire)

@@ -74,15 +74,6 @@ def test_entry_is_bound_to_its_cache_key_and_context() -> None:
         outbox.decode(sealed, associated="patient:7:data")  # moved to another purpose
 
 
-def test_bound_codec_has_the_plain_codec_shape(codec: SealedCodec) -> None:
-    bound = codec.bound("conversation:3:detail")
-    sealed = bound.encode(CANARY)
-    assert bound.decode(sealed) == CANARY
-    assert codec.decode(sealed, associated=b"conversation:3:detail") == CANARY
-    with pytest.raises(TamperedError):
-        codec.bound("conversation:4:detail").decode(sealed)
-
-
 class _Boom:
     """Would create ``path`` if anyone unpickled it."""
 

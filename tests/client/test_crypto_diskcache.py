@@ -15,6 +15,7 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import diskcache
 import orjson
@@ -24,8 +25,29 @@ from faker import Faker
 
 from inbox_app.client.crypto import SealedCodec, TamperedError, new_key
 from inbox_app.client.private_paths import create_private_file, private_dir
-from inbox_app.client.safe_disk import SafeDisk, get_sealed, set_sealed
+from inbox_app.client.safe_disk import SafeDisk
 from inbox_app.contract import policy
+
+_MISSING = object()
+
+
+def get_sealed(cache: diskcache.Cache, key: str, codec: SealedCodec, default: Any = None) -> Any:
+    """Reads and unseals ``key`` the way the client's cache does: a rejected entry is deleted
+    and read as a miss (never shown, never kept)."""
+    try:
+        data = cache.get(key, default=_MISSING)
+        if data is _MISSING:
+            return default
+        return codec.decode(data, associated=key)
+    except TamperedError:
+        cache.delete(key)
+        return default
+
+
+def set_sealed(cache: diskcache.Cache, key: str, codec: SealedCodec, value: Any) -> None:
+    """Seals ``value`` bound to ``key`` and stores it."""
+    cache.set(key, codec.encode(value, associated=key))
+
 
 INLINE_LIMIT = 64 * 1024  # values below stay in SQLite; the big list goes to a value file
 
