@@ -76,15 +76,19 @@ class Mutation:
             if kind in TEXT_KINDS and not (isinstance(args.get("body"), str) and args["body"]):
                 raise ValueError("a note or reply without its text")
             state = record.get("state", "queued")
+            created_at = datetime.fromisoformat(record["created_at"])
+            if created_at.tzinfo is None:  # naive and aware times do not compare: the outbox
+                created_at = created_at.replace(tzinfo=UTC)  # sorts by it, so one fits all
+            error = record.get("error")
             return cls(
                 kind=kind, conversation_id=conversation_id, args=args,
                 id=str(uuid.UUID(str(record["id"]))),
-                created_at=datetime.fromisoformat(record["created_at"]),
+                created_at=created_at,
                 attempts=int(record.get("attempts", 0)),
                 # "sending" at a crash means "maybe sent": resend, the Idempotency-Key
                 # makes that safe.
                 state="failed" if state == "failed" else "queued",
-                error=record.get("error"), seq=int(record.get("seq", 0)),
+                error=error if error is None else str(error), seq=int(record.get("seq", 0)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"outbox record does not fit: {exc}") from exc

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
+
 from inbox_app.client.actions import ActionKind, Mutation
 from inbox_app.client.outbox import Outbox
 
@@ -56,3 +58,18 @@ def test_deferred_fsync_writes_at_once_and_flushes_after(tmp_path: Path) -> None
     box.remove(m.id)
     box.close()
     assert Outbox(tmp_path).load() == []
+
+
+def test_records_with_a_naive_time_or_odd_error_still_load_in_order(tmp_path: Path) -> None:
+    """A plain-JSON record edited by hand or written by an older version: a naive time beside
+    aware ones must not make the sort (and so the start of the app) fail."""
+    box = Outbox(tmp_path)
+    aware = Mutation(kind=ActionKind.ARCHIVE, conversation_id=1)
+    box.put(aware)
+    naive = Mutation(kind=ActionKind.MARK_READ, conversation_id=1)
+    record = naive.to_record() | {"created_at": "2026-01-01T00:00:00", "seq": aware.seq,
+                                  "error": {"detail": 1}}
+    (tmp_path / f"{naive.id}.action").write_bytes(orjson.dumps(record))
+    loaded = Outbox(tmp_path).load()
+    assert [m.id for m in loaded] == [naive.id, aware.id]
+    assert loaded[0].created_at.tzinfo is not None and isinstance(loaded[0].error, str)
