@@ -47,6 +47,7 @@ class EmbeddedServer:
     url: str
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Terminates the server, and kills it if it has not ended after ``timeout``."""
         if self.process.poll() is None:
             self.process.terminate()
             try:

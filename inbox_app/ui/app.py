@@ -52,6 +52,7 @@ def install_exception_hook() -> None:
 
 
 def loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The qasync loop's exception handler: an error no task awaited is logged, not lost."""
     exc = context.get("exception")
     log.error("asyncio: %s", context.get("message"), exc_info=exc)
 

@@ -87,6 +87,7 @@ class ClientBridge(QObject):
         self.connectionChanged.emit(str(self.client.connection))
 
     async def close(self) -> None:
+        """Stops listening to the client and cancels (and awaits) every running load."""
         self._unsubscribe()
         await self.tasks.cancel_all()
 
@@ -109,6 +110,7 @@ class ClientBridge(QObject):
         await self.load_list()
 
     async def load_list(self) -> None:
+        """Loads the whole list into the model; a failure becomes a :attr:`problem` toast."""
         try:
             snapshot = await self.client.conversations()
         except ClientError as exc:
@@ -167,6 +169,8 @@ class ClientBridge(QObject):
 
     # --- actions (return at once; the client shows them pending) ---------------------------
     def toggle_read(self) -> str | None:
+        """Marks the open conversation read, or unread when it has nothing unread (what its
+        button says). The mutation id, or None when nothing is open."""
         view = self._open_view()
         if view is None:
             return None
@@ -175,6 +179,7 @@ class ClientBridge(QObject):
         return self.client.mark_unread(view.summary.id)
 
     def toggle_archive(self) -> str | None:
+        """Archives the open conversation, or unarchives it; the mutation id or None."""
         view = self._open_view()
         if view is None:
             return None
@@ -183,12 +188,16 @@ class ClientBridge(QObject):
         return self.client.archive(view.summary.id)
 
     def set_priority(self, priority: Priority) -> str | None:
+        """Sets the open conversation's priority; None when nothing is open or it is already
+        that priority."""
         view = self._open_view()
         if view is None or view.summary.priority == priority:
             return None
         return self.client.set_priority(view.summary.id, priority)
 
     def compose(self, kind: str, text: str) -> str | None:
+        """Adds an internal note (``kind == "note"``) or replies to the patient in the open
+        conversation; the mutation id, or None when nothing is open."""
         if self.open_id is None:
             return None
         if kind == "note":
@@ -196,9 +205,11 @@ class ClientBridge(QObject):
         return self.client.reply(self.open_id, text)
 
     def retry(self, mutation_id: str) -> None:
+        """Sends a failed note or reply again."""
         self.client.retry(mutation_id)
 
     def discard(self, mutation_id: str) -> None:
+        """Drops a failed note or reply."""
         self.client.discard(mutation_id)
 
     def _open_view(self) -> ConversationView | None:

@@ -68,12 +68,15 @@ class Composer(QWidget):
 
     @property
     def kind(self) -> str:
+        """``"note"`` or ``"reply"``, as the mode buttons say."""
         return "note" if self.note_button.isChecked() else "reply"
 
     def set_kind(self, kind: str) -> None:
+        """Switches between an internal note and a reply to the patient."""
         (self.note_button if kind == "note" else self.reply_button).setChecked(True)
 
     def submit(self) -> None:
+        """Emits :attr:`submitted` and empties the editor; empty or too long text stays."""
         text = self.text.toPlainText().strip()
         if not text or len(text) > MAX_TEXT_LENGTH:
             return

@@ -37,7 +37,10 @@ class ConversationDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._fonts: dict[str, QFont] = {}
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: object) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """Every row is ROW_HEIGHT high (the view relies on uniform rows)."""
         return QSize(280, ROW_HEIGHT)
 
     def _font(self, base: QFont, kind: str) -> QFont:

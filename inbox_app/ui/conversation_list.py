@@ -120,9 +120,11 @@ class ConversationList(QWidget):
     # --- public ---------------------------------------------------------------------------
     @property
     def selected_id(self) -> int | None:
+        """The open conversation, also while the filter hides its row."""
         return self._selected_id
 
     def set_filter(self, value: Filter) -> None:
+        """Applies a filter and checks its button (the open conversation stays selected)."""
         self.model.set_filter(value)
         for button in self.filter_buttons.buttons():
             button.setChecked(button.objectName() == f"filter_{value}")
@@ -151,6 +153,7 @@ class ConversationList(QWidget):
             self.view.scrollTo(index)
 
     def focus_search(self) -> None:
+        """Ctrl+F: the search box, its text selected."""
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 

@@ -39,6 +39,8 @@ _Key = tuple[float, int]
 
 
 class Filter(StrEnum):
+    """The filter buttons above the list (Open, Archived, Unread, Urgent)."""
+
     OPEN = "open"
     ARCHIVED = "archived"
     UNREAD = "unread"
@@ -61,6 +63,7 @@ def fold(text: str) -> str:
 
 
 def digits(text: str) -> str:
+    """Only the digits, so "(11) 98765" and "1198765" match the same phone."""
     return "".join(ch for ch in text if ch.isdigit())
 
 
@@ -124,13 +127,16 @@ class ConversationListModel(QAbstractListModel):
     # --- reads ----------------------------------------------------------------------------
     @property
     def filter(self) -> Filter:
+        """The filter the user chose."""
         return self._filter
 
     @property
     def all_count(self) -> int:
+        """Every known conversation, shown or filtered out."""
         return len(self._all)
 
     def view_at(self, row: int) -> ConversationView:
+        """The conversation on a visible row."""
         return self._rows[row]
 
     def row_of(self, conversation_id: int) -> int | None:
@@ -147,6 +153,7 @@ class ConversationListModel(QAbstractListModel):
         return [view.summary.id for view in self._rows]
 
     def accepts(self, view: ConversationView) -> bool:
+        """Whether the current filter and search show this conversation."""
         summary = view.summary
         mode = self._filter
         wanted = Status.ARCHIVED if mode is Filter.ARCHIVED else Status.OPEN
@@ -171,11 +178,13 @@ class ConversationListModel(QAbstractListModel):
 
     # --- what the user chooses --------------------------------------------------------------
     def set_filter(self, value: Filter) -> None:
+        """Shows another filter (one model reset)."""
         if value is not self._filter:
             self._filter = value
             self._refilter()
 
     def set_search(self, text: str) -> None:
+        """Shows the conversations matching ``text`` in name, preview or phone digits."""
         search = _Search(text)
         if search.text != self._search.text:
             self._search = search
@@ -238,6 +247,7 @@ class ConversationListModel(QAbstractListModel):
         self.rowsShifted.emit(first, last)
 
     def upsert_many(self, views: Iterable[ConversationView]) -> None:
+        """Upserts each view that differs from the one held (unchanged ones cost nothing)."""
         for view in views:
             if self._all.get(view.summary.id) != view:
                 self.upsert(view)

@@ -130,6 +130,7 @@ class ConversationPane(QWidget):
         self._stack.setCurrentWidget(self._content)
 
     def show_unavailable(self, name: str, message: str) -> None:
+        """A conversation that cannot be shown (e.g. never opened here and offline)."""
         self.detail = None
         self.title.setText(name)
         self.subtitle.setText(message)
@@ -139,6 +140,7 @@ class ConversationPane(QWidget):
     def show_detail(
         self, detail: DetailView, *, stale: bool = False, fetched_at: datetime | None = None
     ) -> None:
+        """Shows a conversation; ``stale`` data says from when (``fetched_at``)."""
         self.detail = detail
         summary = detail.summary
         self.title.setText(summary.patient_name)
@@ -164,6 +166,7 @@ class ConversationPane(QWidget):
         self._stack.setCurrentWidget(self._content)
 
     def clear(self) -> None:
+        """Back to "Choose a conversation" (nothing of a patient left on screen)."""
         self.detail = None
         self.thread.clear()
         self._stack.setCurrentWidget(self.placeholder)

@@ -49,6 +49,7 @@ class Toasts(QObject):
         host.installEventFilter(self)
 
     def show_toast(self, title: str, reason: str, *, duration_ms: int = TOAST_MS) -> Toast:
+        """Shows a toast over the others for ``duration_ms`` and emits :attr:`shown`."""
         toast = Toast(title, reason, self._host)
         self.active.append(toast)
         toast.show()
@@ -96,6 +97,7 @@ class OfflineBanner(QFrame):
         self.hide()
 
     def show_offline(self, data_time: datetime | None, *, reconnecting: bool = False) -> None:
+        """Shows the banner with the time of the data on screen (None: no data yet)."""
         if data_time is None:
             text = self.tr("No connection")
         else:

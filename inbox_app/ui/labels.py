@@ -17,6 +17,7 @@ translate = QCoreApplication.translate
 
 
 def priority_label(priority: Priority | str) -> str:
+    """The translated name of a priority (its chip, its menu entry)."""
     return {
         Priority.URGENT: translate("Labels", "Urgent"),
         Priority.HIGH: translate("Labels", "High"),
@@ -53,11 +54,13 @@ def action_label(action: str | None) -> str:
 
 
 def channel_label(channel: str) -> str:
+    """The channel a patient wrote through, as its brand writes it (not translated)."""
     return {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail"}.get(
         channel.lower(), channel.capitalize())
 
 
 def connection_label(state: str) -> str:
+    """The translated connection state of the status bar."""
     return {
         "online": translate("Labels", "Online"),
         "reconnecting": translate("Labels", "Reconnecting…"),
@@ -84,6 +87,7 @@ def clock_time(when: datetime) -> str:
 
 
 def full_time(when: datetime | None) -> str:
+    """DD/MM/YYYY HH:MM in local time (the patient's last visit)."""
     if when is None:
         return ""
     return when.astimezone().strftime("%d/%m/%Y %H:%M")

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
     # --- data protection (issue 7) --------------------------------------------------------
     @property
     def locked(self) -> bool:
+        """Whether the lock screen hides the inbox."""
         return self.pages.currentWidget() is self.lock_screen
 
     def lock(self) -> None:
@@ -233,6 +234,7 @@ class MainWindow(QMainWindow):
         return True
 
     def show_about(self) -> None:
+        """Opens (or raises) the about box."""
         if self.about is None:
             self.about = AboutDialog(self.bridge.client, self)
         self.about.show()
@@ -301,6 +303,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_metrics(self) -> None:
+        """Opens (or raises) the cache metrics window (pyqtgraph loads the first time)."""
         if self.metrics_window is None:
             from inbox_app.ui.metrics_window import MetricsWindow
 

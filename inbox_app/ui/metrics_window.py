@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from inbox_app.contract.policy import CacheKind
@@ -91,16 +92,17 @@ class MetricsWindow(QWidget):
         self._timer.timeout.connect(self.refresh)
         self.refreshed_count = 0
 
-    def showEvent(self, event: Any) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._timer.start()
         self.refresh()
 
-    def hideEvent(self, event: Any) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
         super().hideEvent(event)
 
     def refresh(self) -> None:
+        """Redraws the charts from fresh figures (one refresh at a time)."""
         if not self._tasks.running("metrics"):
             self._tasks.run(self._refresh(), name="metrics")
 
@@ -143,7 +145,7 @@ class MetricsWindow(QWidget):
         # headroom above the tallest bar for the legend, which would otherwise cover it
         plot.setYRange(0, max(1.0, *got, *lost) * 1.3, padding=0)
 
-    def closeEvent(self, event: Any) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
         self._tasks.cancel()  # a refresh still waiting for the server stops with the window
         super().closeEvent(event)

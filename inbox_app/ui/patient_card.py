@@ -11,6 +11,8 @@ from inbox_app.ui import labels
 
 
 class PatientCard(QFrame):
+    """The patient of the open conversation: name, phone, birth date, insurance, last visit."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientCard")

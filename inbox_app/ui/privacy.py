@@ -78,13 +78,16 @@ class IdleWatcher(QObject):
             app.installEventFilter(self)
 
     def start(self) -> None:
+        """Starts counting idle time."""
         self._timer.start()
 
     def stop(self) -> None:
+        """Stops counting (locked: no second lock)."""
         self._timer.stop()
 
     @property
     def active(self) -> bool:
+        """Whether idle time is being counted."""
         return self._timer.isActive()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -94,6 +97,7 @@ class IdleWatcher(QObject):
         return False
 
     def remove(self) -> None:
+        """Stops watching the application's input (the window closes)."""
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

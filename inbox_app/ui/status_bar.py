@@ -11,6 +11,8 @@ from inbox_app.ui import assets, labels
 
 
 class StatusBar(QStatusBar):
+    """Connection state, actions waiting, the local cache hit rate and the metrics button."""
+
     metricsRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -38,17 +40,20 @@ class StatusBar(QStatusBar):
         self.set_hit_rate(None)
 
     def set_connection(self, state: str) -> None:
+        """Shows ``online``, ``reconnecting`` or ``offline`` with its coloured dot."""
         icon = {"online": "online", "reconnecting": "reconnecting"}.get(state, "disconnected")
         self.connection_icon.setPixmap(assets.pixmap(icon, 12))
         self.connection.setText(labels.connection_label(state))
 
     def set_pending(self, count: int) -> None:
+        """Shows how many actions wait for the server ("Everything saved" when none)."""
         if count:
             self.pending.setText(self.tr("%n action(s) waiting", "", count))
         else:
             self.pending.setText(self.tr("Everything saved"))
 
     def set_hit_rate(self, rate: float | None) -> None:
+        """Shows the local cache hit rate (0..1), or a dash before the first read."""
         if rate is None:
             self.hit_rate.setText(self.tr("Local cache: —"))
         else:

@@ -247,9 +247,11 @@ class Thread(QScrollArea):
 
     @property
     def at_bottom(self) -> bool:
+        """Whether the newest message is in view."""
         bar = self.verticalScrollBar()
         return bar.value() >= bar.maximum() - 24
 
     def clear(self) -> None:
+        """Removes every bubble; the next conversation starts at its newest message."""
         self.show_detail(None)
         self._shown = None
