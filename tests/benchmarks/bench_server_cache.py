@@ -2,14 +2,19 @@
 
 One run starts: its own redis-server, a fresh PostgreSQL database seeded with the full demo
 (2 clinics x ~500 conversations), the inbox server WITH Redis (A) and WITHOUT Redis (B) on that
-database, a floor app and a cashews app (tests/benchmarks/cache_bench_apps.py). It prints:
+database, a floor app and a cashews app (tests/benchmarks/cache_bench_apps.py), and later a
+second server without Redis (C, the control of section 5). It prints:
 
 1. latency (p50/p99, one connection) of a cache hit (A) versus the database path (B) for the
    500-conversation list, a detail and a patient, beside the floor (bare ASGI constant bytes,
    and bare ASGI + one raw redis-py GET of the stored value) and cashews' @cache on the list;
 2. throughput at 32 connections on one hot key (the list): A, cashews, floor;
-3. a mixed workload (documented in README.md) run on A and on B: hit rate per kind, DB queries;
-4. Redis killed, then hung (SIGSTOP): A's latency versus B (no Redis at all).
+3. the mixed workload run on A and on B: hit rate per kind, DB queries. 3a: receptionists
+   whose apps behave as the desktop client does (cache_bench_workload.ClientWorkload, the
+   definition the targets are judged on); 3b: the previous definition, for comparison;
+4. DB queries per write of each kind, with and without Redis;
+5. Redis killed, then hung (SIGSTOP): A's latency versus B (no Redis) and C (no Redis, the
+   control), in interleaved rounds with the same request mix.
 
 Everything is bounded in count and time. Requests are sent by a minimal HTTP/1.1 keep-alive
 client (httpx's own per-request cost, ~0.3 ms, would swamp what is measured).
@@ -21,10 +26,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,14 @@ from pathlib import Path
 import asyncpg
 import orjson
 
+from tests.benchmarks.cache_bench_legacy import run_legacy
+from tests.benchmarks.cache_bench_workload import (
+    Conn,
+    Pool,
+    metrics,
+    pct,
+    run_client,
+)
 from tests.support import RedisProcess, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,51 +56,6 @@ PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/{db}"
 
 # --- a minimal HTTP/1.1 client --------------------------------------------------------
 
-
-class Conn:
-    """One keep-alive HTTP/1.1 connection; bodies are read by Content-Length."""
-
-    def __init__(self, port: int, token: str | None = None) -> None:
-        self.port = port
-        self.token = token
-        self.reader: asyncio.StreamReader
-        self.writer: asyncio.StreamWriter
-
-    async def open(self) -> Conn:
-        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        self.used = time.monotonic()
-        return self
-
-    async def request(self, method: str, path: str, body: bytes | None = None,
-                      headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        if time.monotonic() - self.used > 4.0:  # uvicorn drops keep-alive connections idle 5 s
-            await self.close()
-            await self.open()
-        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Accept-Encoding: deflate"]
-        if self.token:
-            lines.append(f"Authorization: Bearer {self.token}")
-        for name, value in (headers or {}).items():
-            lines.append(f"{name}: {value}")
-        payload = body or b""
-        if body is not None:
-            lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head[9:12])
-        match = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
-        data = await self.reader.readexactly(int(match.group(1))) if match else b""
-        self.used = time.monotonic()
-        return status, data
-
-    async def close(self) -> None:
-        self.writer.close()
-        with contextlib.suppress(Exception):
-            await self.writer.wait_closed()
-
-
-def pct(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
 
 
 async def latency(port: int, path: str, token: str | None, count: int, budget: float, *,
@@ -238,14 +204,6 @@ async def login(port: int, email: str) -> tuple[str, int]:
     return answer["token"], answer["session"]["clinic"]["id"]
 
 
-async def metrics(port: int, token: str) -> dict:
-    conn = await Conn(port, token).open()
-    status, body = await conn.request("GET", "/api/metrics")
-    await conn.close()
-    assert status == 200, body
-    return orjson.loads(body)
-
-
 async def fetch_json(port: int, token: str, path: str) -> dict:
     import zlib
     conn = await Conn(port, token).open()
@@ -255,186 +213,7 @@ async def fetch_json(port: int, token: str, path: str) -> dict:
     return orjson.loads(zlib.decompress(body) if body[:1] == b"x" else body)
 
 
-# --- the mixed workload ---------------------------------------------------------------
-
-
-class Workload:
-    """20 receptionists (10 per clinic) with the app open, and their patients writing in.
-
-    Each receptionist, ``steps`` times: opens a conversation picked with a Zipf skew (s=1.1)
-    over the clinic's conversations ranked by recency (GET detail, GET patient, and POST read
-    if it has unread messages); 3% of the time adds a note to it, 1% changes its priority;
-    10% of the time a patient of that clinic writes in (the webhook; Zipf-picked
-    conversation); then thinks (0.5-1.5 s by default). Every write stands for the live event
-    the server sends: each receptionist of that clinic re-reads the list (their local cache
-    dropped it), and one who has that conversation open re-reads its detail, as the desktop
-    client does.
-    Patient messages are tied to steps, not to the clock, so a slower server gets the same
-    work, and the runs with and without Redis are comparable. The think time keeps a clinic's
-    writes a few hundred ms apart: compressed from real life (a receptionist opens a
-    conversation every 20-60 s), but not so much that a 25 ms list load overlaps most writes,
-    which no clinic sees.
-    """
-
-    def __init__(self, port: int, tokens: dict[int, list[str]], convs: dict[int, list[dict]],
-                 *, secret: str, steps: int, think: float = 1.0, seed: int = 7) -> None:
-        self.port, self.tokens, self.convs, self.secret = port, tokens, convs, secret
-        self.steps = steps
-        self.think = think  # mean seconds between a receptionist's steps
-        self.rng = random.Random(seed)
-        self.unread = {c["id"]: c["unread_count"] for cs in convs.values() for c in cs}
-        self.weights = {clinic: [1 / (rank + 1) ** 1.1 for rank in range(len(cs))]
-                        for clinic, cs in convs.items()}
-        self.members: dict[int, list[Receptionist]] = {}
-        self.authed_requests = 0
-        self.writes = 0
-
-    def pick(self, clinic: int) -> dict:
-        return self.rng.choices(self.convs[clinic], weights=self.weights[clinic])[0]
-
-    def changed(self, clinic: int, conversation_id: int) -> None:
-        self.writes += 1
-        for member in self.members[clinic]:
-            member.notices.put_nowait(conversation_id)
-
-    async def run(self) -> None:
-        receptionists = []
-        for clinic, tokens in self.tokens.items():
-            self.members[clinic] = []
-            for i in range(10):
-                member = Receptionist(self, clinic, tokens[i % len(tokens)])
-                self.members[clinic].append(member)
-                receptionists.append(member)
-        for member in receptionists:
-            await member.open()
-        await asyncio.gather(*(m.work() for m in receptionists))
-        for member in receptionists:
-            await member.conn.close()
-            await member.webhook.close()
-
-
-class Receptionist:
-    def __init__(self, load: Workload, clinic: int, token: str) -> None:
-        self.load, self.clinic = load, clinic
-        self.conn = Conn(load.port, token)
-        self.webhook = Conn(load.port)  # the patients of this receptionist's clinic
-        self.notices: asyncio.Queue[int] = asyncio.Queue()
-        self.open_conversation: int | None = None
-
-    async def open(self) -> None:
-        await self.conn.open()
-        await self.webhook.open()
-        await self.get(f"/api/clinics/{self.clinic}/conversations")
-
-    async def get(self, path: str) -> None:
-        self.load.authed_requests += 1
-        status, _ = await self.conn.request("GET", path)
-        assert status == 200, (path, status)
-
-    async def write(self, method: str, path: str, body: bytes) -> None:
-        self.load.authed_requests += 1
-        status, answer = await self.conn.request(
-            method, path, body, headers={"Idempotency-Key": str(uuid.uuid4())})
-        assert status in (200, 201), (path, status, answer)
-
-    async def catch_up(self) -> None:
-        changed: set[int] = set()
-        while not self.notices.empty():
-            changed.add(self.notices.get_nowait())
-        if changed:
-            await self.get(f"/api/clinics/{self.clinic}/conversations")
-            if self.open_conversation in changed:
-                await self.get(f"/api/conversations/{self.open_conversation}")
-
-    async def work(self) -> None:
-        rng = self.load.rng
-        for _ in range(self.load.steps):
-            await self.catch_up()
-            conv = self.load.pick(self.clinic)
-            cid = conv["id"]
-            self.open_conversation = cid
-            await self.get(f"/api/conversations/{cid}")
-            await self.get(f"/api/patients/{conv['patient_id']}")
-            if self.load.unread[cid] > 0:
-                self.load.unread[cid] = 0
-                await self.write("POST", f"/api/conversations/{cid}/read", b"")
-                self.load.changed(self.clinic, cid)
-            roll = rng.random()
-            if roll < 0.03:
-                await self.write("POST", f"/api/conversations/{cid}/notes",
-                                 orjson.dumps({"body": "Paciente avisado por telefone."}))
-                self.load.changed(self.clinic, cid)
-            elif roll < 0.04:
-                await self.write("PUT", f"/api/conversations/{cid}/priority",
-                                 orjson.dumps({"priority": rng.choice(["high", "normal"])}))
-                self.load.changed(self.clinic, cid)
-            if rng.random() < 0.10:
-                await self.patient_writes()
-            await asyncio.sleep(rng.uniform(self.load.think / 2, self.load.think * 1.5))
-
-    async def patient_writes(self) -> None:
-        conv = self.load.pick(self.clinic)
-        status, body = await self.webhook.request(
-            "POST", "/api/inbound", orjson.dumps({
-                "clinic_id": self.clinic, "phone": conv["phone"], "body": "Oi, tudo bem?"}),
-            headers={"X-Webhook-Secret": self.load.secret})
-        assert status == 201, body
-        self.load.unread[conv["id"]] += 1
-        self.load.changed(self.clinic, conv["id"])
-
-
-async def conversations_of(db_name: str) -> dict[int, list[dict]]:
-    conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:5432/{db_name}")
-    try:
-        rows = await conn.fetch(
-            "SELECT c.id, c.clinic_id, c.patient_id, c.unread_count, p.phone "
-            "FROM conversations c JOIN patients p ON p.id = c.patient_id "
-            "ORDER BY c.last_message_at DESC")
-    finally:
-        await conn.close()
-    out: dict[int, list[dict]] = {}
-    for row in rows:
-        out.setdefault(row["clinic_id"], []).append(dict(row))
-    return out
-
-
-async def run_workload(port: int, tokens: dict[int, list[str]], admin: str, *, db_name: str,
-                       secret: str, steps: int, warmup: int, think: float) -> dict:
-    """``warmup`` unmeasured steps (the morning's first opens clear the seeded unread
-    counts and fill the cache), then ``steps`` measured ones."""
-    if warmup:
-        warm = Workload(port, tokens, await conversations_of(db_name), secret=secret,
-                        steps=warmup, think=think, seed=1)
-        await asyncio.wait_for(warm.run(), 300)
-    before = await metrics(port, admin)
-    load = Workload(port, tokens, await conversations_of(db_name), secret=secret, steps=steps,
-                    think=think)
-    start = time.perf_counter()
-    await asyncio.wait_for(load.run(), 300)
-    elapsed = time.perf_counter() - start
-    after = await metrics(port, admin)
-    kinds = {}
-    for kind, figures in after["cache"].items():
-        old = before["cache"][kind]
-        delta = {k: figures[k] - old[k] for k in ("hits", "misses", "coalesced", "loads",
-                                                     "skipped")}
-        # a read that joined another's Redis read or load counts as that read's outcome
-        reads = delta["hits"] + delta["misses"] + delta["skipped"]
-        delta["reads"] = reads
-        delta["hit_rate"] = delta["hits"] / reads if reads else 0.0
-        delta["no_load_rate"] = 1 - delta["loads"] / reads if reads else 0.0
-        kinds[kind] = delta
-    return {
-        "seconds": elapsed,
-        "requests": after["requests"]["total"] - before["requests"]["total"] - 1,
-        "authed_requests": load.authed_requests,
-        "writes": load.writes,
-        "db_queries": after["db"]["queries"] - before["db"]["queries"],
-        "kinds": kinds,
-    }
-
-
-# --- the run --------------------------------------------------------------------------
+# --- the run ---------------------------------------------------------------
 
 
 def row(name: str, samples: list[float], floor: float | None = None) -> str:
@@ -534,67 +313,305 @@ async def bench(args: argparse.Namespace, log_dir: Path) -> None:
         print(f"\ninbox / cashews: {ours / theirs:.2f}x; floor / cashews: "
               f"{floor_tp / theirs:.2f}x")
 
-        print(f"\n## 3. Mixed workload: 20 receptionists, {args.warmup} warm-up steps each, "
-              f"then {args.steps} measured, think {args.think:.2f} s\n")
-        tokens: dict[int, list[str]] = {}
-        for email in ("ana@aurora.example", "carla@aurora.example",
-                      "bruno@boavista.example", "diego@boavista.example"):
-            token, clinic_id = await login(port_a, email)
-            tokens.setdefault(clinic_id, []).append(token)
-        with_redis = await run_workload(port_a, tokens, tok_a, db_name=db_name, secret=secret,
-                                        steps=args.steps, warmup=args.warmup,
-                                        think=args.think)
-        tokens_b: dict[int, list[str]] = {}
-        for email in ("ana@aurora.example", "carla@aurora.example",
-                      "bruno@boavista.example", "diego@boavista.example"):
-            token, clinic_id = await login(port_b, email)
-            tokens_b.setdefault(clinic_id, []).append(token)
-        without = await run_workload(port_b, tokens_b, tok_b, db_name=db_name, secret=secret,
-                                     steps=args.steps, warmup=args.warmup,
-                                        think=args.think)
-        print("| kind | reads | Redis hit rate | reads without a DB load | DB loads |")
-        print("|---|---:|---:|---:|---:|")
-        for kind, d in with_redis["kinds"].items():
-            if d["reads"]:
-                print(f"| {kind} | {d['reads']} | {d['hit_rate']:.1%} | "
-                      f"{d['no_load_rate']:.1%} | {d['loads']} |")
-        print("\n| | with Redis | without Redis | reduction |\n|---|---:|---:|---:|")
-        for label, key in (("HTTP requests", "requests"), ("writes", "writes"),
-                           ("DB queries", "db_queries")):
-            w, wo = with_redis[key], without[key]
-            print(f"| {label} | {w} | {wo} | {1 - w / wo:.1%} |" if key == "db_queries"
-                  else f"| {label} | {w} | {wo} | |")
-        w = sum(d["loads"] for d in with_redis["kinds"].values())
-        wo = sum(d["loads"] for d in without["kinds"].values())
-        print(f"| DB loads of cached reads (read path) | {w} | {wo} | {1 - w / wo:.1%} |")
-        print(f"| wall time s | {with_redis['seconds']:.1f} | {without['seconds']:.1f} | |")
+        print("\n## 3. Mixed workload: 20 receptionists (documented in README.md)\n")
+        await workloads(args, redis, a=(port_a, tok_a), b=(port_b, tok_b), db_name=db_name,
+                        secret=secret)
 
-        print("\n## 4. Redis killed, then hung (SIGSTOP), against no Redis at all\n")
-        print("Requests alternate between the server whose Redis failed (no warm-up: the "
-              "requests that trip the breaker are included) and the server without Redis, "
-              "on one database, so both see the same load.\n")
-        print("| path | Redis | p50 ms | p99 ms | max ms | no-Redis p50 | no-Redis p99 | "
-              "p99 added | n |\n|---|---|---:|---:|---:|---:|---:|---:|---:|")
-        for fault in ("killed", "hung"):
-            redis.kill() if fault == "killed" else redis.pause()
-            for name, path in (("list", lst), ("detail", detail), ("patient", patient)):
-                hurt, base = await paired(Conn(port_a, tok_a), Conn(port_b, tok_b), path,
-                                          n, budget)
-                print(f"| {name} | {fault} | {pct(hurt, .5):.3f} | {pct(hurt, .99):.3f} | "
-                      f"{max(hurt):.2f} | {pct(base, .5):.3f} | {pct(base, .99):.3f} | "
-                      f"{pct(hurt, .99) - pct(base, .99):+.3f} | {len(hurt)} |")
-            figures = (await metrics(port_a, tok_a))["cache"]
-            print(f"| (server A's cache so far) | {fault} | errors "
-                  f"{sum(f['errors'] for f in figures.values())}, skipped "
-                  f"{sum(f['skipped'] for f in figures.values())} | | | | | | |")
-            redis.start() if fault == "killed" else redis.resume()
-            await wait_health(port_a, "up")
+        print(f"\n## 4. DB queries per write, {WRITES_EACH} of each kind in a row on a quiet "
+              "server\n")
+        await write_costs(port_a, port_b, tok_a, tok_b, conv=conv, clinic=clinic,
+                          secret=secret, db_name=db_name)
+
+        c = inbox_server("server_noredis_control", pg, None, log_dir, secret)
+        procs.append(c)
+        port_c = c.wait_listening(120)
+        tok_c, _ = await login(port_c, "ana@aurora.example")
+        await faults(args, redis, hurt=(port_a, tok_a), base=(port_b, tok_b),
+                     control=(port_c, tok_c),
+                     paths=[("list", lst), ("detail", detail), ("patient", patient)])
+        await breaker_cost(redis)
     finally:
         for proc in reversed(procs):
             proc.stop()
         redis.close()
         await admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         await admin.close()
+
+
+# --- 3. the mixed workloads -----------------------------------------------------------
+
+EMAILS = ("ana@aurora.example", "carla@aurora.example",
+          "bruno@boavista.example", "diego@boavista.example")
+
+
+async def tokens_of(port: int) -> dict[int, list[str]]:
+    tokens: dict[int, list[str]] = {}
+    for email in EMAILS:
+        token, clinic_id = await login(port, email)
+        tokens.setdefault(clinic_id, []).append(token)
+    return tokens
+
+
+async def flush_redis(redis: RedisProcess) -> None:
+    """Each workload on the Redis server starts from an empty Redis (its warm-up fills it):
+    no run inherits the previous run's cache, and the no-Redis runs' writes (which that
+    server cannot invalidate) leave nothing stale behind."""
+    await asyncio.to_thread(subprocess.check_output,
+                            ["redis-cli", "-p", str(redis.port), "FLUSHALL"])
+
+
+def workload_table(title: str, with_redis: dict, without: dict) -> None:
+    print(f"\n### {title}\n")
+    print("| kind | reads | Redis hit rate | reads without a DB load | DB loads | of which "
+          "write-through |\n|---|---:|---:|---:|---:|---:|")
+    for kind, d in with_redis["kinds"].items():
+        if d["reads"]:
+            print(f"| {kind} | {d['reads']} | {d['hit_rate']:.1%} | {d['no_load_rate']:.1%} | "
+                  f"{d['loads']} | {d['refreshes']} |")
+    print("\n| | with Redis | without Redis | reduction |\n|---|---:|---:|---:|")
+    for label, key in (("HTTP requests", "requests"), ("writes", "writes"),
+                       ("DB queries", "db_queries")):
+        w, wo = with_redis[key], without[key]
+        print(f"| {label} | {w} | {wo} | {1 - w / wo:.1%} |" if key == "db_queries"
+              else f"| {label} | {w} | {wo} | |")
+    w = sum(d["loads"] for d in with_redis["kinds"].values())
+    wo = sum(d["loads"] for d in without["kinds"].values())
+    print(f"| DB loads of cached reads (read path + write-through) | {w} | {wo} | "
+          f"{1 - w / wo:.1%} |")
+    print(f"| DB queries per write (all queries / writes) | "
+          f"{with_redis['db_queries'] / max(1, with_redis['writes']):.1f} | "
+          f"{without['db_queries'] / max(1, without['writes']):.1f} | |")
+    print(f"| wall time s | {with_redis['seconds']:.1f} | {without['seconds']:.1f} | |")
+    if "sent" in with_redis:
+        print("\nRequests the clients sent, by reason (with Redis / without):\n")
+        print("| reason | with Redis | without Redis |\n|---|---:|---:|")
+        for reason in sorted(set(with_redis["sent"]) | set(without["sent"])):
+            print(f"| {reason} | {with_redis['sent'].get(reason, 0)} | "
+                  f"{without['sent'].get(reason, 0)} |")
+
+
+async def unread_state(db_name: str,
+                       restore: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """The conversations' unread counts; with ``restore``, puts those counts back first, so
+    the run without Redis starts from the state the run with Redis started from (it then
+    marks the same conversations read). Only the server without Redis runs next, and it
+    caches nothing."""
+    conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:5432/{db_name}")
+    try:
+        if restore is not None:
+            await conn.executemany("UPDATE conversations SET unread_count = $2 WHERE id = $1",
+                                   restore)
+        return [(r["id"], r["unread_count"]) for r in await conn.fetch(
+            "SELECT id, unread_count FROM conversations")]
+    finally:
+        await conn.close()
+
+
+async def workloads(args: argparse.Namespace, redis: RedisProcess, *, a: tuple[int, str],
+                    b: tuple[int, str], db_name: str, secret: str) -> None:
+    (port_a, tok_a), (port_b, tok_b) = a, b
+    options = {"db_name": db_name, "secret": secret, "steps": args.steps,
+               "warmup": args.warmup, "think": args.think}
+    tokens_a, tokens_b = await tokens_of(port_a), await tokens_of(port_b)
+    if args.workload in ("client", "both"):
+        await flush_redis(redis)
+        start_state = await unread_state(db_name)
+        with_redis = await run_client(port_a, tokens_a, tok_a, **options)
+        await unread_state(db_name, restore=start_state)
+        without = await run_client(port_b, tokens_b, tok_b, **options)
+        workload_table(f"3a. The desktop client's behaviour (the definition the targets are "
+                       f"judged on): {args.warmup} warm-up steps, {args.steps} measured, "
+                       f"think {args.think:.2f} s", with_redis, without)
+    if args.workload in ("legacy", "both"):
+        await flush_redis(redis)
+        start_state = await unread_state(db_name)
+        with_redis = await run_legacy(port_a, tokens_a, tok_a, **options)
+        await unread_state(db_name, restore=start_state)
+        without = await run_legacy(port_b, tokens_b, tok_b, **options)
+        workload_table(f"3b. The PREVIOUS definition (re-GETs detail and patient on every open, "
+                       f"re-reads at its next step): {args.warmup} warm-up steps, "
+                       f"{args.steps} measured, think {args.think:.2f} s", with_redis, without)
+
+
+# --- 4. DB queries per write ----------------------------------------------------------
+
+WRITES_EACH = 20
+
+
+async def write_costs(port_a: int, port_b: int, tok_a: str, tok_b: str, *, conv: dict,
+                      clinic: int, secret: str, db_name: str) -> None:
+    """Queries per write of each kind, with Redis (the write + its write-through reloads of
+    the list and detail, both cached beforehand) and without (the write alone), from the
+    servers' own query counters."""
+    cid = conv["id"]
+    conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:5432/{db_name}")
+    try:
+        phone = await conn.fetchval(
+            "SELECT p.phone FROM conversations c JOIN patients p ON p.id = c.patient_id "
+            "WHERE c.id = $1", cid)
+    finally:
+        await conn.close()
+    kinds = {
+        "summary change (priority high/normal)": lambda i: (
+            "PUT", f"/api/conversations/{cid}/priority",
+            orjson.dumps({"priority": "high" if i % 2 == 0 else "normal"}), True),
+        "note": lambda i: ("POST", f"/api/conversations/{cid}/notes",
+                           orjson.dumps({"body": f"nota {i}"}), True),
+        "inbound (webhook, known patient)": lambda i: (
+            "POST", "/api/inbound", orjson.dumps({"clinic_id": clinic, "phone": phone,
+                                                  "body": f"mensagem {i}"}), False),
+    }
+    print("| write | queries with Redis | without Redis | write-through reloads |")
+    print("|---|---:|---:|---:|")
+    for name, make in kinds.items():
+        got = []
+        for port, token in ((port_a, tok_a), (port_b, tok_b)):
+            pool = Pool(port, token)
+            await pool.request("PUT", f"/api/conversations/{cid}/priority",
+                               orjson.dumps({"priority": "normal"}))  # a known start
+            # read as a client holding them would: cached, so A's writes reload both
+            for path in (f"/api/clinics/{clinic}/conversations", f"/api/conversations/{cid}"):
+                status, _ = await pool.request("GET", path)
+                assert status == 200, (path, status)
+            idle = ((await metrics(port, token))["db"]["queries"],
+                    (await metrics(port, token))["db"]["queries"])
+            before = (await metrics(port, token))["db"]["queries"]
+            for i in range(WRITES_EACH):
+                method, path, body, keyed = make(i)
+                headers = ({"Idempotency-Key": str(uuid.uuid4())} if keyed
+                           else {"X-Webhook-Secret": secret})
+                status, answer = await pool.request(method, path, body, headers)
+                assert status in (200, 201), (path, status, answer)
+            after = (await metrics(port, token))["db"]["queries"]
+            await pool.close()
+            got.append((after - before - (idle[1] - idle[0])) / WRITES_EACH)
+        print(f"| {name} | {got[0]:.1f} | {got[1]:.1f} | {got[0] - got[1]:.1f} |")
+
+
+# --- 5. a dead or hung Redis ----------------------------------------------------------
+
+
+def bootstrap_p99_delta(x: list[float], y: list[float], rounds: int = 300,
+                        seed: int = 3) -> tuple[float, float]:
+    """A 90% bootstrap interval of p99(x) - p99(y)."""
+    rng = random.Random(seed)
+    deltas = sorted(pct(rng.choices(x, k=len(x)), .99) - pct(rng.choices(y, k=len(y)), .99)
+                    for _ in range(rounds))
+    return deltas[int(rounds * .05)], deltas[int(rounds * .95)]
+
+
+async def faults(args: argparse.Namespace, redis: RedisProcess, *, hurt: tuple[int, str],
+                 base: tuple[int, str], control: tuple[int, str],
+                 paths: list[tuple[str, str]]) -> None:
+    """Rounds of: fault on, the same request mix (list, detail, patient) sent round-robin to
+    the server whose Redis failed, the server without Redis, and a second server without
+    Redis (the control: how far apart two healthy processes' tails are), fault off.
+
+    Each round starts on fresh connections with no warm-up, so each includes the requests
+    that pay the failures before the breaker opens. The servers' order rotates per cycle."""
+    print(f"\n## 5. Redis killed, then hung (SIGSTOP), against no Redis at all: "
+          f"{args.fault_rounds} rounds x {args.fault_cycles} cycles\n")
+    print("Per cycle, each of list, detail and patient is requested once from each of three "
+          "servers on one database, the servers' order rotating: A (its Redis failed), B (no "
+          "Redis), C (no Redis: the control). Redis comes back between rounds; each round "
+          "starts on fresh connections, no warm-up, so the requests that trip the breaker are "
+          "in ('all'); 'breaker open' leaves out each round's first cycle (the reads before "
+          "the breaker opened), which a single outage pays once, not once per round. 'p99 "
+          "added' is A - B; 'control' is C - B, the gap between two healthy processes; the "
+          "interval is a 90% bootstrap interval of A - B.\n")
+    print("| path | Redis | A p50 | A p99 | B p50 | B p99 | C p99 | p99 added (A-B) | 90% "
+          "interval | control (C-B) | n |\n|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+    servers = {"A": hurt, "B": base, "C": control}
+    for fault in ("killed", "hung"):
+        samples = {name: {p: [] for p, _ in paths} for name in servers}
+        steady = {name: {p: [] for p, _ in paths} for name in servers}
+        errors = skipped = 0
+        before = (await metrics(*hurt))["cache"]
+        for _ in range(args.fault_rounds):
+            redis.kill() if fault == "killed" else redis.pause()
+            conns = {name: await Conn(port, token).open()
+                     for name, (port, token) in servers.items()}
+            try:
+                order = list(servers)
+                for cycle in range(args.fault_cycles):
+                    turn = order[cycle % 3:] + order[:cycle % 3]
+                    for pname, path in paths:
+                        for name in turn:
+                            start = time.perf_counter()
+                            status, _ = await conns[name].request("GET", path)
+                            ms = (time.perf_counter() - start) * 1000
+                            samples[name][pname].append(ms)
+                            if cycle:  # the first cycle holds the reads that trip the breaker
+                                steady[name][pname].append(ms)
+                            assert status == 200, (name, path, status)
+            finally:
+                for conn_ in conns.values():
+                    await conn_.close()
+            redis.start() if fault == "killed" else redis.resume()
+            await wait_health(hurt[0], "up")
+        after = (await metrics(*hurt))["cache"]
+        errors = sum(after[k]["errors"] - before[k]["errors"] for k in after)
+        skipped = sum(after[k]["skipped"] - before[k]["skipped"] for k in after)
+        for label, figures in (("all", samples), ("breaker open", steady)):
+            for pname, _path in paths:
+                a, b, c = (figures[name][pname] for name in "ABC")
+                low, high = bootstrap_p99_delta(a, b)
+                print(f"| {pname} ({label}) | {fault} | {pct(a, .5):.3f} | {pct(a, .99):.3f} | "
+                      f"{pct(b, .5):.3f} | {pct(b, .99):.3f} | {pct(c, .99):.3f} | "
+                      f"{pct(a, .99) - pct(b, .99):+.3f} | {low:+.2f} .. {high:+.2f} | "
+                      f"{pct(c, .99) - pct(b, .99):+.3f} | {len(a)} |")
+        first = sorted((x for p, _ in paths for x in samples["A"][p][::args.fault_cycles]),
+                       reverse=True)
+        print(f"| (A: first request of each path in each round, ms) | {fault} | "
+              f"{', '.join(f'{x:.1f}' for x in first)} | | | | | | | | |")
+        print(f"| (A's cache over these rounds) | {fault} | requests that paid a Redis failure: "
+              f"{errors}; skipped Redis: {skipped} | | | | | | | | |")
+
+
+async def breaker_cost(redis: RedisProcess, calls: int = 20_000) -> None:
+    """In process, without the network or the database: what one read costs the cache layer
+    when Redis is dead (breaker open) against no Redis at all, and what the reads before the
+    breaker opens cost. The loader returns the same bytes at once, so only the cache differs."""
+    from inbox_app.contract.policy import CacheKind
+    from inbox_app.server.cache import Cache
+    from inbox_app.server.redis_client import connect
+
+    body = b'{"items": []}'
+
+    async def load() -> tuple[int, bytes]:
+        return 1, body
+
+    print("\n### 5b. The cache layer alone (in process, a loader that answers at once)\n")
+    print("| what | p50 us | p99 us | max us | n |\n|---|---:|---:|---:|---:|")
+    onset: dict[str, list[float]] = {}
+    for fault in ("killed", "hung"):
+        redis.kill() if fault == "killed" else redis.pause()
+        # a cache that believes Redis is up: its first reads pay the failures
+        fresh = Cache(connect(redis.url))
+        onset[fault] = []
+        for _ in range(fresh.breaker.threshold + 1):
+            start = time.perf_counter()
+            await fresh.get_or_load(CacheKind.PATIENT_DATA, "patient:1:data", load)
+            onset[fault].append((time.perf_counter() - start) * 1e6)
+        samples: dict[str, list[float]] = {f"Redis {fault}, breaker open": [],
+                                           "no Redis (disabled)": []}
+        disabled = await Cache.create(None)
+        caches = dict(zip(samples, (fresh, disabled), strict=True))
+        for _block in range(20):  # interleaved blocks, so a busy moment hits both
+            for name, cache in caches.items():
+                for _ in range(calls // 20):
+                    start = time.perf_counter_ns()
+                    await cache.get_or_load(CacheKind.PATIENT_DATA, "patient:1:data", load)
+                    samples[name].append((time.perf_counter_ns() - start) / 1000)
+        for name, got in samples.items():
+            print(f"| {name} | {pct(got, .5):.1f} | {pct(got, .99):.1f} | {max(got):.0f} | "
+                  f"{len(got)} |")
+        for cache in caches.values():
+            await cache.close()
+        redis.start() if fault == "killed" else redis.resume()
+    for fault, got in onset.items():
+        print(f"| Redis {fault}: reads 1-{len(got)} on a cache that believed it up | "
+              f"{', '.join(f'{x:,.0f}' for x in got)} | | | |")
 
 
 async def wait_health(port: int, cache: str, within: float = 30) -> None:
@@ -622,11 +639,17 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10, help="unmeasured steps before")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a receptionist thinks between steps")
+    parser.add_argument("--workload", choices=("client", "legacy", "both"), default="both",
+                        help="which workload definition(s) to run")
+    parser.add_argument("--fault-rounds", type=int, default=4, help="rounds per fault")
+    parser.add_argument("--fault-cycles", type=int, default=250,
+                        help="request cycles per round (list, detail, patient x 3 servers)")
     parser.add_argument("--quick", action="store_true", help="small counts, a smoke run")
     args = parser.parse_args()
     if args.quick:
         args.requests, args.budget, args.seconds, args.rounds = 100, 5.0, 2.0, 2
         args.steps, args.warmup, args.think = 8, 4, 0.05
+        args.fault_rounds, args.fault_cycles = 2, 30
     with tempfile.TemporaryDirectory(prefix="bench_cache_") as tmp:
         try:
             import uvloop
