@@ -74,6 +74,7 @@ class Api:
             self.http.headers.pop("Authorization", None)
 
     async def close(self) -> None:
+        """Closes the connection pool."""
         await self.http.aclose()
 
     # --- plumbing ------------------------------------------------------------------------
@@ -95,8 +96,17 @@ class Api:
         response = await self.request("GET", path, **kwargs)
         return self.parse(response, model)
 
+    async def get_document(self, path: str) -> Any:
+        """The JSON of a GET that has no contract model (policy table, metrics, health)."""
+        response = await self.request("GET", path)
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidAnswerError(f"{path}: answer is not JSON: {exc}") from exc
+
     @staticmethod
     def parse(response: httpx.Response, model: type[M]) -> tuple[M, Any]:
+        """(validated model, its JSON) of an answer; InvalidAnswerError if it does not fit."""
         try:
             wire = orjson.loads(response.content)
             return model.model_validate(wire), wire
@@ -107,6 +117,7 @@ class Api:
     # --- endpoints -----------------------------------------------------------------------
 
     async def login(self, email: str, password: str) -> LoginAnswer:
+        """Signs in; the answer's token is used for every later request."""
         body = LoginRequest(email=email, password=password).model_dump()
         response = await self.request("POST", "/api/auth/login", json=body)
         answer, _ = self.parse(response, LoginAnswer)
@@ -114,6 +125,7 @@ class Api:
         return answer
 
     async def logout(self) -> None:
+        """Ends the session on the server."""
         await self.request("POST", "/api/auth/logout")
         self.token = None
 
@@ -121,11 +133,8 @@ class Api:
         return await self.get_json("/api/session", UserSession)
 
     async def cache_policy(self) -> Any:
-        response = await self.request("GET", "/api/cache-policy")
-        try:
-            return orjson.loads(response.content)
-        except orjson.JSONDecodeError as exc:
-            raise InvalidAnswerError(f"cache policy is not JSON: {exc}") from exc
+        """The server's cache policy document (``contract.policy.parse_policy_document``)."""
+        return await self.get_document("/api/cache-policy")
 
     async def conversations(self, clinic_id: int) -> tuple[ConversationList, Any]:
         return await self.get_json(f"/api/clinics/{clinic_id}/conversations", ConversationList)
@@ -142,18 +151,18 @@ class Api:
         return await self.get_json(f"/api/patients/{patient_id}", Patient)
 
     async def metrics(self) -> dict[str, Any]:
-        response = await self.request("GET", "/api/metrics")
-        try:
-            data = orjson.loads(response.content)
-        except orjson.JSONDecodeError as exc:
-            raise InvalidAnswerError(f"metrics are not JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise InvalidAnswerError("metrics answer is not an object")
-        return data
+        """The server's ``GET /api/metrics`` object."""
+        return await self._object("/api/metrics")
 
-    async def health(self) -> Any:
-        response = await self.request("GET", "/api/health")
-        return orjson.loads(response.content)
+    async def health(self) -> dict[str, Any]:
+        """The server's ``GET /api/health`` object (status, db, cache, version)."""
+        return await self._object("/api/health")
+
+    async def _object(self, path: str) -> dict[str, Any]:
+        data = await self.get_document(path)
+        if not isinstance(data, dict):
+            raise InvalidAnswerError(f"{path}: answer is not an object")
+        return data
 
     async def send(self, mutation: Mutation) -> ConversationSummary | Note | Message:
         """Sends one optimistic action with its id as the Idempotency-Key."""
