@@ -8,7 +8,10 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
 
 from tests.support import (
     RedisProcess,
@@ -125,3 +128,24 @@ def server_factory(
 def server(server_factory: Callable[..., ServerProcess]) -> ServerProcess:
     """A started server with the small demo data on a fresh SQLite file."""
     return server_factory()
+
+
+# --- keyrings (issue 7) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """This machine's situation made explicit: no OS keyring, so the key-file fallback runs."""
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path) -> KeyringBackend:
+    """A real file-backed keyring backend (keyrings.alt), its file in tmp."""
+    alt = pytest.importorskip("keyrings.alt.file", reason="pip install keyrings.alt (test extra)")
+    backend = alt.PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
+    return backend

@@ -11,13 +11,10 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from diskcache.core import MODE_PICKLE
-from keyring.backends import fail
 
 from inbox_app.client.actions import ActionKind, Mutation
 from inbox_app.client.cache import LocalCache
@@ -30,13 +27,7 @@ from tests.client.test_crypto_diskcache import canaries
 SERVER = "http://127.0.0.1:8000"
 
 
-@pytest.fixture(autouse=True)
-def no_keyring() -> Iterator[None]:
-    """This machine's situation made explicit: no OS keyring, the key file fallback."""
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
+pytestmark = pytest.mark.usefixtures("no_keyring")
 
 
 @pytest.fixture

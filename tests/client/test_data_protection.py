@@ -12,12 +12,9 @@ import os
 import pickle
 import sqlite3
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backends import fail
 
 from inbox_app.client import InboxClient, PendingActionsError, RejectedError
 from inbox_app.client.crypto import SealedCodec, TamperedError
@@ -26,14 +23,7 @@ from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess
 
-
-@pytest.fixture(autouse=True)
-def no_keyring() -> Iterator[None]:
-    """This machine's situation made explicit: no OS keyring backend at all."""
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
+pytestmark = pytest.mark.usefixtures("no_keyring")
 
 
 def files_under(*roots: Path) -> list[Path]:

@@ -36,15 +36,6 @@ def restore_keyring() -> Iterator[None]:
 
 
 @pytest.fixture
-def file_keyring(tmp_path: Path) -> KeyringBackend:
-    """A real file-backed keyring backend (keyrings.alt), its file in tmp."""
-    alt = pytest.importorskip("keyrings.alt.file", reason="pip install keyrings.alt (test extra)")
-    backend = alt.PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
-    return backend
-
-
-@pytest.fixture
 def key_dir(tmp_path: Path) -> Path:
     return tmp_path / "config" / "keys"
 

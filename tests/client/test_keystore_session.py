@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
-import pytest
 from keyring.backend import KeyringBackend
-from keyring.backends import fail
 
 from inbox_app.client.sealed_session import SealedSessionStore
 
@@ -17,22 +13,6 @@ SERVER = "http://127.0.0.1:8000"
 TOKEN = "tok-7f3a9c-very-secret"
 SESSION = {"user": {"id": 12, "name": "Ana Recepção", "email": "ana@aurora.example"},
            "clinic": {"id": 1, "name": "Clínica Aurora"}, "expires_at": "2026-11-25T00:00:00Z"}
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def file_keyring(tmp_path: Path) -> KeyringBackend:
-    alt = pytest.importorskip("keyrings.alt.file", reason="pip install keyrings.alt (test extra)")
-    backend = alt.PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
-    return backend
 
 
 def test_fallback_keeps_no_plain_token_or_session(no_keyring: None, tmp_path: Path) -> None:

@@ -18,9 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
-import keyring
 import pytest
-from keyring.backends import fail
 
 from inbox_app.client import InboxClient, logfile
 from inbox_app.client.codec import JsonCodec
@@ -34,13 +32,7 @@ NOTES = 5
 REPLIES = 5
 
 
-@pytest.fixture(autouse=True)
-def no_keyring() -> Iterator[None]:
-    """This machine has no OS keyring: the key-file fallback is what runs here."""
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
+pytestmark = pytest.mark.usefixtures("no_keyring")
 
 
 @pytest.fixture
