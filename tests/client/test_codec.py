@@ -9,10 +9,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from inbox_app.client.actions import ActionKind, Mutation
 from inbox_app.client.cache import LocalCache
 from inbox_app.client.codec import JsonCodec, KeyedCodec, takes_associated
-from inbox_app.client.crypto import SealedCodec, new_key
+from inbox_app.client.crypto import SealedCodec, TamperedError, new_key
 from inbox_app.client.outbox import Outbox
 from inbox_app.contract.models import Patient
 from inbox_app.contract.policy import patient_key
@@ -28,7 +30,12 @@ def test_keyed_codec_binds_only_when_supported() -> None:
     sealed = SealedCodec(new_key(), context="cache")
     assert takes_associated(sealed)
     keyed = KeyedCodec(sealed)
-    assert keyed.decode("a", keyed.encode("a", {"x": 1})) == {"x": 1}
+    entry = keyed.encode("a", {"x": 1})
+    assert keyed.decode("a", entry) == {"x": 1}
+    with pytest.raises(TamperedError):
+        keyed.decode("b", entry)  # copied under another key: refused
+    plain = KeyedCodec(JsonCodec())
+    assert plain.decode("b", plain.encode("a", {"x": 1})) == {"x": 1}  # nothing to bind with
 
 
 async def test_sealed_cache_hides_text_and_refuses_swapped_entries(tmp_path: Path) -> None:
