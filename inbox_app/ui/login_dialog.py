@@ -120,6 +120,13 @@ class LoginDialog(QDialog):
             self.submit_button.setEnabled(True)
             self.submit_button.setText(self.tr("Sign in"))
 
+    def reject(self) -> None:
+        """Cancelled (Esc, the close button): a sign-in still running stops with the dialog,
+        so it cannot accept a dialog that is gone or sign in behind the user's back."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        super().reject()
+
     def _fail(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()

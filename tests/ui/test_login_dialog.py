@@ -10,7 +10,9 @@ from PySide6.QtCore import QSettings, Qt
 
 from inbox_app.client import InboxClient
 from inbox_app.ui.login_dialog import LoginDialog
+from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess, free_port
+from tests.ui.conftest import run
 
 TIMEOUT = 15_000
 
@@ -130,3 +132,26 @@ def test_sign_in_flow_dialog_first_then_remembered_session(
     assert dialog() is None
     closing = qloop.create_task(resumed.close())
     qtbot.waitUntil(closing.done, timeout=TIMEOUT)
+
+
+def test_closing_the_dialog_while_signing_in_cancels_the_sign_in(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess, tmp_path: Path
+) -> None:
+    proxy = run(qtbot, FaultProxy(server.port).start())
+    gate = proxy.stall("POST", "/api/auth/login")  # the server is slow to answer
+    try:
+        dialog, settings = dialog_for(qtbot, tmp_path)
+        fill(qtbot, dialog, proxy.url, "ana@aurora.example", "demo1234")
+        dialog.submit()
+        qtbot.waitUntil(lambda: bool(proxy.requests("POST", "/api/auth/login")),
+                        timeout=TIMEOUT)
+        task = dialog._task
+        assert task is not None and not task.done()
+        dialog.reject()
+        qtbot.waitUntil(task.done, timeout=TIMEOUT)
+        assert task.cancelled() and dialog.result_value is None
+        gate.set()
+        assert dialog.result() == 0 and settings.value("email") is None
+    finally:
+        gate.set()
+        run(qtbot, proxy.close())
