@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,8 @@ from typing import Any
 
 import orjson
 import platformdirs
+
+from inbox_app.client.private_paths import write_private
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class SessionStore:
         self.path = folders.session_file
 
     def load(self) -> dict[str, Any] | None:
+        """``{"token", "session"}``, or None when nothing (readable) is remembered."""
         try:
             data = orjson.loads(self.path.read_bytes())
         except FileNotFoundError:
@@ -101,15 +103,9 @@ class SessionStore:
         return data
 
     def save(self, token: str, session: Any) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, orjson.dumps({"token": token, "session": session}))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, self.path)
+        """Remembers the login (atomically, 0600 in a 0700 folder)."""
+        write_private(self.path, orjson.dumps({"token": token, "session": session}))
 
     def clear(self) -> None:
+        """Forgets the login."""
         self.path.unlink(missing_ok=True)

@@ -151,10 +151,10 @@ def _tighten(path: Path, mode: int) -> bool:
     """chmod ``path`` to ``mode`` if it is looser or different; True if it changed."""
     if not _POSIX:
         return False
-    current = stat.S_IMODE(os.lstat(path).st_mode)
-    if stat.S_ISLNK(os.lstat(path).st_mode):
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
         return False  # never follow a planted symlink out of the folder
-    if current != mode:
+    if stat.S_IMODE(info.st_mode) != mode:
         os.chmod(path, mode)
         return True
     return False
