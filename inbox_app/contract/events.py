@@ -27,7 +27,7 @@ class EventType(StrEnum):
 
 
 class Hello(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     type: Literal["hello"]
     since: int = Field(default=0, ge=0)
@@ -40,7 +40,8 @@ class LiveEvent(BaseModel):
     as JSON) or ``None`` for ``resync``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # hide_input_in_errors: a stray frame is logged with its error, never with its patient data
+    model_config = ConfigDict(frozen=True, extra="ignore", hide_input_in_errors=True)
 
     seq: int = Field(ge=0)
     type: EventType

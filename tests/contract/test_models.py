@@ -69,3 +69,10 @@ def test_preview_folds_whitespace_and_cuts_with_an_ellipsis() -> None:
     cut = preview("a" * (PREVIEW_LENGTH + 5))
     assert len(cut) == PREVIEW_LENGTH and cut.endswith("…")
     assert preview("a" * PREVIEW_LENGTH) == "a" * PREVIEW_LENGTH
+
+
+def test_a_stray_live_frame_error_does_not_quote_its_data() -> None:
+    with pytest.raises(ValidationError) as info:
+        LiveEvent.model_validate({"seq": "Maria Souza", "type": "resync", "clinic_id": 1,
+                                  "data": "+55 11 98765-4321"})
+    assert "Maria" not in str(info.value) and "98765" not in str(info.value)
