@@ -19,6 +19,7 @@ import pytest
 from inbox_app.client import InboxClient, PendingActionsError, RejectedError
 from inbox_app.client.crypto import SealedCodec, TamperedError
 from inbox_app.client.paths import Folders
+from inbox_app.contract.policy import patient_key
 from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess
@@ -130,7 +131,7 @@ async def test_idle_lock_clears_memory_and_unlocks_with_the_password_only(
     await wait_state(recorder, "online")
     first = (await client.conversations()).value[0].summary
     await client.patient(first.patient_id)
-    assert client.cache.peek(f"patient:{first.patient_id}:data") is not None
+    assert client.cache.peek(patient_key(first.patient_id)) is not None
     client.lock()
     assert client.locked and client.cache.held() == []
     assert client.conversation_view(first.id) is None
