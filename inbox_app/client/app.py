@@ -152,13 +152,17 @@ class InboxClient(SignIn, DataProtection):
 
     async def close(self) -> None:
         """Stops everything; pending actions stay in the outbox for the next start."""
-        if self._closed:
-            return
-        self._closed = True
-        await self.live.close()
-        await self.engine.close()
-        await self.repo.close()
-        await self.cache.close()
+        await self._stop(destroy_cache=False)
+
+    async def _stop(self, *, destroy_cache: bool) -> None:
+        """Stops live sync, sending and loads, then closes the cache — or, at logout, deletes
+        its folder (also after an earlier close)."""
+        if not self._closed:
+            self._closed = True
+            await self.live.close()
+            await self.engine.close()  # waits for the outbox's background flushes
+            await self.repo.close()
+        await (self.cache.destroy() if destroy_cache else self.cache.close())
         await self.api.close()
 
     # --- change feed ---------------------------------------------------------------------

@@ -125,6 +125,7 @@ class LocalCache:
         self._generations: dict[str, int] = {}
         self._epoch = 0
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="inbox-cache")
+        self._shut_down = False
         self._disk: diskcache.Cache | None = None
         # diskcache keeps one SQLite connection per thread: every disk call, this one too,
         # runs on the one cache thread so close() really closes.
@@ -360,6 +361,12 @@ class LocalCache:
         await self._shut(remove=True)
 
     async def _shut(self, *, remove: bool) -> None:
+        if self._shut_down:  # closed before: only the folder may be left to delete
+            if remove:
+                remove_tree(self.folder)
+            return
+        self._shut_down = True
+
         def shut() -> None:  # on the cache thread: a large folder takes a while to delete
             if self._disk is not None:
                 self._disk.close()

@@ -113,13 +113,7 @@ class DataProtection:
         with contextlib.suppress(ClientError):
             await self.api.logout()
         self._session_store.clear()
-        await self.live.close()
-        await self.engine.close()
-        self.outbox.close()
-        self._closed = True
-        await self.repo.close()
-        await self.cache.destroy()
-        await self.api.close()
+        await self._stop(destroy_cache=True)
         remove_tree(self.folders.user_data(self.session.user.id))
         self.keystore.delete()
         log.info("signed out; the user's local files and key are deleted")

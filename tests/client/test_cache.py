@@ -137,6 +137,16 @@ async def test_destroy_removes_the_folder(tmp_path: Path) -> None:
     assert not (tmp_path / "c").exists()
 
 
+async def test_close_is_idempotent_and_destroy_after_close_still_deletes(tmp_path: Path) -> None:
+    cache = LocalCache(tmp_path / "c")
+    await cache.put(list_key(1), *inbox())
+    await cache.close()
+    await cache.close()
+    assert (tmp_path / "c" / "cache.db").exists()
+    await cache.destroy()
+    assert not (tmp_path / "c").exists()
+
+
 async def test_a_load_that_races_an_invalidation_is_stored_stale(tmp_path: Path) -> None:
     clock = Clock()
     cache = LocalCache(tmp_path / "c", clock=clock)
