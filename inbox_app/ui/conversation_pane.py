@@ -56,9 +56,12 @@ class ConversationPane(QWidget):
         super().__init__(parent)
         self.detail: DetailView | None = None
 
+        # names and server messages are shown as written, never as markup
         self.title = QLabel(self)
         self.title.setObjectName("conversationTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle = QLabel(self)
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setObjectName("muted")
         self.pending_mark = QLabel(self)
         self.pending_mark.setPixmap(assets.pixmap("clock", 16))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from inbox_app.ui import assets, labels
@@ -25,10 +25,13 @@ class Toast(QFrame):
         layout.addWidget(icon)
         texts = QVBoxLayout()
         texts.setSpacing(2)
+        # a patient's name and the server's reason are shown as written, never as markup
         self.title = QLabel(title, self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setObjectName("toastTitle")
         self.title.setWordWrap(True)
         self.reason = QLabel(reason, self)
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
         self.reason.setObjectName("toastReason")
         self.reason.setWordWrap(True)
         texts.addWidget(self.title)

@@ -60,6 +60,7 @@ class LoginDialog(QDialog):
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # may quote the server
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
         self.error.hide()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from inbox_app.contract.models import Patient
@@ -21,11 +22,14 @@ class PatientCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.setSpacing(4)
+        # what the patient or the server wrote is shown as written, never as markup
         self.name = QLabel(self)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.name.setObjectName("patientName")
         self.name.setWordWrap(True)
         layout.addWidget(self.name)
         self.note = QLabel(self)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
@@ -40,6 +44,7 @@ class PatientCard(QFrame):
             caption = QLabel(title, self)
             caption.setObjectName("fieldName")
             value = QLabel("—", self)
+            value.setTextFormat(Qt.TextFormat.PlainText)
             value.setWordWrap(True)
             layout.addWidget(caption)
             layout.addWidget(value)

@@ -131,6 +131,7 @@ class Bubble(QFrame):
         meta.setSpacing(4)
         meta.addStretch(1)
         meta_text = QLabel(self._meta_text(item), self)
+        meta_text.setTextFormat(Qt.TextFormat.PlainText)  # a colleague's name
         meta_text.setObjectName("bubbleMeta")
         if isinstance(item, PendingItem):
             mark = QLabel(self)
@@ -150,6 +151,7 @@ class Bubble(QFrame):
                 self, full_width=True,
             )
             error.setObjectName("failedText")
+            error.setTextFormat(Qt.TextFormat.PlainText)  # the server's reason
             layout.addWidget(error)
             buttons = QHBoxLayout()
             buttons.addStretch(1)
