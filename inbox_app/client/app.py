@@ -129,7 +129,7 @@ class InboxClient(SignIn, DataProtection):
         # (the decoded inbox it was built from, id -> summary): rebuilt once per new list
         self._row_index: tuple[object, dict[int, ConversationSummary]] = (None, {})
         self.repo = Repository(
-            api, self.cache, self.engine, self.clinic_id, emit=self._emit,
+            self.cache, self.engine, emit=self._emit,
             trusted=self._trusted, offline=self._offline, set_reachable=self._set_reachable,
             unauthorized=self._unauthorized)
         self._reachable = True

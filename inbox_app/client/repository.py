@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from inbox_app.client.api import Api
 from inbox_app.client.cache import LocalCache
 from inbox_app.client.errors import (
     ClientError,
@@ -31,7 +30,6 @@ from inbox_app.client.errors import (
 from inbox_app.client.mutations import MutationEngine
 from inbox_app.client.views import Change, Snapshot
 from inbox_app.contract.models import ConversationDetail, ConversationList
-from inbox_app.contract.policy import CacheKind, kind_of_key
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +37,14 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Repository:
-    """Cache-first reads with background revalidation, for one user's clinic."""
+    """Cache-first reads with background revalidation, for one user's clinic.
+
+    Each read names its key and how to load it (``fetch``); loads go through the cache."""
 
     def __init__(
         self,
-        api: Api,
         cache: LocalCache,
         engine: MutationEngine,
-        clinic_id: int,
         *,
         emit: Callable[[Change], None],
         trusted: Callable[[], bool],
@@ -54,10 +52,8 @@ class Repository:
         set_reachable: Callable[[bool], None],
         unauthorized: Callable[[], None],
     ) -> None:
-        self.api = api
         self.cache = cache
         self.engine = engine
-        self.clinic_id = clinic_id
         self._emit = emit
         self._trusted = trusted
         self._offline = offline
@@ -66,6 +62,8 @@ class Repository:
         self._inflight: dict[str, asyncio.Task[Any]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._again: set[str] = set()  # loads that raced an invalidation: load once more
+        # how each key read in this run is loaded, so an invalidation can reload it
+        self._fetchers: dict[str, Callable[[], Awaitable[tuple[Any, Any]]]] = {}
         self.closed = False
 
     async def close(self) -> None:
@@ -85,6 +83,7 @@ class Repository:
         :class:`NotAvailableOffline`; an entry older than max-stale counts as a miss."""
         started = time.perf_counter()
         metrics = self.cache.metrics.of(key)
+        self._fetchers[key] = fetch
         try:
             entry = await self.cache.get(key, model.model_validate)
             if entry is not None and not self.cache.too_old(entry):
@@ -171,22 +170,11 @@ class Repository:
         self._spawn(run(), f"revalidate {key}")
 
     def refetch(self, key: str) -> None:
-        """Revalidates a key held in memory (after an invalidation, a resync, a reconnect)."""
-        kind = kind_of_key(key)
-        if kind is CacheKind.CONVERSATIONS_LIST:
-            self.revalidate(key, lambda: self.api.conversations(self.clinic_id))
-        elif kind is CacheKind.CONVERSATION_DETAIL:
-            entry = self.cache.peek(key)
-            if entry is not None:
-                cid = entry.value.summary.id
-                self.revalidate(key, lambda: self.api.conversation(cid))
-        elif kind is CacheKind.PATIENT_DATA:
-            entry = self.cache.peek(key)
-            if entry is not None:
-                pid = entry.value.id
-                self.revalidate(key, lambda: self.api.patient(pid))
-        elif kind is CacheKind.USER_SESSION:
-            self.revalidate(key, self.api.session)
+        """Revalidates a key held in memory (after an invalidation, a resync, a reconnect)
+        with the fetch it was read with; a key nobody read in this run is left alone."""
+        fetch = self._fetchers.get(key)
+        if fetch is not None:
+            self.revalidate(key, fetch)
 
     def _rebase_from(self, value: Any, old: Any) -> set[int]:
         """Feeds fresh summaries to the engine as new bases; returns the ids that changed."""
