@@ -62,6 +62,7 @@ class RetryPolicy:
     rng: random.Random = field(default_factory=random.Random)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before attempt ``attempt + 1``."""
         if retry_after is not None:
             return retry_after
         return self.rng.uniform(0.0, min(self.cap, self.base * 2 ** (attempt - 1)))
@@ -119,6 +120,7 @@ class MutationEngine:
         self._update_idle()
 
     async def close(self) -> None:
+        """Stops the workers (what they were sending stays in the outbox) and the flushes."""
         self._closed = True
         workers = list(self._workers.values())
         for task in workers:
@@ -131,6 +133,7 @@ class MutationEngine:
 
     @property
     def online(self) -> bool:
+        """Whether sending runs (False: paused, spending no attempts)."""
         return self._online.is_set()
 
     def set_online(self, online: bool) -> None:
@@ -177,6 +180,7 @@ class MutationEngine:
         self._publish("rolled_back", mutation, reason=None)
 
     def find(self, mutation_id: str) -> Mutation | None:
+        """The pending or failed action with this id, if any."""
         return next((m for m in self.pending if m.id == mutation_id), None)
 
     # --- views ---------------------------------------------------------------------------
@@ -190,10 +194,12 @@ class MutationEngine:
         return True
 
     def base_of(self, summary: ConversationSummary) -> ConversationSummary:
+        """``summary``, or the newer version of it the engine already knows."""
         known = self.bases.get(summary.id)
         return known if known is not None and known.version > summary.version else summary
 
     def of(self, conversation_id: int) -> list[Mutation]:
+        """The pending and failed actions of one conversation, oldest first."""
         return [m for m in self.pending if m.conversation_id == conversation_id]
 
     def views(self, summaries: Iterable[ConversationSummary]) -> list[ConversationView]:
@@ -201,11 +207,9 @@ class MutationEngine:
         by_conversation: dict[int, list[Mutation]] = {}
         for mutation in self.pending:
             by_conversation.setdefault(mutation.conversation_id, []).append(mutation)
-        bases = self.bases
         out = []
         for summary in summaries:
-            known = bases.get(summary.id)
-            base = known if known is not None and known.version > summary.version else summary
+            base = self.base_of(summary)
             mine = by_conversation.get(summary.id)
             out.append(self._derive(base, mine) if mine else ConversationView(base))
         return out
@@ -225,6 +229,7 @@ class MutationEngine:
         )
 
     def pending_items(self, conversation_id: int) -> list[PendingItem]:
+        """The notes and replies of a conversation not confirmed yet, as the detail shows them."""
         return [
             PendingItem(
                 mutation_id=m.id, kind="note" if m.kind is ActionKind.ADD_NOTE else "reply",
@@ -236,6 +241,7 @@ class MutationEngine:
         ]
 
     def pending_count(self) -> int:
+        """Actions queued or being sent (failed ones wait for the user)."""
         return sum(1 for m in self.pending if m.state != "failed")
 
     # --- sending -------------------------------------------------------------------------
