@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import httpx
 
-from inbox_app.client import ConversationView, InboxClient, Mutation, OfflineError
+from inbox_app.client import Change, ConversationView, InboxClient, Mutation, OfflineError
 from inbox_app.contract.models import Priority, Status
 from inbox_app.contract.policy import list_key
 from tests.client.conftest import ClientFactory, wait_state
@@ -256,7 +256,14 @@ async def test_too_old_since_yields_resync_and_everything_goes_stale(
         mark = recorder.mark()
         await proxy.start()
         await recorder.wait(lambda c: c.cause == "resync", after=mark)
-        await recorder.wait(lambda c: c.cause == "server_update", after=mark)
+
+        def list_reloaded(change: Change) -> bool:
+            # the detail's reload announces itself too, and may come first: wait for the list's
+            entry = client.cache.peek(list_key(client.clinic_id))
+            return change.cause == "server_update" and entry is not None \
+                and not entry.invalidated
+
+        await recorder.wait(list_reloaded, after=mark)
         views = {v.id: v for v in (await client.conversations()).value}
         assert all(views[v.id].summary.priority is Priority.HIGH for v in inbox[:5])
     finally:
