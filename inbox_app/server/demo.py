@@ -16,7 +16,7 @@ from typing import Any
 from faker import Faker
 from sqlalchemy import insert, select
 
-from inbox_app.contract.models import Direction, Priority, Status
+from inbox_app.contract.models import Direction, Priority, Status, preview
 from inbox_app.server.auth import hash_password
 from inbox_app.server.database import Database
 from inbox_app.server.schema import (
@@ -28,7 +28,6 @@ from inbox_app.server.schema import (
     patients,
     users,
 )
-from inbox_app.server.writes import preview
 
 log = logging.getLogger(__name__)
 

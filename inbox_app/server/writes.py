@@ -27,6 +27,7 @@ from inbox_app.contract.models import (
     Note,
     Priority,
     Status,
+    preview,
 )
 from inbox_app.contract.policy import detail_key, keys_for_conversation_change
 from inbox_app.server import event_log, idempotency, store, warming
@@ -38,15 +39,6 @@ from inbox_app.server.errors import not_found
 from inbox_app.server.schema import MAX_ID, clinics, conversations, messages, notes, patients
 
 log = logging.getLogger(__name__)
-
-PREVIEW_LENGTH = 120
-
-
-def preview(body: str) -> str:
-    """The list's one-line preview of a message body."""
-    flat = " ".join(body.split())
-    return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
-
 
 @dataclass(slots=True)
 class Outcome:
