@@ -121,6 +121,10 @@ def server_factory(
         yield make
     finally:
         for proc in started:
+            if proc.proc is not None and proc.proc.poll() is not None:
+                # A server that died on its own: its output goes into the test's report.
+                print(f"server on port {proc.port} exited by itself "
+                      f"(code {proc.proc.returncode}):\n{proc.text()}")
             proc.stop()
 
 
