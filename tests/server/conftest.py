@@ -7,8 +7,10 @@ server use ``server_factory``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -78,14 +80,27 @@ def shared_server(
     _postgres_demo_template: str | None,
 ) -> Iterator[ServerProcess]:
     """One server with small demo data per test module, on SQLite and on PostgreSQL."""
+    with demo_server(request.param, tmp_path_factory.mktemp("db"), sqlite_templates,
+                     _postgres_demo_template if _postgres_ok else None) as proc:
+        yield proc
+
+
+@contextlib.contextmanager
+def demo_server(
+    backend: str, folder: Path, sqlite_templates: SqliteTemplates,
+    postgres_demo_template: str | None, *, env: dict[str, str] | None = None,
+) -> Iterator[ServerProcess]:
+    """A started server with small demo data on ``backend`` ("sqlite" or "postgres"): a
+    copy of the seeded SQLite template in ``folder``, or a clone of the seeded PostgreSQL
+    database, dropped afterwards."""
     pg_name = None
-    if request.param == "sqlite":
-        url = sqlite_templates.copy("small", tmp_path_factory.mktemp("db") / "inbox.db")
+    if backend == "sqlite":
+        url = sqlite_templates.copy("small", folder / "inbox.db")
     else:
-        if not _postgres_ok or _postgres_demo_template is None:
+        if postgres_demo_template is None:
             missing("PostgreSQL is not reachable on 127.0.0.1:5432 as user postgres")
-        pg_name, url = create_pg_database(template=_postgres_demo_template)
-    proc = ServerProcess(url)
+        pg_name, url = create_pg_database(template=postgres_demo_template)
+    proc = ServerProcess(url, env=env)
     try:
         proc.start()
         yield proc

@@ -20,13 +20,11 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from tests.server.conftest import demo_server
 from tests.support import (
     ServerProcess,
     SqliteTemplates,
-    create_pg_database,
-    drop_pg_database,
     login,
-    missing,
 )
 
 FUZZ_EXAMPLES = int(os.environ.get("INBOX_FUZZ_EXAMPLES", "20"))
@@ -38,21 +36,9 @@ def fuzz_server(
     sqlite_templates: SqliteTemplates, _postgres_demo_template: str | None,
 ) -> Iterator[ServerProcess]:
     """A server per backend: PostgreSQL rejects what SQLite takes (NUL, int overflow)."""
-    pg_name = None
-    if request.param == "sqlite":
-        url = sqlite_templates.copy("small", tmp_path_factory.mktemp("fuzz") / "inbox.db")
-    else:
-        if _postgres_demo_template is None:
-            missing("PostgreSQL is not reachable on 127.0.0.1:5432 as user postgres")
-        pg_name, url = create_pg_database(template=_postgres_demo_template)
-    proc = ServerProcess(url, env={"INBOX_WEBHOOK_SECRET": "fuzz"})
-    try:
-        proc.start()
+    with demo_server(request.param, tmp_path_factory.mktemp("fuzz"), sqlite_templates,
+                     _postgres_demo_template, env={"INBOX_WEBHOOK_SECRET": "fuzz"}) as proc:
         yield proc
-    finally:
-        proc.stop()
-        if pg_name:
-            drop_pg_database(pg_name)
 
 
 @pytest.fixture(scope="module")
