@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event, text
@@ -87,15 +87,7 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A transaction committed when the block ends without an exception."""
-        if self._write_lock is None:
-            conn = await self._open()
-            try:
-                async with conn.begin():
-                    yield conn
-            finally:
-                await conn.close()
-            return
-        async with self._write_lock:
+        async with self._write_lock or nullcontext():
             conn = await self._open()
             try:
                 async with conn.begin():
