@@ -21,10 +21,13 @@ Guarantees:
   only if the generation is still the one it saw *before* loading (one Lua script, atomic).
 - Invalidations that fail while Redis is unreachable are remembered and applied by the probe
   before the cache is used again.
-- Write-through: after a write, :meth:`Cache.refresh` loads back the keys every client is
-  about to re-read (under the same generation guard; only keys that held a value, so a
-  change to a conversation nobody had cached costs no load), and :meth:`Cache.warm` loads the
-  busiest lists at start and after a resync (:mod:`inbox_app.server.warming`).
+- Patch in place: a write hands :meth:`Cache.invalidate` what it changed
+  (:mod:`inbox_app.server.patching`); the drop returns the old value atomically, and the
+  patched value is stored under the generation the drop set, so it obeys the same guard as
+  any reader's. Keys that cannot be patched are loaded back instead (:meth:`Cache.refresh`,
+  write-through; only keys that held a value, so a change to a conversation nobody had
+  cached costs no load). :meth:`Cache.warm` loads the busiest lists at start and after a
+  resync (:mod:`inbox_app.server.warming`).
 """
 
 from __future__ import annotations
@@ -61,27 +64,38 @@ PENDING_MAX = 10_000
 _GEN_PREFIX = "gen:"
 
 # KEYS: value key, generation key. ARGV: generation seen before loading ("" = none), value,
-# TTL. Stores only if no invalidation happened since the reader looked.
+# TTL in ms. Stores only if no invalidation happened since the reader looked. A writer
+# patching in place passes the generation its own invalidation set, and the old value's
+# remaining TTL: every value is then loaded from the database at least once per TTL,
+# whatever the writes patched into it.
 _SET_IF_CURRENT = """
 local gen = redis.call('GET', KEYS[2])
 if (gen or '') == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
 return 0
 """
 
-# KEYS: value key, generation key, value key, generation key, ... ARGV: guard seconds.
-# Returns, per value key, 1 if it held a value, else 0.
+# KEYS: value key, generation key, value key, generation key, ... ARGV: guard seconds, "1"
+# to return the old values. Returns, per value key: the value it held (false if none or not
+# asked), its remaining TTL in ms, and the new generation. The old value goes to the writer,
+# who may patch it in place.
 _INVALIDATE = """
-local held = {}
+local out = {}
 for i = 1, #KEYS, 2 do
-  held[#held + 1] = redis.call('DEL', KEYS[i])
-  redis.call('INCR', KEYS[i + 1])
+  out[#out + 1] = ARGV[2] == '1' and redis.call('GET', KEYS[i])
+  out[#out + 1] = redis.call('PTTL', KEYS[i])
+  redis.call('DEL', KEYS[i])
+  out[#out + 1] = redis.call('INCR', KEYS[i + 1])
   redis.call('EXPIRE', KEYS[i + 1], ARGV[1])
 end
-return held
+return out
 """
+
+#: patches a cached JSON value after a write: ``(key, old JSON or None)`` -> ``(owner, new
+#: JSON)``, or ``None`` when it cannot (the key is then loaded back)
+Patcher = Callable[[str, bytes | None], tuple[int, bytes] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +314,7 @@ class Cache:
             try:
                 ok = await self._set_if_current(
                     keys=[key, gen_key],
-                    args=[generation, stored, POLICY[kind].ttl_seconds])
+                    args=[generation, stored, POLICY[kind].ttl_seconds * 1000])
                 self.breaker.success()
             except REDIS_ERRORS as exc:
                 self._failed(metrics, "write", key, exc)
@@ -314,14 +328,20 @@ class Cache:
 
     # -- writes ------------------------------------------------------------------------
 
-    async def invalidate(self, keys: Sequence[str]) -> list[str]:
+    async def invalidate(self, keys: Sequence[str], patch: Patcher | None = None) -> list[str]:
         """Drops ``keys`` so no reader sees their old value (call after the DB commit).
 
-        Returns the keys that held a value in Redis: someone read them within their TTL, so
-        they are the ones worth loading back (:meth:`refresh`). A key nobody had cached is
-        loaded by its next reader instead, which costs the same load if one comes and none
-        if not. Never raises: while Redis is unreachable the keys are remembered and dropped
-        by the probe before the cache is used again (and none is returned).
+        With ``patch``, each key is given the JSON it held (``None`` if nothing) and the
+        patched value is stored in place, under the generation the drop just set (a later
+        write's drop wins; a slow reader's older value never does) and with the old value's
+        remaining TTL.
+
+        Returns the keys that held a value and were not patched: someone read them within
+        their TTL, so they are the ones worth loading back (:meth:`refresh`). A key nobody
+        had cached is loaded by its next reader instead, which costs the same load if one
+        comes and none if not. Never raises: while Redis is unreachable the keys are
+        remembered and dropped by the probe before the cache is used again (and none is
+        returned).
         """
         keys = list(dict.fromkeys(keys))
         for key in keys:
@@ -335,7 +355,11 @@ class Cache:
             return []
         held: list[str] = []
         try:
-            held = await self._drop(keys)
+            for key, raw, ttl_ms, generation in await self._drop(keys, values=True):
+                if patch is not None and await self._patch(key, raw, ttl_ms, generation, patch):
+                    continue
+                if raw is not None:
+                    held.append(key)
             self.breaker.success()
         except REDIS_ERRORS as exc:
             kind = kind_of_key(keys[0])
@@ -345,13 +369,51 @@ class Cache:
             logger.debug("cache DEL %s", " ".join(keys))
         return held
 
-    async def _drop(self, keys: Sequence[str]) -> list[str]:
-        """Deletes ``keys`` and bumps their generations; returns the keys that held a value."""
+    async def _patch(self, key: str, raw: bytes | None, ttl_ms: int, generation: int,
+                     patch: Patcher) -> bool:
+        """Stores ``patch``'s new value for ``key``; whether it did (else: load it back)."""
+        kind = kind_of_key(key)
+        if kind is None:
+            return False
+        old = decode(raw) if raw is not None else None
+        if raw is not None and old is None:
+            return False
+        try:
+            patched = patch(key, old.json_bytes() if old is not None else None)
+        except Exception:  # a patch bug must cost a load, never a write
+            logger.exception("cache: patching %s failed; it will be loaded back", key)
+            return False
+        if patched is None:
+            return False
+        owner, body = patched
+        if old is not None and owner != old.owner_clinic_id:
+            return False
+        if ttl_ms <= 0:  # held nothing (or had no expiry): a whole new value, full TTL
+            ttl_ms = POLICY[kind].ttl_seconds * 1000
+        stored, value = encode(owner, body)
+        ok = await self._set_if_current(keys=[key, _GEN_PREFIX + key],
+                                           args=[generation, stored, ttl_ms])
+        metrics = self._metrics[kind]
+        if ok:
+            metrics.patches += 1
+            metrics.bytes_stored += len(stored)
+            metrics.bytes_saved += len(body) - len(value.body)
+            if self._verbose:
+                logger.debug("cache PATCH %s", key)
+        return bool(ok)
+
+    async def _drop(self, keys: Sequence[str], *,
+                    values: bool = False) -> list[tuple[str, bytes | None, int, int]]:
+        """Deletes ``keys`` and bumps their generations: per key, (key, the value it held or
+        ``None`` (always ``None`` unless ``values``), its remaining TTL in ms, its new
+        generation)."""
         pairs: list[str] = []
         for key in keys:
             pairs += (key, _GEN_PREFIX + key)
-        held = await self._invalidate_script(keys=pairs, args=[GENERATION_GUARD_SECONDS])
-        return [key for key, flag in zip(keys, held or (), strict=False) if flag]
+        out = await self._invalidate_script(
+            keys=pairs, args=[GENERATION_GUARD_SECONDS, "1" if values else "0"])
+        return [(key, out[i * 3] or None, int(out[i * 3 + 1]), int(out[i * 3 + 2]))
+                for i, key in enumerate(keys)]
 
     def _remember(self, keys: Sequence[str]) -> None:
         if self._flush_all:

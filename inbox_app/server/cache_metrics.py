@@ -14,7 +14,8 @@ class KindMetrics:
     """Counters of one cache kind. ``misses`` counts reads Redis could not answer; ``loads``
     the database loads they caused (fewer when concurrent misses share one); ``skipped`` the
     reads that went straight to the database while the breaker was open; ``refreshes`` the
-    write-through loads after a write (their database loads are in ``loads`` too)."""
+    write-through loads after a write (their database loads are in ``loads`` too);
+    ``patches`` the values a write patched in place (no database load)."""
 
     hits: int = 0
     misses: int = 0
@@ -23,6 +24,7 @@ class KindMetrics:
     loads: int = 0
     coalesced: int = 0
     refreshes: int = 0
+    patches: int = 0
     bytes_stored: int = 0
     bytes_saved: int = 0
     _total_ms: float = 0.0
@@ -46,6 +48,7 @@ class KindMetrics:
             "loads": self.loads,
             "coalesced": self.coalesced,
             "refreshes": self.refreshes,
+            "patches": self.patches,
             "hit_rate": round(self.hits / answered, 4) if answered else 0.0,
             "avg_ms": round(self._total_ms / self._count, 3) if self._count else 0.0,
             "p95_ms": round(p95, 3),

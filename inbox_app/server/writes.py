@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inbox_app.contract.events import EventType, LiveEvent
@@ -36,6 +37,7 @@ from inbox_app.server.bus import Bus
 from inbox_app.server.cache import Cache
 from inbox_app.server.database import Database
 from inbox_app.server.errors import not_found
+from inbox_app.server.patching import Delta
 from inbox_app.server.schema import MAX_ID, clinics, conversations, messages, notes, patients
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,8 @@ class Outcome:
     conversation_id: int | None = None
     data: dict[str, Any] | None = None
     invalidate: list[str] = field(default_factory=list)
+    #: what changed, to patch the cached values in place instead of loading them back
+    delta: Delta | None = None
 
 
 Change = Callable[[AsyncConnection], Awaitable[Outcome]]
@@ -100,9 +104,11 @@ class Writer:
             if key is not None and user_id is not None:
                 await idempotency.store(conn, user_id, key, outcome.status, outcome.body)
         if event is not None:
-            cached = await self.cache.invalidate(event.invalidate)
-            # write-through: the re-reads this event triggers on every client then hit (only
-            # for keys someone had cached: loading one nobody reads would be a wasted load)
+            # the keys someone had cached are patched with what the write changed; those
+            # that cannot be are loaded back (write-through), so the re-reads this event
+            # triggers on every client hit Redis either way
+            patch = outcome.delta.patch if outcome.delta is not None else None
+            cached = await self.cache.invalidate(event.invalidate, patch)
             await self.cache.refresh(warming.reloads(self.db, event, cached))
             await self.bus.publish(event)
         return outcome.status, outcome.body
@@ -131,7 +137,7 @@ class Writer:
             return Outcome(
                 200, store.to_json(fresh), fresh.clinic_id, EventType.CONVERSATION_UPDATED,
                 conversation_id, fresh.model_dump(mode="json"),
-                keys_for_conversation_change(fresh.clinic_id, conversation_id),
+                keys_for_conversation_change(fresh.clinic_id, conversation_id), Delta(fresh),
             )
 
         return change
@@ -151,6 +157,7 @@ class Writer:
             return Outcome(
                 201, store.to_json(note), user.clinic_id, EventType.NOTE_CREATED,
                 conversation_id, note.model_dump(mode="json"), [detail_key(conversation_id)],
+                Delta(note=note),
             )
 
         return change
@@ -159,14 +166,17 @@ class Writer:
         """A message to the patient: a new message and a summary change."""
 
         async def change(conn: AsyncConnection) -> Outcome:
-            await _locked_summary(conn, conversation_id, user.clinic_id)
-            message = await _add_message(
+            current = await _locked_summary(conn, conversation_id, user.clinic_id)
+            message, row = await _add_message(
                 conn, conversation_id, Direction.OUTBOUND, body, user.id, unread_delta=0
             )
+            fresh = store.to_summary({**row, "patient_name": current.patient_name,
+                                      "patient_phone": current.patient_phone})
             return Outcome(
                 201, store.to_json(message), user.clinic_id, EventType.MESSAGE_CREATED,
                 conversation_id, message.model_dump(mode="json"),
                 keys_for_conversation_change(user.clinic_id, conversation_id),
+                Delta(fresh, message),
             )
 
         return change
@@ -179,9 +189,10 @@ class Writer:
                 raise not_found("clinic", request.clinic_id)
             clinic = request.clinic_id
             now = datetime.now(UTC)
-            patient_id = (await conn.execute(select(patients.c.id).where(
+            patient = (await conn.execute(select(patients.c.id, patients.c.name).where(
                 patients.c.clinic_id == clinic, patients.c.phone == request.phone
-            ))).scalar_one_or_none()
+            ))).first()
+            patient_id, patient_name = patient if patient is not None else (None, None)
             if patient_id is None:
                 # a known patient proves the clinic exists (foreign key); a new one must check
                 exists = (await conn.execute(
@@ -189,8 +200,9 @@ class Writer:
                 )).scalar_one_or_none()
                 if exists is None:
                     raise not_found("clinic", request.clinic_id)
+                patient_name = request.name or request.phone
                 patient_id = (await conn.execute(insert(patients).values(
-                    clinic_id=clinic, name=request.name or request.phone, phone=request.phone,
+                    clinic_id=clinic, name=patient_name, phone=request.phone,
                 ).returning(patients.c.id))).scalar_one()
             conversation_id = (await conn.execute(
                 select(conversations.c.id).where(
@@ -206,18 +218,19 @@ class Writer:
                     status=Status.OPEN.value, priority=Priority.NORMAL.value, unread_count=0,
                     last_message_preview="", last_message_at=None, updated_at=now, version=1,
                 ).returning(conversations.c.id))).scalar_one()
-            message = await _add_message(
+            message, row = await _add_message(
                 conn, conversation_id, Direction.INBOUND, request.body, None, unread_delta=1
             )
+            fresh = store.to_summary({**row, "patient_name": patient_name,
+                                      "patient_phone": request.phone})
             keys = keys_for_conversation_change(clinic, conversation_id)
+            delta = Delta(fresh, message, created=created)
             if created:
-                fresh = await store.summary(conn, conversation_id)
-                assert fresh is not None
                 return Outcome(201, store.to_json(message), clinic,
                                EventType.CONVERSATION_CREATED, conversation_id,
-                               fresh.model_dump(mode="json"), keys)
+                               fresh.model_dump(mode="json"), keys, delta)
             return Outcome(201, store.to_json(message), clinic, EventType.MESSAGE_CREATED,
-                           conversation_id, message.model_dump(mode="json"), keys)
+                           conversation_id, message.model_dump(mode="json"), keys, delta)
 
         return change
 
@@ -256,7 +269,8 @@ def _new_values(
 async def _add_message(
     conn: AsyncConnection, conversation_id: int, direction: Direction, body: str,
     author_id: int | None, *, unread_delta: int,
-) -> Message:
+) -> tuple[Message, RowMapping]:
+    """Adds the message and updates the conversation; the message and the new row."""
     now = datetime.now(UTC)
     message_id = (await conn.execute(insert(messages).values(
         conversation_id=conversation_id, direction=direction.value, body=body,
@@ -269,8 +283,9 @@ async def _add_message(
     }
     if direction is Direction.INBOUND:
         values["status"] = Status.OPEN.value  # a patient writing again reopens the chat
-    await conn.execute(
+    row = (await conn.execute(
         update(conversations).where(conversations.c.id == conversation_id).values(**values)
-    )
+        .returning(*conversations.c)
+    )).mappings().one()
     return Message(id=message_id, conversation_id=conversation_id, direction=direction,
-                   body=body, author_id=author_id, sent_at=now)
+                   body=body, author_id=author_id, sent_at=now), row
