@@ -39,6 +39,11 @@ from pathlib import Path
 import asyncpg
 import orjson
 
+from inbox_app.contract.models import ConversationList
+from inbox_app.server import store
+from inbox_app.server.cache import decode, encode
+from inbox_app.server.database import Database
+from inbox_app.server.patching import Delta
 from tests.benchmarks.cache_bench_legacy import run_legacy
 from tests.benchmarks.cache_bench_workload import (
     Conn,
@@ -264,78 +269,95 @@ async def bench(args: argparse.Namespace, log_dir: Path) -> None:
                                       f"conversations:clinic:{clinic}"])
         print(f"\nlist: {len(listing)} conversations, stored {int(raw_list)} bytes in Redis")
 
-        print("\n## 1. Latency, one connection (Accept-Encoding: deflate)\n")
-        print("Rows of one block are measured interleaved, request by request.\n")
-        print(HEADER)
-        got = await interleaved({
-            "floor: bare ASGI, constant list bytes": (Conn(port_floor), "/const"),
-            "floor: bare ASGI + raw redis GET, list": (
-                Conn(port_floor), f"/redis/conversations:clinic:{clinic}"),
-            "inbox server, cache hit, list": (Conn(port_a, tok_a), lst),
-            "cashews @cache (Redis backend), list": (
-                Conn(port_cashews), f"/cashews/list/{clinic}"),
-        }, n, budget)
-        floor = pct(got["floor: bare ASGI + raw redis GET, list"], 0.5)
-        for name, samples in got.items():
-            print(row(name, samples, floor))
-        print(row("inbox server, no Redis (DB path), list",
-                  await latency(port_b, lst, tok_b, n, budget), floor))
-        for name, path, key in (("detail", detail, f"conversation:{conv['id']}:detail"),
-                                ("patient", patient, f"patient:{conv['patient_id']}:data")):
-            got = await interleaved({
-                f"floor: bare ASGI + raw redis GET, {name}": (Conn(port_floor), f"/redis/{key}"),
-                f"inbox server, cache hit, {name}": (Conn(port_a, tok_a), path),
-            }, n, budget)
-            floor = pct(got[f"floor: bare ASGI + raw redis GET, {name}"], 0.5)
-            for label, samples in got.items():
-                print(row(label, samples, floor))
-            print(row(f"inbox server, no Redis (DB path), {name}", await latency(
-                port_b, path, tok_b, n, budget), floor))
-
-        print(f"\n## 2. Throughput, 32 connections, one hot key (the list), "
-              f"{args.rounds} interleaved rounds of {args.seconds / args.rounds:.1f} s\n")
-        print("| server | req/s (median of rounds) | rounds |\n|---|---:|---|")
-        targets = {"inbox server, cache hit": (port_a, lst, tok_a),
-                   "cashews @cache": (port_cashews, f"/cashews/list/{clinic}", None),
-                   "floor: bare ASGI + raw redis GET": (
-                       port_floor, f"/redis/conversations:clinic:{clinic}", None)}
-        rounds: dict[str, list[float]] = {name: [] for name in targets}
-        for _ in range(args.rounds):  # interleaved, so a busy moment hits every server
-            for name, (port, path, token) in targets.items():
-                rounds[name].append(await throughput(port, path, token, 32,
-                                                     args.seconds / args.rounds))
-        for name, got in rounds.items():
-            print(f"| {name} | {pct(got, 0.5):,.0f} | "
-                  f"{', '.join(f'{r:,.0f}' for r in got)} |")
-        ours, theirs = pct(rounds["inbox server, cache hit"], 0.5), pct(rounds["cashews @cache"],
-                                                                          0.5)
-        floor_tp = pct(rounds["floor: bare ASGI + raw redis GET"], 0.5)
-        print(f"\ninbox / cashews: {ours / theirs:.2f}x; floor / cashews: "
-              f"{floor_tp / theirs:.2f}x")
-
-        print("\n## 3. Mixed workload: 20 receptionists (documented in README.md)\n")
-        await workloads(args, redis, a=(port_a, tok_a), b=(port_b, tok_b), db_name=db_name,
-                        secret=secret)
-
-        print(f"\n## 4. DB queries per write, {WRITES_EACH} of each kind in a row on a quiet "
-              "server\n")
-        await write_costs(port_a, port_b, tok_a, tok_b, conv=conv, clinic=clinic,
-                          secret=secret, db_name=db_name)
-
-        c = inbox_server("server_noredis_control", pg, None, log_dir, secret)
-        procs.append(c)
-        port_c = c.wait_listening(120)
-        tok_c, _ = await login(port_c, "ana@aurora.example")
-        await faults(args, redis, hurt=(port_a, tok_a), base=(port_b, tok_b),
-                     control=(port_c, tok_c),
-                     paths=[("list", lst), ("detail", detail), ("patient", patient)])
-        await breaker_cost(redis)
+        only = set(args.only.split(","))
+        if "1" in only:
+            await latencies(n, budget, port_a=port_a, tok_a=tok_a, port_b=port_b, tok_b=tok_b,
+                            port_floor=port_floor, port_cashews=port_cashews, clinic=clinic,
+                            lst=lst, detail=detail, patient=patient, conv=conv)
+        if "2" in only:
+            await hot_key(args, port_a=port_a, tok_a=tok_a, port_floor=port_floor,
+                          port_cashews=port_cashews, clinic=clinic, lst=lst)
+        if "3" in only:
+            print("\n## 3. Mixed workload: 20 receptionists (documented in README.md)\n")
+            await workloads(args, redis, a=(port_a, tok_a), b=(port_b, tok_b),
+                            db_name=db_name, secret=secret)
+        if "4" in only:
+            print(f"\n## 4. DB queries per write, {WRITES_EACH} of each kind in a row on a "
+                  "quiet server\n")
+            await write_costs(port_a, port_b, tok_a, tok_b, conv=conv, clinic=clinic,
+                              secret=secret, db_name=db_name)
+            await patch_cost(pg, clinic, n)
+        if "5" in only:
+            c = inbox_server("server_noredis_control", pg, None, log_dir, secret)
+            procs.append(c)
+            port_c = c.wait_listening(120)
+            tok_c, _ = await login(port_c, "ana@aurora.example")
+            await faults(args, redis, hurt=(port_a, tok_a), base=(port_b, tok_b),
+                         control=(port_c, tok_c),
+                         paths=[("list", lst), ("detail", detail), ("patient", patient)])
+            await breaker_cost(redis)
     finally:
         for proc in reversed(procs):
             proc.stop()
         redis.close()
         await admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         await admin.close()
+
+
+async def latencies(n: int, budget: float, *, port_a: int, tok_a: str, port_b: int,
+                    tok_b: str, port_floor: int, port_cashews: int, clinic: int, lst: str,
+                    detail: str, patient: str, conv: dict) -> None:
+    print("\n## 1. Latency, one connection (Accept-Encoding: deflate)\n")
+    print("Rows of one block are measured interleaved, request by request.\n")
+    print(HEADER)
+    got = await interleaved({
+        "floor: bare ASGI, constant list bytes": (Conn(port_floor), "/const"),
+        "floor: bare ASGI + raw redis GET, list": (
+            Conn(port_floor), f"/redis/conversations:clinic:{clinic}"),
+        "inbox server, cache hit, list": (Conn(port_a, tok_a), lst),
+        "cashews @cache (Redis backend), list": (
+            Conn(port_cashews), f"/cashews/list/{clinic}"),
+    }, n, budget)
+    floor = pct(got["floor: bare ASGI + raw redis GET, list"], 0.5)
+    for name, samples in got.items():
+        print(row(name, samples, floor))
+    print(row("inbox server, no Redis (DB path), list",
+              await latency(port_b, lst, tok_b, n, budget), floor))
+    for name, path, key in (("detail", detail, f"conversation:{conv['id']}:detail"),
+                            ("patient", patient, f"patient:{conv['patient_id']}:data")):
+        got = await interleaved({
+            f"floor: bare ASGI + raw redis GET, {name}": (Conn(port_floor), f"/redis/{key}"),
+            f"inbox server, cache hit, {name}": (Conn(port_a, tok_a), path),
+        }, n, budget)
+        floor = pct(got[f"floor: bare ASGI + raw redis GET, {name}"], 0.5)
+        for label, samples in got.items():
+            print(row(label, samples, floor))
+        print(row(f"inbox server, no Redis (DB path), {name}", await latency(
+            port_b, path, tok_b, n, budget), floor))
+
+
+async def hot_key(args: argparse.Namespace, *, port_a: int, tok_a: str, port_floor: int,
+                  port_cashews: int, clinic: int, lst: str) -> None:
+    print(f"\n## 2. Throughput, 32 connections, one hot key (the list), "
+          f"{args.rounds} interleaved rounds of {args.seconds / args.rounds:.1f} s\n")
+    print("| server | req/s (median of rounds) | rounds |\n|---|---:|---|")
+    targets = {"inbox server, cache hit": (port_a, lst, tok_a),
+               "cashews @cache": (port_cashews, f"/cashews/list/{clinic}", None),
+               "floor: bare ASGI + raw redis GET": (
+                   port_floor, f"/redis/conversations:clinic:{clinic}", None)}
+    rounds: dict[str, list[float]] = {name: [] for name in targets}
+    for _ in range(args.rounds):  # interleaved, so a busy moment hits every server
+        for name, (port, path, token) in targets.items():
+            rounds[name].append(await throughput(port, path, token, 32,
+                                                 args.seconds / args.rounds))
+    for name, got in rounds.items():
+        print(f"| {name} | {pct(got, 0.5):,.0f} | "
+              f"{', '.join(f'{r:,.0f}' for r in got)} |")
+    ours, theirs = pct(rounds["inbox server, cache hit"], 0.5), pct(rounds["cashews @cache"],
+                                                                      0.5)
+    floor_tp = pct(rounds["floor: bare ASGI + raw redis GET"], 0.5)
+    print(f"\ninbox / cashews: {ours / theirs:.2f}x; floor / cashews: "
+          f"{floor_tp / theirs:.2f}x")
 
 
 # --- 3. the mixed workloads -----------------------------------------------------------
@@ -363,11 +385,11 @@ async def flush_redis(redis: RedisProcess) -> None:
 def workload_table(title: str, with_redis: dict, without: dict) -> None:
     print(f"\n### {title}\n")
     print("| kind | reads | Redis hit rate | reads without a DB load | DB loads | of which "
-          "write-through |\n|---|---:|---:|---:|---:|---:|")
+          "write-through | patched in place |\n|---|---:|---:|---:|---:|---:|---:|")
     for kind, d in with_redis["kinds"].items():
         if d["reads"]:
             print(f"| {kind} | {d['reads']} | {d['hit_rate']:.1%} | {d['no_load_rate']:.1%} | "
-                  f"{d['loads']} | {d['refreshes']} |")
+                  f"{d['loads']} | {d['refreshes']} | {d['patches']} |")
     print("\n| | with Redis | without Redis | reduction |\n|---|---:|---:|---:|")
     for label, key in (("HTTP requests", "requests"), ("writes", "writes"),
                        ("DB queries", "db_queries")):
@@ -485,7 +507,47 @@ async def write_costs(port_a: int, port_b: int, tok_a: str, tok_b: str, *, conv:
             after = (await metrics(port, token))["db"]["queries"]
             await pool.close()
             got.append((after - before - (idle[1] - idle[0])) / WRITES_EACH)
-        print(f"| {name} | {got[0]:.1f} | {got[1]:.1f} | {got[0] - got[1]:.1f} |")
+        print(f"| {name} | {got[0]:.1f} | {got[1]:.1f} | {round(got[0] - got[1], 1) + 0.0:.1f} |")
+
+
+async def patch_cost(pg: str, clinic: int, n: int) -> None:
+    """What keeping the list in Redis costs a write, in process: patching the stored value
+    (zlib decode, merge one summary, re-sort, zlib encode: what Cache.invalidate and
+    patching.Delta do) against loading it back from PostgreSQL (store.load_list and the
+    same encode: what the write-through did), interleaved."""
+    db = Database(pg)
+    try:
+        async with db.read() as conn:
+            loaded = await store.load_list(conn, clinic)
+        assert loaded is not None
+        _, body = loaded
+        items = ConversationList.model_validate_json(body).items
+        stored, _ = encode(clinic, body)
+        timings: dict[str, list[float]] = {"patch in place": [], "load back": []}
+        for i in range(min(n, 300)):
+            changed = items[i % len(items)].model_copy(
+                update={"version": items[i % len(items)].version + 1, "unread_count": 0})
+            started = time.perf_counter()
+            old = decode(stored)
+            assert old is not None
+            patched = Delta(changed).patch(f"conversations:clinic:{clinic}", old.json_bytes())
+            assert patched is not None
+            encode(*patched)
+            timings["patch in place"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            async with db.read() as conn:
+                fresh = await store.load_list(conn, clinic)
+            assert fresh is not None
+            encode(*fresh)
+            timings["load back"].append((time.perf_counter() - started) * 1000)
+    finally:
+        await db.close()
+    base = pct(timings["load back"], 0.5)
+    print("\nKeeping the list current after a write, in process (500 conversations):\n")
+    print("| how | p50 ms | p99 ms | p50 / load back | n |\n|---|---:|---:|---:|---:|")
+    for name, got in timings.items():
+        print(f"| {name} | {pct(got, 0.5):.3f} | {pct(got, 0.99):.3f} | "
+              f"{pct(got, 0.5) / base:.2f}x | {len(got)} |")
 
 
 # --- 5. a dead or hung Redis ----------------------------------------------------------
@@ -645,6 +707,8 @@ def main() -> None:
     parser.add_argument("--fault-cycles", type=int, default=250,
                         help="request cycles per round (list, detail, patient x 3 servers)")
     parser.add_argument("--quick", action="store_true", help="small counts, a smoke run")
+    parser.add_argument("--only", default="1,2,3,4,5",
+                        help="sections to run, e.g. 3,4 (default: all)")
     args = parser.parse_args()
     if args.quick:
         args.requests, args.budget, args.seconds, args.rounds = 100, 5.0, 2.0, 2

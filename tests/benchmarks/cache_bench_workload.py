@@ -95,7 +95,7 @@ def summarize(before: dict, after: dict, elapsed: float, authed: int, writes: in
     for kind, figures in after["cache"].items():
         old = before["cache"][kind]
         delta = {k: figures[k] - old[k] for k in ("hits", "misses", "coalesced", "loads",
-                                                     "skipped", "refreshes")}
+                                                     "skipped", "refreshes", "patches")}
         # a read that joined another's Redis read or load counts as that read's outcome
         reads = delta["hits"] + delta["misses"] + delta["skipped"]
         delta["reads"] = reads
