@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
         await hub.start()
         writer = Writer(db, cache, bus, settings.event_log_size)
         metrics.bind(db_queries=lambda: db.queries, live_clients=hub.client_count,
-                     cache_metrics=cache.metrics)
+                     cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries)
         app.state.inbox = AppState(settings, db, auth, cache, bus, hub, writer, metrics)
         tasks = [asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
         # the busiest clinics' lists, loaded once before their receptionists ask (issue 3)

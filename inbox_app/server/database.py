@@ -57,13 +57,17 @@ class Database:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         self.queries = 0
+        #: of ``queries``, those run inside :meth:`write` transactions (no cache removes them)
+        self.write_queries = 0
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         event.listen(self.engine.sync_engine, "before_cursor_execute", self._count_query)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
 
-    def _count_query(self, *_args: Any) -> None:
+    def _count_query(self, conn: Any, *_args: Any) -> None:
         self.queries += 1
+        if conn.info.get("writing"):
+            self.write_queries += 1
 
     async def _open(self) -> AsyncConnection:
         """A started connection; a database that cannot be reached is
@@ -89,10 +93,13 @@ class Database:
         """A transaction committed when the block ends without an exception."""
         async with self._write_lock or nullcontext():
             conn = await self._open()
+            info = conn.sync_connection.info
+            info["writing"] = True
             try:
                 async with conn.begin():
                     yield conn
             finally:
+                info.pop("writing", None)
                 await conn.close()
 
     @asynccontextmanager

@@ -45,9 +45,11 @@ class Metrics:
     def bind(
         self, *, db_queries: Callable[[], int], live_clients: Callable[[], int],
         cache_metrics: Callable[[], dict[str, dict[str, float]]],
+        db_write_queries: Callable[[], int],
     ) -> None:
         """Connects the figures other parts own (read at scrape time)."""
         self._db_queries = db_queries
+        self._db_write_queries = db_write_queries
         self._live_clients = live_clients
         self._cache_metrics = cache_metrics
         self.registry.register(_LiveCollector(self))
@@ -75,7 +77,7 @@ class Metrics:
                 "by_route": dict(self.by_route),
                 "by_status": {str(k): v for k, v in self.by_status.items()},
             },
-            "db": {"queries": self._db_queries()},
+            "db": {"queries": self._db_queries(), "write_queries": self._db_write_queries()},
             "live": {"clients": self._live_clients()},
             "cache": self._cache_metrics(),
         }
@@ -88,6 +90,9 @@ class _LiveCollector(Collector):
     def collect(self) -> Iterator[Any]:
         m = self.metrics
         yield CounterMetricFamily("inbox_db_queries", "Database queries", m._db_queries())
+        yield CounterMetricFamily("inbox_db_write_queries",
+                                  "Database queries inside write transactions",
+                                  m._db_write_queries())
         yield GaugeMetricFamily("inbox_live_clients", "Open live sockets", m._live_clients())
         figures = m._cache_metrics()
         names = sorted({name for per_kind in figures.values() for name in per_kind})

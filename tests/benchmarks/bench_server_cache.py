@@ -384,18 +384,30 @@ async def flush_redis(redis: RedisProcess) -> None:
 
 def workload_table(title: str, with_redis: dict, without: dict) -> None:
     print(f"\n### {title}\n")
+    cold = with_redis.get("cold")
     print("| kind | reads | Redis hit rate | reads without a DB load | DB loads | of which "
-          "write-through | patched in place |\n|---|---:|---:|---:|---:|---:|---:|")
+          "write-through | patched in place |"
+          + (" cold reads | best hit rate possible |" if cold is not None else "")
+          + "\n|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if cold is not None else ""))
     for kind, d in with_redis["kinds"].items():
         if d["reads"]:
+            extra = ""
+            if cold is not None:
+                n = cold.get(kind, 0)
+                extra = f" {n} | {1 - n / d['reads']:.1%} |"
             print(f"| {kind} | {d['reads']} | {d['hit_rate']:.1%} | {d['no_load_rate']:.1%} | "
-                  f"{d['loads']} | {d['refreshes']} | {d['patches']} |")
+                  f"{d['loads']} | {d['refreshes']} | {d['patches']} |{extra}")
     print("\n| | with Redis | without Redis | reduction |\n|---|---:|---:|---:|")
     for label, key in (("HTTP requests", "requests"), ("writes", "writes"),
                        ("DB queries", "db_queries")):
         w, wo = with_redis[key], without[key]
         print(f"| {label} | {w} | {wo} | {1 - w / wo:.1%} |" if key == "db_queries"
               else f"| {label} | {w} | {wo} | |")
+    w, wo = with_redis["db_write_queries"], without["db_write_queries"]
+    print(f"| - of which inside write transactions (no cache removes them) | {w} | {wo} | |")
+    w = with_redis["db_queries"] - with_redis["db_write_queries"]
+    wo = without["db_queries"] - without["db_write_queries"]
+    print(f"| - of which reads (what a cache can remove) | {w} | {wo} | {1 - w / wo:.1%} |")
     w = sum(d["loads"] for d in with_redis["kinds"].values())
     wo = sum(d["loads"] for d in without["kinds"].values())
     print(f"| DB loads of cached reads (read path + write-through) | {w} | {wo} | "

@@ -108,6 +108,7 @@ def summarize(before: dict, after: dict, elapsed: float, authed: int, writes: in
         "authed_requests": authed,
         "writes": writes,
         "db_queries": after["db"]["queries"] - before["db"]["queries"],
+        "db_write_queries": after["db"]["write_queries"] - before["db"]["write_queries"],
         "kinds": kinds,
     }
 
@@ -203,6 +204,11 @@ class ClientWorkload:
         self.members: list[ClientModel] = []
         self.writes = 0
         self.sent: dict[str, int] = {}  # requests by reason (documented in the table)
+        # keys some receptionist of the clinic already asked the server for (since the run
+        # began on an empty Redis), and the reads of a key nobody had asked for: no
+        # cache-aside can answer those without a load (they bound the hit rate)
+        self.requested: dict[int, set[str]] = {clinic: set() for clinic in convs}
+        self.cold: dict[str, int] = {}
         self.failures: list[str] = []  # background re-reads that failed (none expected)
 
     def count(self, reason: str) -> None:
@@ -312,6 +318,11 @@ class ClientModel:
     async def _load(self, key: str, path: str, reason: str) -> None:
         generation, started = self.generations.get(key, 0), time.time()
         self.load.count(f"{key.split(':', maxsplit=1)[0]}: {reason}")
+        requested = self.load.requested[self.clinic]
+        if key not in requested:
+            requested.add(key)
+            kind = key.split(":", maxsplit=1)[0]
+            self.load.cold[kind] = self.load.cold.get(kind, 0) + 1
         status, _ = await self.pool.request("GET", path)
         assert status == 200, (path, status)
         raced = generation != self.generations.get(key, 0)
@@ -407,6 +418,7 @@ async def run_client(port: int, tokens: dict[int, list[str]], admin: str, *, db_
             await asyncio.wait_for(load.run(warmup), 300)
             await load.settle(await clinic_seqs(db_name))
         load.sent.clear()
+        load.cold.clear()
         writes_before = load.writes
         before = await metrics(port, admin)
         start = time.perf_counter()
@@ -421,4 +433,7 @@ async def run_client(port: int, tokens: dict[int, list[str]], admin: str, *, db_
     result = summarize(before, after, elapsed, sum(load.sent.values()),
                        load.writes - writes_before)
     result["sent"] = dict(sorted(load.sent.items()))
+    names = {"conversations": CacheKind.CONVERSATIONS_LIST, "conversation":
+             CacheKind.CONVERSATION_DETAIL, "patient": CacheKind.PATIENT_DATA}
+    result["cold"] = {names[prefix].value: n for prefix, n in load.cold.items()}
     return result

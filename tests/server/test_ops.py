@@ -56,6 +56,28 @@ async def test_metrics_json_and_prometheus(server: ServerProcess) -> None:
     user.close()
 
 
+def test_metrics_tell_the_queries_of_writes_from_those_of_reads(server: ServerProcess) -> None:
+    user = sign_in(server, "ana@aurora.example")
+
+    def db() -> dict[str, int]:
+        return httpx.get(f"{server.url}/api/metrics").json()["db"]
+
+    start = db()
+    conversation = user.conversations()[0]
+    user.detail(conversation["id"])
+    after_reads = db()
+    assert after_reads["queries"] > start["queries"]
+    assert after_reads["write_queries"] == start["write_queries"]
+    answer = user.http.post(f"/api/conversations/{conversation['id']}/notes",
+                            json={"body": "ligar amanhã"})
+    assert answer.status_code == 201, answer.text
+    after_write = db()
+    written = after_write["write_queries"] - after_reads["write_queries"]
+    assert written >= 3  # the conversation lock, the note, the live event at least
+    assert after_write["queries"] - after_reads["queries"] >= written
+    user.close()
+
+
 @pytest.fixture
 def hooked(server_factory) -> ServerProcess:
     return server_factory(env={"INBOX_WEBHOOK_SECRET": SECRET})
