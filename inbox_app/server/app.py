@@ -64,7 +64,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = await prepare_database(settings)
         cache = await Cache.create(settings.redis_url, verbose=settings.verbose)
-        bus = await Bus.create(settings.redis_url)
+        # one pooled Redis client per process: the bus publishes through the cache's
+        bus = await Bus.create(settings.redis_url, client=cache.client)
         auth = Auth(db, settings.token_ttl_seconds)
         hub = Hub(db, auth, bus)
         await hub.start()

@@ -40,8 +40,10 @@ _RETRY_FIRST, _RETRY_MAX = 0.05, 1.0
 class Bus:
     """Hands every published event to every subscriber of every instance."""
 
-    def __init__(self, client=None, listen_client=None, *, cooldown: float = 1.0) -> None:
+    def __init__(self, client=None, listen_client=None, *, cooldown: float = 1.0,
+                 owns_client: bool = True) -> None:
         self.origin = uuid.uuid4().hex
+        self._owns_client = owns_client
         self._subscribers: list[Subscriber] = []
         self._reconnect_hooks: list[ReconnectHook] = []
         self._redis = client
@@ -52,16 +54,21 @@ class Bus:
         self.breaker = CircuitBreaker("bus", self._probe, cooldown=cooldown)
 
     @classmethod
-    async def create(cls, redis_url: str | None, *, cooldown: float = 1.0) -> Bus:
+    async def create(cls, redis_url: str | None, *, cooldown: float = 1.0,
+                     client=None) -> Bus:
         """A bus over Redis pub/sub at ``redis_url``, or in process for ``None``.
 
+        ``client``: the process's pooled client (the cache's) to publish through; it stays
+        open when the bus closes. Listening needs a connection of its own either way: a
+        subscribed connection can run nothing else, and its reads wait without a timeout.
         Never fails because Redis is down: the listener keeps trying in the background and
         local delivery works meanwhile.
         """
         if not redis_url:
             return cls()
-        bus = cls(connect(redis_url), connect(redis_url, read_timeout=None, max_connections=2),
-                  cooldown=cooldown)
+        bus = cls(client if client is not None else connect(redis_url),
+                  connect(redis_url, read_timeout=None, max_connections=2),
+                  cooldown=cooldown, owns_client=client is None)
         bus._listener = asyncio.get_running_loop().create_task(bus._listen(), name="bus-listen")
         # give the subscription a moment so events published right after start reach us;
         # a Redis that is down does not hold the start-up longer than this
@@ -101,7 +108,7 @@ class Bus:
                 await self._listener
             self._listener = None
         await self.breaker.close()
-        for client in (self._redis, self._listen_client):
+        for client in (self._redis if self._owns_client else None, self._listen_client):
             if client is not None:
                 await client.aclose()
 

@@ -41,6 +41,8 @@ import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
+
 from inbox_app.contract.policy import POLICY, CacheKind, kind_of_key
 from inbox_app.server.breaker import CircuitBreaker
 from inbox_app.server.cache_metrics import KindMetrics
@@ -452,6 +454,12 @@ class Cache:
         self.breaker.failure(exc)
 
     # -- state -------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Redis | None:
+        """The process's pooled Redis client (``None`` without Redis); the bus publishes
+        through it too."""
+        return self._redis
 
     def health(self) -> str:
         """``up``, ``down`` (Redis configured but unreachable) or ``disabled`` (no Redis)."""

@@ -14,6 +14,7 @@ import redis.asyncio as aioredis
 
 from inbox_app.contract.events import EventType, LiveEvent
 from inbox_app.server.bus import CHANNEL, Bus
+from inbox_app.server.cache import Cache
 from tests.support import RedisProcess
 
 
@@ -82,6 +83,24 @@ async def buses(redis_proc: RedisProcess) -> AsyncIterator[Callable[[], Bus]]:
     yield make
     for bus in made:
         await bus.close()
+
+
+@pytest.mark.redis
+async def test_a_bus_publishes_through_the_process_pooled_client_and_leaves_it_open(
+        buses, redis_proc: RedisProcess) -> None:
+    cache = await Cache.create(redis_proc.url)
+    mine = await Bus.create(redis_proc.url, cooldown=0.05, client=cache.client)
+    other = await buses()
+    try:
+        assert mine.listening.is_set() and other.listening.is_set()
+        inbox = Inbox()
+        other.subscribe(inbox)
+        await mine.publish(event(1))
+        assert [e.seq for e in await inbox.wait_for(1)] == [1]
+    finally:
+        await mine.close()
+    assert await cache.client.ping()  # the cache's pool still serves
+    await cache.close()
 
 
 @pytest.mark.redis
