@@ -28,7 +28,8 @@ async def append(
     invalidate: list[str],
     log_size: int,
 ) -> LiveEvent:
-    """Numbers and stores one event; keeps only the last ``log_size`` of the clinic."""
+    """Numbers and stores one event; keeps the clinic's last ``log_size`` events (and up to
+    :func:`prune_every` more, pruned in batches)."""
     seq = (await conn.execute(
         update(clinic_seq).where(clinic_seq.c.clinic_id == clinic_id)
         .values(seq=clinic_seq.c.seq + 1).returning(clinic_seq.c.seq)
@@ -44,11 +45,18 @@ async def append(
         clinic_id=clinic_id, seq=seq, payload=event.model_dump_json(),
         created_at=datetime.now(UTC),
     ))
-    if seq > log_size:
+    if seq > log_size and seq % prune_every(log_size) == 0:
         await conn.execute(delete(events).where(
             events.c.clinic_id == clinic_id, events.c.seq <= seq - log_size
         ))
     return event
+
+
+def prune_every(log_size: int) -> int:
+    """Writes between two prunes of a clinic's log: a tenth of its size. Pruning on every
+    write past the size would add a DELETE to each of them for one row; in batches the log
+    holds from ``log_size`` to ``log_size + prune_every - 1`` events, never fewer."""
+    return max(1, log_size // 10)
 
 
 async def current_seq(conn: AsyncConnection, clinic_id: int) -> int:
