@@ -73,8 +73,9 @@ class AuthUser:
 
 #: Seconds a verified token is trusted without asking the database again. The token check
 #: was the largest part of a cache hit (one PostgreSQL round trip per request, several times
-#: the Redis GET). A logout through this process forgets the token at once; through another
-#: instance, within this many seconds.
+#: the Redis GET). A logout forgets the token at once, on every instance through the bus's
+#: revocations (bus.REVOKED_CHANNEL); only while Redis pub/sub is down does another
+#: instance trust it for up to this many seconds more.
 TOKEN_MEMO_SECONDS = 5.0
 _MEMO_MAX = 10_000
 
@@ -143,6 +144,10 @@ class Auth:
             self._memo.clear()
         self._memo[digest] = (user, time.monotonic())
         return user
+
+    def forget(self, token_hash: str) -> None:
+        """Stops trusting a memo of this token (another instance logged it out)."""
+        self._memo.pop(token_hash, None)
 
     async def logout(self, user: AuthUser) -> None:
         self._memo.pop(user.token_hash, None)

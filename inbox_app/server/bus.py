@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -30,9 +31,14 @@ logger = logging.getLogger(__name__)
 
 Subscriber = Callable[[LiveEvent], Awaitable[None] | None]
 ReconnectHook = Callable[[], Awaitable[None] | None]
+RevokedHook = Callable[[str], Awaitable[None] | None]
 
 #: the pub/sub channel every instance publishes to and listens on
 CHANNEL = "inbox:live"
+#: the channel of tokens that died (logout): every instance forgets them and closes their
+#: sockets at once, instead of trusting its token memo for a few more seconds
+REVOKED_CHANNEL = "inbox:revoked"
+_TOKEN_HASH = re.compile(r"[0-9a-f]{64}")
 #: seconds between attempts to re-subscribe after the listener lost Redis (doubling to 1 s)
 _RETRY_FIRST, _RETRY_MAX = 0.05, 1.0
 
@@ -46,6 +52,7 @@ class Bus:
         self._owns_client = owns_client
         self._subscribers: list[Subscriber] = []
         self._reconnect_hooks: list[ReconnectHook] = []
+        self._revoked_hooks: list[RevokedHook] = []
         self._redis = client
         self._listen_client = listen_client
         self._listener: asyncio.Task[None] | None = None
@@ -85,6 +92,25 @@ class Bus:
         events published meanwhile by other instances were missed (fill them from the log)."""
         self._reconnect_hooks.append(callback)
 
+    def on_revoked(self, callback: RevokedHook) -> None:
+        """Registers ``callback(token_hash)`` for a token another instance logged out."""
+        self._revoked_hooks.append(callback)
+
+    async def publish_revoked(self, token_hash: str) -> None:
+        """Tells the other instances that a token died (this one already acted on it).
+
+        Never raises: without Redis there is no other instance, and while it is down the
+        others stop trusting the token when their memo of it expires (seconds)."""
+        if self._redis is None or not self.breaker.allow():
+            return
+        try:
+            await self._redis.publish(REVOKED_CHANNEL,
+                                      self.origin.encode() + b" " + token_hash.encode())
+            self.breaker.success()
+        except REDIS_ERRORS as exc:
+            logger.debug("bus: publish of a revoked token failed: %r", exc)
+            self.breaker.failure(exc)
+
     async def publish(self, event: LiveEvent) -> None:
         """Delivers ``event`` here, then to the other instances. Never raises for Redis."""
         await self._deliver(event)
@@ -102,6 +128,7 @@ class Bus:
         """Stops listening and delivering."""
         self._subscribers.clear()
         self._reconnect_hooks.clear()
+        self._revoked_hooks.clear()
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -127,7 +154,7 @@ class Bus:
         while True:
             pubsub = self._listen_client.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(CHANNEL, REVOKED_CHANNEL)
                 self.listening.set()
                 delay = _RETRY_FIRST
                 if lost:
@@ -137,7 +164,11 @@ class Bus:
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True,
                                                        timeout=1.0)
-                    if message is not None and message.get("type") == "message":
+                    if message is None or message.get("type") != "message":
+                        continue
+                    if message.get("channel") == REVOKED_CHANNEL.encode():
+                        await self._on_revoked(message["data"])
+                    else:
                         await self._on_message(message["data"])
             except REDIS_ERRORS as exc:
                 if self.listening.is_set():
@@ -160,6 +191,24 @@ class Bus:
             logger.warning("bus: dropped a message that is not a live event: %s", exc)
             return
         await self._deliver(event)
+
+    async def _on_revoked(self, data: bytes) -> None:
+        origin, _, body = data.partition(b" ")
+        if origin.decode(errors="replace") == self.origin:
+            return
+        token_hash = body.decode(errors="replace")
+        if not _TOKEN_HASH.fullmatch(token_hash):
+            logger.warning("bus: dropped a revocation that is not a token hash")
+            return
+        for hook in list(self._revoked_hooks):
+            try:
+                result = hook(token_hash)
+                if inspect.isawaitable(result):
+                    await result
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("bus: a revocation hook failed")
 
     async def _deliver(self, event: LiveEvent) -> None:
         for callback in list(self._subscribers):

@@ -89,6 +89,7 @@ class Hub:
             self._delivered = await event_log.all_seqs(conn)
         self.bus.subscribe(self.on_event)
         self.bus.on_reconnect(self.catch_up)
+        self.bus.on_revoked(self.revoked)
 
     async def catch_up(self) -> None:
         """Delivers events other instances committed while the bus was deaf (Redis down)."""
@@ -130,6 +131,11 @@ class Hub:
             for sock in list(self._sockets.get(clinic, ())):
                 for item in batch:
                     sock.offer(item)
+
+    def revoked(self, token_hash: str) -> None:
+        """Another instance logged this token out: forget it here and close its sockets."""
+        self.auth.forget(token_hash)
+        self.kick_token(token_hash)
 
     def kick_token(self, token_hash: str) -> None:
         """Closes (4401) every socket of a token that just logged out."""

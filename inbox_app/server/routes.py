@@ -139,6 +139,7 @@ async def logout(request: Request, user: User) -> Response:
     await state.auth.logout(user)
     await state.cache.invalidate([session_key(user.id)])
     state.hub.kick_token(user.token_hash)
+    await state.bus.publish_revoked(user.token_hash)  # and on every other instance
     return Response(status_code=204)
 
 

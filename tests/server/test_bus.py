@@ -13,7 +13,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from inbox_app.contract.events import EventType, LiveEvent
-from inbox_app.server.bus import CHANNEL, Bus
+from inbox_app.server.bus import CHANNEL, REVOKED_CHANNEL, Bus
 from inbox_app.server.cache import Cache
 from tests.support import RedisProcess
 
@@ -163,3 +163,27 @@ async def test_local_delivery_works_while_redis_is_down_and_remote_resumes_after
     # a hung Redis may still deliver the publishes that timed out once it resumes; what
     # matters is that the channel works again
     await inbox_b.wait_until(lambda: 11 in inbox_b.seqs)
+
+
+@pytest.mark.redis
+async def test_a_revoked_token_reaches_the_other_instances_and_stray_ones_are_dropped(
+        buses, redis_proc: RedisProcess, caplog: pytest.LogCaptureFixture) -> None:
+    a, b = await buses(), await buses()
+    seen = {a: Inbox(), b: Inbox()}
+    for bus, inbox in seen.items():
+        bus.on_revoked(inbox)
+    raw = aioredis.Redis.from_url(redis_proc.url)
+    mine, theirs = "ab" * 32, "cd" * 32
+    try:
+        for stray in (b"no-origin-and-no-hash", b"someone DROP TABLE tokens", b"x " + b"g" * 64):
+            await raw.publish(REVOKED_CHANNEL, stray)
+        await a.publish_revoked(mine)
+        await raw.publish(REVOKED_CHANNEL, b"a-third-instance " + theirs.encode())
+        await seen[a].wait_for(1)
+        await seen[b].wait_for(2)
+    finally:
+        await raw.aclose()
+    assert seen[a].events == [theirs]  # not its own: the publisher acted on it itself
+    assert seen[b].events == [mine, theirs]  # in order, once, and none of the strays
+    # each instance dropped each stray message (delivered before the last one), saying so
+    assert sum("not a token hash" in r.getMessage() for r in caplog.records) == 2 * 3

@@ -20,7 +20,9 @@ import pytest
 import redis
 import websockets
 
+from inbox_app.contract.events import CLOSE_UNAUTHORIZED
 from inbox_app.contract.policy import POLICY, CacheKind
+from tests.server.live_support import closed_with
 from tests.support import RedisProcess, ServerProcess, login
 
 pytestmark = pytest.mark.redis
@@ -250,6 +252,31 @@ async def test_with_redis_down_own_sockets_still_get_events_and_the_other_instan
                                                                  "while Redis is down")
     finally:
         await ws_a.close()
+        await ws_b.close()
+
+
+async def test_a_logout_through_one_instance_ends_the_token_on_the_other_at_once(
+        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
+    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                       demo_size=None)
+    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                       demo_size=None)
+    token, _ = login(a.url, ANA)
+    auth = {"Authorization": f"Bearer {token}"}
+    on_a = httpx.AsyncClient(base_url=a.url, timeout=10, headers=auth)
+    on_b = httpx.AsyncClient(base_url=b.url, timeout=10, headers=auth)
+    ws_b = await _live(b, token)
+    try:
+        assert (await on_b.get("/api/session")).status_code == 200  # B trusts it (memo)
+        assert (await on_a.post("/api/auth/logout")).status_code == 204  # through A
+        # B closes the token's socket: without the revocation it would stay open until the
+        # token's expiry (hours), so the close proves the logout crossed instances
+        assert (await closed_with(ws_b))[0] == CLOSE_UNAUTHORIZED
+        # and B forgot its memo of the token before closing it
+        assert (await on_b.get("/api/session")).status_code == 401
+    finally:
+        await on_a.aclose()
+        await on_b.aclose()
         await ws_b.close()
 
 
