@@ -1,10 +1,14 @@
 """``Idempotency-Key``: (user, key) -> the first answer, kept 24 hours.
 
-The key row is claimed in the write's own transaction, before the change, by one upsert: a
-second request with the same key waits for the first (PostgreSQL's unique index) and finds its
-answer, so an action never applies twice, also when a client resends after a crash. The same
-key with a different request is a 422: the client reused a key by mistake and must not get an
-answer that belongs to another action.
+The answer is recorded in the write's own transaction, after the change, by one upsert that
+fails to take a key already answered: the change is then rolled back and the first answer
+given, so an action never applies twice, also when a client resends after a crash. A second
+request racing the first waits on the unique index (PostgreSQL) and finds its answer. The
+same key with a different request is a 422: the client reused a key by mistake and must not
+get an answer that belongs to another action.
+
+Recording after the change, rather than claiming the key before it, costs a replay the work
+of a change that is rolled back; it saves every first request (all but a few) a statement.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -35,7 +39,8 @@ class StoredAnswer:
 
 
 class KeyTaken(Exception):
-    """Another request holds this key (raised inside the transaction, caught outside)."""
+    """This key was answered before (raised inside the transaction to roll the change back,
+    caught outside to replay the answer)."""
 
 
 def check_key(key: str | None) -> str | None:
@@ -81,42 +86,28 @@ def _upsert(conn: AsyncConnection) -> Any:
     return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
-async def claim(
-    conn: AsyncConnection, user_id: int, key: str, print_: str
-) -> StoredAnswer | None:
-    """Reserves the key in the current transaction, or answers as its first use did.
+async def record(
+    conn: AsyncConnection, user_id: int, key: str, print_: str, *, status_code: int,
+    body: bytes,
+) -> bool:
+    """Stores the answer of ``key`` in the current transaction, after the change; whether
+    it did. ``False``: a live row holds the key, so this request was answered before — the
+    caller rolls the change back and answers as the first use did (:func:`lookup`).
 
-    One statement in the usual case (a new key): an upsert that takes the key when it is free
-    or only held by an expired row, and does nothing when a live row holds it. On PostgreSQL
-    a concurrent request with the same key waits on the unique index until the holder
-    commits, then finds its answer here. Returns ``None`` when claimed, the stored answer
-    for a replay; a 422 for a key used by another request; :class:`KeyTaken` for a key held
-    by an unfinished claim.
+    One statement: an upsert that takes the key when it is free or only held by an expired
+    row. On PostgreSQL a concurrent request with the same key waits here on the unique index
+    until the holder commits, then sees its row; SQLite writes one at a time anyway.
     """
     now = datetime.now(UTC)
-    stmt = _upsert(conn)(idempotency).values(
-        user_id=user_id, key=key, fingerprint=print_, status_code=0, body=b"", created_at=now,
-    )
+    values = {"fingerprint": print_, "status_code": status_code, "body": body,
+              "created_at": now}
+    stmt = _upsert(conn)(idempotency).values(user_id=user_id, key=key, **values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[idempotency.c.user_id, idempotency.c.key],
         # an expired row of the same key is dead: the new request takes it over
-        set_={"fingerprint": print_, "status_code": 0, "body": b"", "created_at": now},
-        where=idempotency.c.created_at <= now - KEEP,
+        set_=values, where=idempotency.c.created_at <= now - KEEP,
     ).returning(idempotency.c.user_id)
-    if (await conn.execute(stmt)).first() is not None:
-        return None
-    stored = await lookup(conn, user_id, key, print_)
-    if stored is None:  # pragma: no cover - a claim is answered in its own transaction
-        raise KeyTaken(key)
-    return stored
-
-
-async def store(
-    conn: AsyncConnection, user_id: int, key: str, status_code: int, body: bytes
-) -> None:
-    await conn.execute(update(idempotency).where(
-        idempotency.c.user_id == user_id, idempotency.c.key == key
-    ).values(status_code=status_code, body=body))
+    return (await conn.execute(stmt)).first() is not None
 
 
 async def purge(conn: AsyncConnection) -> int:

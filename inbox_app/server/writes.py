@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, Update, insert, literal, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inbox_app.contract.events import EventType, LiveEvent
 from inbox_app.contract.models import (
-    ConversationSummary,
     Direction,
     InboundRequest,
     Message,
@@ -38,7 +37,15 @@ from inbox_app.server.cache import Cache
 from inbox_app.server.database import Database
 from inbox_app.server.errors import not_found
 from inbox_app.server.patching import Delta
-from inbox_app.server.schema import MAX_ID, clinics, conversations, messages, notes, patients
+from inbox_app.server.schema import (
+    MAX_ID,
+    UTCDateTime,
+    clinics,
+    conversations,
+    messages,
+    notes,
+    patients,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +84,8 @@ class Writer:
         try:
             return await self._run(change, user_id, key, print_)
         except idempotency.KeyTaken:
-            # A concurrent request with this key committed first: answer as it did.
+            # answered before (a resend, or a concurrent twin that committed first): this
+            # run was rolled back; answer as the first did (a 422 for another request)
             assert user_id is not None and key is not None
             async with self.db.read() as conn:
                 stored = await idempotency.lookup(conn, user_id, key, print_)
@@ -90,10 +98,6 @@ class Writer:
     ) -> tuple[int, bytes]:
         event: LiveEvent | None = None
         async with self.db.write() as conn:
-            if key is not None and user_id is not None:
-                stored = await idempotency.claim(conn, user_id, key, print_)
-                if stored is not None:  # a replay: answer as the first request did
-                    return stored.status_code, stored.body
             outcome = await change(conn)
             if outcome.event_type is not None:
                 event = await event_log.append(
@@ -101,8 +105,9 @@ class Writer:
                     conversation_id=outcome.conversation_id, data=outcome.data,
                     invalidate=outcome.invalidate, log_size=self.log_size,
                 )
-            if key is not None and user_id is not None:
-                await idempotency.store(conn, user_id, key, outcome.status, outcome.body)
+            if key is not None and user_id is not None and not await idempotency.record(
+                    conn, user_id, key, print_, status_code=outcome.status, body=outcome.body):
+                raise idempotency.KeyTaken(key)  # rolls this run back: it applied before
         if event is not None:
             # the keys someone had cached are patched with what the write changed; those
             # that cannot be are loaded back (write-through), so the re-reads this event
@@ -121,19 +126,20 @@ class Writer:
         """read / unread / archive / unarchive / priority of one conversation."""
 
         async def change(conn: AsyncConnection) -> Outcome:
-            current = await _locked_summary(conn, conversation_id, user.clinic_id)
-            values = _new_values(current, action, arg)
-            if not values:  # already in that state: answer it, nothing to announce
-                return Outcome(200, store.to_json(current), current.clinic_id)
-            values.update(version=conversations.c.version + 1, updated_at=datetime.now(UTC))
-            # the new row comes back with the update (no second SELECT); the patient's name
-            # and phone are the locked row's, which this change does not touch
+            values, differs = _change_of(action, arg)
+            # one statement: the update applies only if the row is the user's clinic's and
+            # not already in that state, and answers the new row (row-locked until commit)
             row = (await conn.execute(
-                update(conversations).where(conversations.c.id == conversation_id)
-                .values(**values).returning(*conversations.c)
-            )).mappings().one()
-            fresh = store.to_summary({**row, "patient_name": current.patient_name,
-                                      "patient_phone": current.patient_phone})
+                _update_summary(conversation_id, user.clinic_id).where(differs).values(
+                    **values, version=conversations.c.version + 1,
+                    updated_at=datetime.now(UTC))
+            )).mappings().first()
+            if row is None:  # already in that state (answer it, nothing to announce), or 404
+                current = await store.summary(conn, conversation_id)
+                if current is None or current.clinic_id != user.clinic_id:
+                    raise not_found("conversation", conversation_id)
+                return Outcome(200, store.to_json(current), current.clinic_id)
+            fresh = store.to_summary(row)
             return Outcome(
                 200, store.to_json(fresh), fresh.clinic_id, EventType.CONVERSATION_UPDATED,
                 conversation_id, fresh.model_dump(mode="json"),
@@ -146,12 +152,22 @@ class Writer:
         """An internal note: changes the detail only, not the list."""
 
         async def change(conn: AsyncConnection) -> Outcome:
-            await _locked_summary(conn, conversation_id, user.clinic_id)
             now = datetime.now(UTC)
+            # one statement: the note is inserted only if the conversation is the user's
+            # clinic's (nothing else of the conversation changes, so no row lock is needed:
+            # the clinic's seq orders the events)
+            owned = select(
+                conversations.c.id, literal(user.id), literal(body),
+                literal(now, UTCDateTime()),
+            ).where(conversations.c.id == conversation_id,
+                    conversations.c.clinic_id == user.clinic_id)
             note_id = (await conn.execute(
-                insert(notes).values(conversation_id=conversation_id, author_id=user.id,
-                                     body=body, created_at=now).returning(notes.c.id)
-            )).scalar_one()
+                insert(notes).from_select(
+                    ["conversation_id", "author_id", "body", "created_at"], owned,
+                ).returning(notes.c.id)
+            )).scalar_one_or_none()
+            if note_id is None:
+                raise not_found("conversation", conversation_id)
             note = Note(id=note_id, conversation_id=conversation_id, author_id=user.id,
                         author_name=user.name, body=body, created_at=now)
             return Outcome(
@@ -166,12 +182,14 @@ class Writer:
         """A message to the patient: a new message and a summary change."""
 
         async def change(conn: AsyncConnection) -> Outcome:
-            current = await _locked_summary(conn, conversation_id, user.clinic_id)
-            message, row = await _add_message(
-                conn, conversation_id, Direction.OUTBOUND, body, user.id, unread_delta=0
+            added = await _add_message(
+                conn, conversation_id, Direction.OUTBOUND, body, user.id, unread_delta=0,
+                clinic_id=user.clinic_id,
             )
-            fresh = store.to_summary({**row, "patient_name": current.patient_name,
-                                      "patient_phone": current.patient_phone})
+            if added is None:
+                raise not_found("conversation", conversation_id)
+            message, row = added
+            fresh = store.to_summary(row)
             return Outcome(
                 201, store.to_json(message), user.clinic_id, EventType.MESSAGE_CREATED,
                 conversation_id, message.model_dump(mode="json"),
@@ -188,11 +206,28 @@ class Writer:
             if request.clinic_id > MAX_ID:  # no such id can exist (and SQLite would overflow)
                 raise not_found("clinic", request.clinic_id)
             clinic = request.clinic_id
+            # the usual case, a patient writing again in a conversation the clinic has: the
+            # update finds it by phone and channel itself (two statements, not four)
+            known = conversations.alias("known")
+            latest = select(known.c.id).select_from(
+                known.join(patients, patients.c.id == known.c.patient_id)
+            ).where(
+                patients.c.clinic_id == clinic, patients.c.phone == request.phone,
+                known.c.clinic_id == clinic, known.c.channel == request.channel,
+            ).order_by(known.c.id.desc()).limit(1).scalar_subquery()
+            added = await _add_message(
+                conn, latest, Direction.INBOUND, request.body, None, unread_delta=1)
+            if added is not None:
+                message, row = added
+                fresh = store.to_summary(row)
+                return Outcome(201, store.to_json(message), clinic, EventType.MESSAGE_CREATED,
+                               fresh.id, message.model_dump(mode="json"),
+                               keys_for_conversation_change(clinic, fresh.id),
+                               Delta(fresh, message))
             now = datetime.now(UTC)
-            patient = (await conn.execute(select(patients.c.id, patients.c.name).where(
+            patient_id = (await conn.execute(select(patients.c.id).where(
                 patients.c.clinic_id == clinic, patients.c.phone == request.phone
-            ))).first()
-            patient_id, patient_name = patient if patient is not None else (None, None)
+            ))).scalar_one_or_none()
             if patient_id is None:
                 # a known patient proves the clinic exists (foreign key); a new one must check
                 exists = (await conn.execute(
@@ -200,9 +235,8 @@ class Writer:
                 )).scalar_one_or_none()
                 if exists is None:
                     raise not_found("clinic", request.clinic_id)
-                patient_name = request.name or request.phone
                 patient_id = (await conn.execute(insert(patients).values(
-                    clinic_id=clinic, name=patient_name, phone=request.phone,
+                    clinic_id=clinic, name=request.name or request.phone, phone=request.phone,
                 ).returning(patients.c.id))).scalar_one()
             conversation_id = (await conn.execute(
                 select(conversations.c.id).where(
@@ -218,11 +252,12 @@ class Writer:
                     status=Status.OPEN.value, priority=Priority.NORMAL.value, unread_count=0,
                     last_message_preview="", last_message_at=None, updated_at=now, version=1,
                 ).returning(conversations.c.id))).scalar_one()
-            message, row = await _add_message(
+            added = await _add_message(
                 conn, conversation_id, Direction.INBOUND, request.body, None, unread_delta=1
             )
-            fresh = store.to_summary({**row, "patient_name": patient_name,
-                                      "patient_phone": request.phone})
+            assert added is not None  # found or created above, in this transaction
+            message, row = added
+            fresh = store.to_summary(row)
             keys = keys_for_conversation_change(clinic, conversation_id)
             delta = Delta(fresh, message, created=created)
             if created:
@@ -235,47 +270,31 @@ class Writer:
         return change
 
 
-async def _locked_summary(
-    conn: AsyncConnection, conversation_id: int, clinic_id: int
-) -> ConversationSummary:
-    """The conversation, row-locked until commit (PostgreSQL); 404 if not the user's."""
-    row = (await conn.execute(
-        store.summary_select().where(conversations.c.id == conversation_id)
-        .with_for_update(of=conversations)
-    )).mappings().first()
-    if row is None or row["clinic_id"] != clinic_id:
-        raise not_found("conversation", conversation_id)
-    return store.to_summary(row)
-
-
-def _new_values(
-    current: ConversationSummary, action: str, arg: Priority | None
-) -> dict[str, Any]:
-    """The columns ``action`` changes; empty when it changes nothing."""
+def _change_of(action: str, arg: Priority | None) -> tuple[dict[str, Any], ColumnElement[bool]]:
+    """The columns ``action`` sets, and the condition under which that changes anything."""
+    c = conversations.c
     if action == "read":
-        return {"unread_count": 0} if current.unread_count else {}
+        return {"unread_count": 0}, c.unread_count > 0
     if action == "unread":
-        return {} if current.unread_count else {"unread_count": 1}
+        return {"unread_count": 1}, c.unread_count == 0
     if action == "archive":
-        return {} if current.status == Status.ARCHIVED else {"status": Status.ARCHIVED.value}
+        return {"status": Status.ARCHIVED.value}, c.status != Status.ARCHIVED.value
     if action == "unarchive":
-        return {} if current.status == Status.OPEN else {"status": Status.OPEN.value}
+        return {"status": Status.OPEN.value}, c.status != Status.OPEN.value
     if action == "priority":
         assert arg is not None
-        return {} if current.priority == arg else {"priority": arg.value}
+        return {"priority": arg.value}, c.priority != arg.value
     raise ValueError(f"unknown action {action!r}")
 
 
 async def _add_message(
-    conn: AsyncConnection, conversation_id: int, direction: Direction, body: str,
-    author_id: int | None, *, unread_delta: int,
-) -> tuple[Message, RowMapping]:
-    """Adds the message and updates the conversation; the message and the new row."""
+    conn: AsyncConnection, conversation: int | ColumnElement[int], direction: Direction,
+    body: str, author_id: int | None, *, unread_delta: int, clinic_id: int | None = None,
+) -> tuple[Message, RowMapping] | None:
+    """Updates the conversation (its id, or a subquery finding it; only if it is
+    ``clinic_id``'s, when given), then adds the message; the message and the conversation's
+    new summary row, or ``None`` (nothing written) when no such conversation exists."""
     now = datetime.now(UTC)
-    message_id = (await conn.execute(insert(messages).values(
-        conversation_id=conversation_id, direction=direction.value, body=body,
-        author_id=author_id, sent_at=now,
-    ).returning(messages.c.id))).scalar_one()
     values: dict[str, Any] = {
         "last_message_preview": preview(body), "last_message_at": now, "updated_at": now,
         "version": conversations.c.version + 1,
@@ -284,8 +303,30 @@ async def _add_message(
     if direction is Direction.INBOUND:
         values["status"] = Status.OPEN.value  # a patient writing again reopens the chat
     row = (await conn.execute(
-        update(conversations).where(conversations.c.id == conversation_id).values(**values)
-        .returning(*conversations.c)
-    )).mappings().one()
-    return Message(id=message_id, conversation_id=conversation_id, direction=direction,
+        _update_summary(conversation, clinic_id).values(**values)
+    )).mappings().first()
+    if row is None:
+        return None
+    message_id = (await conn.execute(insert(messages).values(
+        conversation_id=row["id"], direction=direction.value, body=body,
+        author_id=author_id, sent_at=now,
+    ).returning(messages.c.id))).scalar_one()
+    return Message(id=message_id, conversation_id=row["id"], direction=direction,
                    body=body, author_id=author_id, sent_at=now), row
+
+
+def _update_summary(conversation: int | ColumnElement[int], clinic_id: int | None) -> Update:
+    """``UPDATE conversations`` of one conversation (only if ``clinic_id``'s, when given)
+    answering its whole summary row: the patient's name and phone come along as
+    subqueries, so the new ConversationSummary costs no second statement."""
+    stmt = update(conversations).where(conversations.c.id == conversation)
+    if clinic_id is not None:
+        stmt = stmt.where(conversations.c.clinic_id == clinic_id)
+    # correlated on patient_id, which the patients table does not have: SQLite's RETURNING
+    # names columns unqualified, and the name must still resolve to the updated row
+    of_patient = patients.c.id == conversations.c.patient_id
+    return stmt.returning(
+        *conversations.c,
+        select(patients.c.name).where(of_patient).scalar_subquery().label("patient_name"),
+        select(patients.c.phone).where(of_patient).scalar_subquery().label("patient_phone"),
+    )

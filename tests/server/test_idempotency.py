@@ -19,8 +19,11 @@ async def test_answers_live_24_hours_then_the_key_is_free(tmp_path: Path) -> Non
     await db.create_schema()
     try:
         async with db.write() as conn:
-            await idempotency.claim(conn, 1, "k", "print-a")
-            await idempotency.store(conn, 1, "k", 201, b'{"id":1}')
+            assert await idempotency.record(conn, 1, "k", "print-a", status_code=201,
+                                            body=b'{"id":1}')
+        async with db.write() as conn:  # a resend: the key is taken, the answer kept
+            assert not await idempotency.record(conn, 1, "k", "print-a", status_code=200,
+                                                body=b'{"id":2}')
         async with db.read() as conn:
             stored = await idempotency.lookup(conn, 1, "k", "print-a")
             assert stored == idempotency.StoredAnswer(201, b'{"id":1}')
@@ -33,9 +36,9 @@ async def test_answers_live_24_hours_then_the_key_is_free(tmp_path: Path) -> Non
                 created_at=datetime.now(UTC) - idempotency.KEEP - timedelta(minutes=1)))
         async with db.read() as conn:
             assert await idempotency.lookup(conn, 1, "k", "print-b") is None
-        async with db.write() as conn:  # the expired row does not block a new claim
-            await idempotency.claim(conn, 1, "k", "print-b")
-            await idempotency.store(conn, 1, "k", 200, b"{}")
+        async with db.write() as conn:  # the expired row does not block a new answer
+            assert await idempotency.record(conn, 1, "k", "print-b", status_code=200, body=b"{}")
+            assert (await idempotency.lookup(conn, 1, "k", "print-b")).body == b"{}"
             await conn.execute(update(table).where(table.c.key == "k").values(
                 created_at=datetime.now(UTC) - idempotency.KEEP - timedelta(minutes=1)))
             assert await idempotency.purge(conn) == 1

@@ -111,6 +111,25 @@ async def test_inbound_webhook_creates_then_appends(hooked: ServerProcess) -> No
         summary = user.detail(message.conversation_id)["summary"]
         assert summary["unread_count"] == 2
         assert summary["last_message_preview"] == "Alguém aí?"
+        # the same patient on another channel: a conversation of its own
+        sms = await http.post(url, json={**body, "channel": "sms", "body": "Pelo SMS"},
+                              headers={"X-Webhook-Secret": SECRET})
+        assert sms.status_code == 201
+        by_sms = await next_event(ws)
+        assert by_sms.type is EventType.CONVERSATION_CREATED
+        assert by_sms.conversation_id == sms.json()["conversation_id"] != message.conversation_id
+        assert by_sms.data["patient_id"] == created.data["patient_id"]
+        assert user.detail(message.conversation_id)["summary"]["unread_count"] == 2
+        # the same phone writing to another clinic is that clinic's patient, not this one's
+        other = sign_in(hooked, "bruno@boavista.example")
+        there = await http.post(url, json={**body, "clinic_id": other.clinic_id},
+                                headers={"X-Webhook-Secret": SECRET})
+        assert there.status_code == 201
+        assert there.json()["conversation_id"] not in {message.conversation_id,
+                                                       by_sms.conversation_id}
+        assert user.detail(message.conversation_id)["summary"]["unread_count"] == 2
+        assert other.detail(there.json()["conversation_id"])["summary"]["unread_count"] == 1
+        other.close()
         missing = await http.post(url, json={**body, "clinic_id": 999},
                              headers={"X-Webhook-Secret": SECRET})
         assert missing.status_code == 404
