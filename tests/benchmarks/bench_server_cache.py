@@ -86,7 +86,8 @@ async def latency(port: int, path: str, token: str | None, count: int, budget: f
 async def interleaved(targets: dict[str, tuple[Conn, str]], count: int, budget: float,
                       warmup: int = 20) -> dict[str, list[float]]:
     """Round-robin GETs over several servers, one request each per round, so a busy moment
-    on this shared machine hits them all alike. ``count`` samples each, ms."""
+    on this shared machine hits them all alike; the order rotates each round, so none always
+    follows the same neighbour. ``count`` samples each, ms."""
     samples: dict[str, list[float]] = {name: [] for name in targets}
     for conn, path in targets.values():
         await conn.open()
@@ -95,8 +96,10 @@ async def interleaved(targets: dict[str, tuple[Conn, str]], count: int, budget: 
             assert status == 200, (path, status)
     try:
         deadline = time.monotonic() + budget
+        order = list(targets.items())
         while min(map(len, samples.values())) < count and time.monotonic() < deadline:
-            for name, (conn, path) in targets.items():
+            order = order[1:] + order[:1]
+            for name, (conn, path) in order:
                 start = time.perf_counter()
                 status, _ = await conn.request("GET", path)
                 samples[name].append((time.perf_counter() - start) * 1000)
@@ -308,17 +311,29 @@ async def latencies(n: int, budget: float, *, port_a: int, tok_a: str, port_b: i
                     tok_b: str, port_floor: int, port_cashews: int, clinic: int, lst: str,
                     detail: str, patient: str, conv: dict) -> None:
     print("\n## 1. Latency, one connection (Accept-Encoding: deflate)\n")
-    print("Rows of one block are measured interleaved, request by request.\n")
+    print("Rows of one block are measured interleaved, request by request, the order rotating "
+          "each round; each block's ratios are to its own floor row.\n")
     print(HEADER)
     got = await interleaved({
         "floor: bare ASGI, constant list bytes": (Conn(port_floor), "/const"),
         "floor: bare ASGI + raw redis GET, list": (
             Conn(port_floor), f"/redis/conversations:clinic:{clinic}"),
         "inbox server, cache hit, list": (Conn(port_a, tok_a), lst),
+    }, n, budget)
+    floor = pct(got["floor: bare ASGI + raw redis GET, list"], 0.5)
+    for name, samples in got.items():
+        print(row(name, samples, floor))
+    # cashews in a block of its own, beside the floor again: interleaved with the others,
+    # its hits (1.6 ms of unpickling and re-encoding, another process on a 2-core machine)
+    # slowed whichever request came next, the inbox server's most (1.6x the floor instead of
+    # 1.3x in the same session)
+    got = await interleaved({
+        "floor: bare ASGI + raw redis GET, list (cashews' block)": (
+            Conn(port_floor), f"/redis/conversations:clinic:{clinic}"),
         "cashews @cache (Redis backend), list": (
             Conn(port_cashews), f"/cashews/list/{clinic}"),
     }, n, budget)
-    floor = pct(got["floor: bare ASGI + raw redis GET, list"], 0.5)
+    floor = pct(got["floor: bare ASGI + raw redis GET, list (cashews' block)"], 0.5)
     for name, samples in got.items():
         print(row(name, samples, floor))
     print(row("inbox server, no Redis (DB path), list",
