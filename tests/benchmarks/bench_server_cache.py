@@ -12,14 +12,15 @@ second server without Redis (C, the control of section 5). It prints:
 3. the mixed workload run on A and on B: hit rate per kind, DB queries. 3a: receptionists
    whose apps behave as the desktop client does (cache_bench_workload.ClientWorkload, the
    definition the targets are judged on); 3b: the previous definition, for comparison;
-4. DB queries per write of each kind, with and without Redis;
+4. DB queries per write of each kind, with and without Redis, and the CPU of patching the
+   cached list after a write against loading it back;
 5. Redis killed, then hung (SIGSTOP): A's latency versus B (no Redis) and C (no Redis, the
    control), in interleaved rounds with the same request mix.
 
 Everything is bounded in count and time. Requests are sent by a minimal HTTP/1.1 keep-alive
 client (httpx's own per-request cost, ~0.3 ms, would swamp what is measured).
 
-    .venv/bin/python -m tests.benchmarks.bench_server_cache [--quick]
+    .venv/bin/python -m tests.benchmarks.bench_server_cache [--quick] [--only 1,2,3,4,5]
 """
 
 from __future__ import annotations
