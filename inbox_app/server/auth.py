@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -144,6 +145,19 @@ class Auth:
             self._memo.clear()
         self._memo[digest] = (user, time.monotonic())
         return user
+
+    async def alive(self, hashes: Collection[str]) -> set[str]:
+        """Which of these token hashes still belong to a live token."""
+        alive: set[str] = set()
+        wanted = list(hashes)
+        async with self.db.read() as conn:
+            for start in range(0, len(wanted), 1000):  # bounded IN lists
+                alive.update((await conn.execute(
+                    select(tokens.c.token_hash).where(
+                        tokens.c.token_hash.in_(wanted[start:start + 1000]),
+                        tokens.c.expires_at > datetime.now(UTC))
+                )).scalars())
+        return alive
 
     def forget(self, token_hash: str) -> None:
         """Stops trusting a memo of this token (another instance logged it out)."""

@@ -89,6 +89,7 @@ class Hub:
             self._delivered = await event_log.all_seqs(conn)
         self.bus.subscribe(self.on_event)
         self.bus.on_reconnect(self.catch_up)
+        self.bus.on_reconnect(self.revalidate)
         self.bus.on_revoked(self.revoked)
 
     async def catch_up(self) -> None:
@@ -131,6 +132,15 @@ class Hub:
             for sock in list(self._sockets.get(clinic, ())):
                 for item in batch:
                     sock.offer(item)
+
+    async def revalidate(self) -> None:
+        """After the bus was deaf (Redis down), revocations other instances published were
+        missed: closes the sockets whose token no longer lives (one query)."""
+        held = {sock.user.token_hash for sockets in self._sockets.values() for sock in sockets}
+        if not held:
+            return
+        for token_hash in held - await self.auth.alive(held):
+            self.revoked(token_hash)
 
     def revoked(self, token_hash: str) -> None:
         """Another instance logged this token out: forget it here and close its sockets."""

@@ -280,6 +280,27 @@ async def test_a_logout_through_one_instance_ends_the_token_on_the_other_at_once
         await ws_b.close()
 
 
+async def test_a_logout_while_redis_is_down_reaches_the_other_instance_when_it_is_back(
+        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
+    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                       demo_size=None)
+    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                       demo_size=None)
+    token, _ = login(a.url, ANA)
+    ws_b = await _live(b, token)
+    on_a = httpx.AsyncClient(base_url=a.url, timeout=10,
+                             headers={"Authorization": f"Bearer {token}"})
+    try:
+        redis_proc.kill()
+        assert (await on_a.post("/api/auth/logout")).status_code == 204  # not published
+        redis_proc.start()
+        # B's listener re-subscribes, checks the tokens of its sockets and closes this one
+        assert (await closed_with(ws_b))[0] == CLOSE_UNAUTHORIZED
+    finally:
+        await on_a.aclose()
+        await ws_b.close()
+
+
 async def test_a_resync_warms_the_clinic_list(server_factory,
                                               redis_proc: RedisProcess) -> None:
     server = server_factory(redis_url=redis_proc.url, env={"INBOX_EVENT_LOG_SIZE": "2"})
