@@ -53,6 +53,10 @@ class Bus:
         self._subscribers: list[Subscriber] = []
         self._reconnect_hooks: list[ReconnectHook] = []
         self._revoked_hooks: list[RevokedHook] = []
+        #: per clinic, the latest event Redis did not take (down, hung): published again when
+        #: it is back, so the other instances learn of it and fill what came before it from
+        #: the log (a hung Redis does not break their listeners, so they cannot tell)
+        self._unsent: dict[int, LiveEvent] = {}
         self._redis = client
         self._listen_client = listen_client
         self._listener: asyncio.Task[None] | None = None
@@ -114,15 +118,27 @@ class Bus:
     async def publish(self, event: LiveEvent) -> None:
         """Delivers ``event`` here, then to the other instances. Never raises for Redis."""
         await self._deliver(event)
-        if self._redis is None or not self.breaker.allow():
+        if self._redis is None:
             return
-        payload = self.origin.encode() + b" " + event.model_dump_json().encode()
+        if not self.breaker.allow():
+            self._keep_unsent(event)
+            return
         try:
-            await self._redis.publish(CHANNEL, payload)
+            await self._send(event)
             self.breaker.success()
         except REDIS_ERRORS as exc:
             logger.debug("bus: publish of seq=%s failed: %r", event.seq, exc)
+            self._keep_unsent(event)
             self.breaker.failure(exc)
+
+    async def _send(self, event: LiveEvent) -> None:
+        await self._redis.publish(
+            CHANNEL, self.origin.encode() + b" " + event.model_dump_json().encode())
+
+    def _keep_unsent(self, event: LiveEvent) -> None:
+        kept = self._unsent.get(event.clinic_id)
+        if kept is None or kept.seq < event.seq:
+            self._unsent[event.clinic_id] = event
 
     async def close(self) -> None:
         """Stops listening and delivering."""
@@ -146,7 +162,13 @@ class Bus:
         return "up" if self.listening.is_set() and self.breaker.allow() else "down"
 
     async def _probe(self) -> None:
+        """The breaker's probe: Redis answers, and what it missed is published again."""
         await self._redis.ping()
+        for clinic, event in sorted(self._unsent.items()):
+            await self._send(event)
+            if self._unsent.get(clinic) is event:
+                del self._unsent[clinic]
+        logger.debug("bus: published again the latest event of each clinic Redis missed")
 
     async def _listen(self) -> None:
         delay = _RETRY_FIRST

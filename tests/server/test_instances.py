@@ -255,6 +255,32 @@ async def test_with_redis_down_own_sockets_still_get_events_and_the_other_instan
         await ws_b.close()
 
 
+async def test_an_event_written_while_redis_hangs_reaches_the_other_instance_when_it_resumes(
+        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
+    """A hung Redis (SIGSTOP) does not break the other instance's listener, so it cannot
+    tell it missed anything: the writer's bus publishes again what Redis did not take."""
+    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                       demo_size=None)
+    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                       demo_size=None)
+    ana_a, carla_b = User(a, ANA), User(b, CARLA)
+    conv = ana_a.conversations()[0]
+    ws_b = await _live(b, carla_b.token)
+    try:
+        marker = f"marker {uuid.uuid4()}"
+        ana_a.add_note(conv["id"], marker)
+        base = await _seq_of_note(ws_b, marker)
+        redis_proc.pause()
+        try:
+            ana_a.add_note(conv["id"], "while Redis hangs")  # answers; the publish times out
+        finally:
+            redis_proc.resume()
+        [missed] = await _next_events(ws_b, 1, base)
+        assert (missed["seq"], missed["data"]["body"]) == (base + 1, "while Redis hangs")
+    finally:
+        await ws_b.close()
+
+
 async def test_a_logout_through_one_instance_ends_the_token_on_the_other_at_once(
         server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
     a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
