@@ -20,6 +20,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -182,7 +183,7 @@ class Bus:
                 if lost:
                     lost = False
                     logger.warning("bus: listening on Redis again")
-                    await self._call_all(self._reconnect_hooks)
+                    await _call_each(self._reconnect_hooks, what="a reconnect hook")
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True,
                                                        timeout=1.0)
@@ -222,35 +223,21 @@ class Bus:
         if not _TOKEN_HASH.fullmatch(token_hash):
             logger.warning("bus: dropped a revocation that is not a token hash")
             return
-        for hook in list(self._revoked_hooks):
-            try:
-                result = hook(token_hash)
-                if inspect.isawaitable(result):
-                    await result
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("bus: a revocation hook failed")
+        await _call_each(self._revoked_hooks, token_hash, what="a revocation hook")
 
     async def _deliver(self, event: LiveEvent) -> None:
-        for callback in list(self._subscribers):
-            try:
-                result = callback(event)
-                if inspect.isawaitable(result):
-                    await result
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("bus subscriber failed on event seq=%s", event.seq)
+        await _call_each(self._subscribers, event, what=f"a subscriber of seq={event.seq}")
 
-    @staticmethod
-    async def _call_all(hooks: list[ReconnectHook]) -> None:
-        for hook in list(hooks):
-            try:
-                result = hook()
-                if inspect.isawaitable(result):
-                    await result
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("bus reconnect hook failed")
+
+async def _call_each(callbacks: list[Callable[..., Any]], *args: Any, what: str) -> None:
+    """Calls each callback (sync or async) with ``args``; one that fails is logged and the
+    others still run."""
+    for callback in list(callbacks):
+        try:
+            result = callback(*args)
+            if inspect.isawaitable(result):
+                await result
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("bus: %s failed", what)

@@ -83,6 +83,14 @@ def summary(user: User, conversation_id: int) -> dict[str, Any]:
     return next(c for c in user.conversations() if c["id"] == conversation_id)
 
 
+@pytest.fixture
+def two_instances(server_factory, redis_proc: RedisProcess,
+                  postgres_demo_url: str) -> tuple[ServerProcess, ServerProcess]:
+    """Two server processes on one PostgreSQL (the small demo) and one Redis."""
+    return tuple(server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
+                                demo_size=None) for _ in range(2))
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest) -> str | None:
     """None: the factory's fresh SQLite copy; else a fresh PostgreSQL clone of the demo."""
@@ -184,11 +192,8 @@ async def _next_events(ws: Any, count: int, after: int) -> list[dict[str, Any]]:
 
 
 async def test_two_instances_on_one_postgres_and_redis_behave_as_one(
-        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
-    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
-    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
+        two_instances: tuple[ServerProcess, ServerProcess]) -> None:
+    a, b = two_instances
     ana_a, carla_b = User(a, ANA), User(b, CARLA)
     convs = carla_b.conversations()[:4]
     carla_b.conversations()  # B's list is in Redis now
@@ -227,11 +232,8 @@ async def test_two_instances_on_one_postgres_and_redis_behave_as_one(
 
 
 async def test_with_redis_down_own_sockets_still_get_events_and_the_other_instance_catches_up(
-        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
-    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
-    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
+        two_instances: tuple[ServerProcess, ServerProcess], redis_proc: RedisProcess) -> None:
+    a, b = two_instances
     ana_a, carla_b = User(a, ANA), User(b, CARLA)
     conv = ana_a.conversations()[0]
     ws_a, ws_b = await _live(a, ana_a.token), await _live(b, carla_b.token)
@@ -256,13 +258,10 @@ async def test_with_redis_down_own_sockets_still_get_events_and_the_other_instan
 
 
 async def test_an_event_written_while_redis_hangs_reaches_the_other_instance_when_it_resumes(
-        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
+        two_instances: tuple[ServerProcess, ServerProcess], redis_proc: RedisProcess) -> None:
     """A hung Redis (SIGSTOP) does not break the other instance's listener, so it cannot
     tell it missed anything: the writer's bus publishes again what Redis did not take."""
-    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
-    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
+    a, b = two_instances
     ana_a, carla_b = User(a, ANA), User(b, CARLA)
     conv = ana_a.conversations()[0]
     ws_b = await _live(b, carla_b.token)
@@ -282,11 +281,8 @@ async def test_an_event_written_while_redis_hangs_reaches_the_other_instance_whe
 
 
 async def test_a_logout_through_one_instance_ends_the_token_on_the_other_at_once(
-        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
-    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
-    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
+        two_instances: tuple[ServerProcess, ServerProcess]) -> None:
+    a, b = two_instances
     token, _ = login(a.url, ANA)
     auth = {"Authorization": f"Bearer {token}"}
     on_a = httpx.AsyncClient(base_url=a.url, timeout=10, headers=auth)
@@ -307,11 +303,8 @@ async def test_a_logout_through_one_instance_ends_the_token_on_the_other_at_once
 
 
 async def test_a_logout_while_redis_is_down_reaches_the_other_instance_when_it_is_back(
-        server_factory, redis_proc: RedisProcess, postgres_demo_url: str) -> None:
-    a = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
-    b = server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
-                       demo_size=None)
+        two_instances: tuple[ServerProcess, ServerProcess], redis_proc: RedisProcess) -> None:
+    a, b = two_instances
     token, _ = login(a.url, ANA)
     ws_b = await _live(b, token)
     on_a = httpx.AsyncClient(base_url=a.url, timeout=10,
