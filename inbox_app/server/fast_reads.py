@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from inbox_app.contract.policy import CacheKind, detail_key, list_key, patient_key
 from inbox_app.server import store
-from inbox_app.server.cache import CachedValue
+from inbox_app.server.cache_values import CachedValue
 from inbox_app.server.schema import MAX_ID
 
 logger = logging.getLogger(__name__)

@@ -41,7 +41,7 @@ from inbox_app.contract.policy import (
 )
 from inbox_app.server import idempotency, store
 from inbox_app.server.auth import AuthUser, current_user
-from inbox_app.server.cache import CachedValue
+from inbox_app.server.cache_values import CachedValue
 from inbox_app.server.errors import ApiError, not_found
 from inbox_app.server.schema import MAX_ID
 from inbox_app.server.state import AppState, state_of

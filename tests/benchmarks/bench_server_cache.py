@@ -42,7 +42,7 @@ import orjson
 
 from inbox_app.contract.models import ConversationList
 from inbox_app.server import store
-from inbox_app.server.cache import decode, encode
+from inbox_app.server.cache_values import decode, encode
 from inbox_app.server.database import Database
 from inbox_app.server.patching import Delta
 from tests.benchmarks.cache_bench_legacy import run_legacy

@@ -16,7 +16,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from inbox_app.contract.policy import POLICY, CacheKind, key
-from inbox_app.server.cache import Cache, CachedValue, decode, encode
+from inbox_app.server.cache import Cache
+from inbox_app.server.cache_values import CachedValue, decode, encode
 from tests.support import RedisProcess
 
 pytestmark = pytest.mark.redis
