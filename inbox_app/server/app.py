@@ -16,6 +16,7 @@ from inbox_app.contract import VERSION
 from inbox_app.contract.errors import ErrorBody
 from inbox_app.contract.models import Health
 from inbox_app.server import demo, idempotency, warming
+from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.auth import Auth
 from inbox_app.server.bus import Bus
 from inbox_app.server.cache import Cache
@@ -91,11 +92,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(BaseException):
-                    await task
+            await cancel_and_wait(tasks)
             await bus.close()
             await cache.close()
             await db.close()

@@ -11,11 +11,12 @@ succeeds, so requests never pay for probing a dead server.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 import redis.exceptions
+
+from inbox_app.server.aio import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,4 @@ class CircuitBreaker:
 
     async def close(self) -> None:
         task, self._probe_task = self._probe_task, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait([task])

@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from inbox_app.contract.events import LiveEvent
+from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.breaker import CircuitBreaker
 from inbox_app.server.redis_client import REDIS_ERRORS, connect
 
@@ -104,37 +105,35 @@ class Bus:
     async def publish_revoked(self, token_hash: str) -> None:
         """Tells the other instances that a token died (this one already acted on it).
 
-        Never raises: without Redis there is no other instance, and while it is down the
-        others stop trusting the token when their memo of it expires (seconds)."""
-        if self._redis is None or not self.breaker.allow():
-            return
-        try:
-            await self._redis.publish(REVOKED_CHANNEL,
-                                      self.origin.encode() + b" " + token_hash.encode())
-            self.breaker.success()
-        except REDIS_ERRORS as exc:
-            logger.debug("bus: publish of a revoked token failed: %r", exc)
-            self.breaker.failure(exc)
+        Never raises: without Redis there is no other instance; one that misses it while
+        Redis is down stops trusting the token when its memo expires (seconds) and closes
+        the token's sockets when its listener is back (``on_reconnect``)."""
+        if self._redis is not None:
+            await self._try_publish(REVOKED_CHANNEL, token_hash.encode(), "a revoked token")
 
     async def publish(self, event: LiveEvent) -> None:
         """Delivers ``event`` here, then to the other instances. Never raises for Redis."""
         await self._deliver(event)
-        if self._redis is None:
-            return
-        if not self.breaker.allow():
+        if self._redis is not None and not await self._try_publish(
+                CHANNEL, event.model_dump_json().encode(), f"seq={event.seq}"):
             self._keep_unsent(event)
-            return
-        try:
-            await self._send(event)
-            self.breaker.success()
-        except REDIS_ERRORS as exc:
-            logger.debug("bus: publish of seq=%s failed: %r", event.seq, exc)
-            self._keep_unsent(event)
-            self.breaker.failure(exc)
 
-    async def _send(self, event: LiveEvent) -> None:
-        await self._redis.publish(
-            CHANNEL, self.origin.encode() + b" " + event.model_dump_json().encode())
+    async def _try_publish(self, channel: str, body: bytes, what: str) -> bool:
+        """Publishes ``body`` on ``channel`` through the breaker; whether Redis took it."""
+        if not self.breaker.allow():
+            return False
+        try:
+            await self._publish(channel, body)
+        except REDIS_ERRORS as exc:
+            logger.debug("bus: publish of %s failed: %r", what, exc)
+            self.breaker.failure(exc)
+            return False
+        self.breaker.success()
+        return True
+
+    async def _publish(self, channel: str, body: bytes) -> None:
+        """One message, marked with this instance's id (raises what Redis raises)."""
+        await self._redis.publish(channel, self.origin.encode() + b" " + body)
 
     def _keep_unsent(self, event: LiveEvent) -> None:
         kept = self._unsent.get(event.clinic_id)
@@ -146,11 +145,8 @@ class Bus:
         self._subscribers.clear()
         self._reconnect_hooks.clear()
         self._revoked_hooks.clear()
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
+        await cancel_and_wait([self._listener])
+        self._listener = None
         await self.breaker.close()
         for client in (self._redis if self._owns_client else None, self._listen_client):
             if client is not None:
@@ -166,7 +162,7 @@ class Bus:
         """The breaker's probe: Redis answers, and what it missed is published again."""
         await self._redis.ping()
         for clinic, event in sorted(self._unsent.items()):
-            await self._send(event)
+            await self._publish(CHANNEL, event.model_dump_json().encode())
             if self._unsent.get(clinic) is event:
                 del self._unsent[clinic]
         logger.debug("bus: published again the latest event of each clinic Redis missed")

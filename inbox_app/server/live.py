@@ -29,6 +29,7 @@ from inbox_app.contract.events import (
     LiveEvent,
 )
 from inbox_app.server import event_log
+from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.auth import Auth, AuthUser, bearer_token
 from inbox_app.server.bus import Bus
 from inbox_app.server.database import Database, DatabaseUnavailable
@@ -194,11 +195,7 @@ class Hub:
         except (WebSocketDisconnect, RuntimeError, OSError):
             pass  # the client went away
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(BaseException):
-                    await task
+            await cancel_and_wait(tasks)
             self._sockets[user.clinic_id].discard(sock)
 
     async def _replay(self, sock: _Socket, since: int) -> None:
