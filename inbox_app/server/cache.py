@@ -56,6 +56,8 @@ GENERATION_GUARD_SECONDS = 300
 PENDING_MAX = 10_000
 
 _GEN_PREFIX = "gen:"
+#: what Redis's PTTL answers for a key that does not exist
+_PTTL_NO_KEY = -2
 
 # KEYS: value key, generation key. ARGV: generation seen before loading ("" = none), value,
 # TTL in ms. Stores only if no invalidation happened since the reader looked. A writer
@@ -315,10 +317,11 @@ class Cache:
             return []
         held: list[str] = []
         try:
-            for key, raw, ttl_ms, generation in await self._drop(keys, values=True):
+            # the old values cross the wire only for a writer that patches them
+            for key, raw, ttl_ms, generation in await self._drop(keys, values=patch is not None):
                 if patch is not None and await self._patch(key, raw, ttl_ms, generation, patch):
                     continue
-                if raw is not None:
+                if ttl_ms != _PTTL_NO_KEY:
                     held.append(key)
             self.breaker.success()
         except REDIS_ERRORS as exc:
@@ -352,7 +355,7 @@ class Cache:
             ttl_ms = POLICY[kind].ttl_seconds * 1000
         stored, value = encode(owner, body)
         ok = await self._set_if_current(keys=[key, _GEN_PREFIX + key],
-                                           args=[generation, stored, ttl_ms])
+                                        args=[generation, stored, ttl_ms])
         metrics = self._metrics[kind]
         if ok:
             metrics.patches += 1

@@ -4,7 +4,7 @@ ARCHITECTURE.md section 5 lets a write "delete (or patch)" the keys it touches. 
 loading back (write-through) costs a database load per write: the whole 500-conversation
 list (one query, 20+ ms on PostgreSQL) for every mark-read. The write already holds
 everything that changed — the conversation's new row from ``UPDATE ... RETURNING``, the new
-message or note — so :class:`Delta` carries it, and :func:`patch` merges it into the value
+message or note — so :class:`Delta` carries it, and :meth:`Delta.patch` merges it into the value
 Redis held when the writer dropped it (:meth:`Cache.invalidate` hands it over atomically).
 
 The merge is a join, so patches commute and may repeat: a summary replaces the cached one
@@ -12,7 +12,7 @@ only if its ``version`` is not older (a patch that lands late cannot undo a newe
 another write already merged), and messages and notes are added by id. The result is what a
 database load at that moment would answer (tests/server/test_patching.py checks it against
 real loads after random writes, on SQLite and PostgreSQL). Anything unexpected in the old
-value makes :func:`patch` answer ``None``: the key is then loaded back as before.
+value makes :meth:`Delta.patch` answer ``None``: the key is then loaded back as before.
 """
 
 from __future__ import annotations
