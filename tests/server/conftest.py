@@ -8,15 +8,18 @@ server use ``server_factory``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 
+from inbox_app.server.cache import Cache
 from tests.support import (
+    RedisProcess,
     ServerProcess,
     SqliteTemplates,
     create_pg_database,
@@ -146,3 +149,20 @@ class ConversationPicker:
 @pytest.fixture(scope="module")
 def picker(shared_server: ServerProcess) -> ConversationPicker:
     return ConversationPicker()
+
+
+# --- the server cache against a real Redis (test_cache, test_cache_faults, test_patching) --
+
+
+@pytest.fixture
+async def raw(redis_proc: RedisProcess) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis.from_url(redis_proc.url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def cache(redis_proc: RedisProcess) -> AsyncIterator[Cache]:
+    cache = await Cache.create(redis_proc.url, verbose=True, cooldown=0.05)
+    yield cache
+    await cache.close()

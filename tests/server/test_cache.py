@@ -10,7 +10,6 @@ import asyncio
 import json
 import logging
 import zlib
-from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
@@ -18,7 +17,6 @@ import redis.asyncio as aioredis
 from inbox_app.contract.policy import POLICY, CacheKind, key
 from inbox_app.server.cache import Cache
 from inbox_app.server.cache_values import CachedValue, decode, encode
-from tests.support import RedisProcess
 
 pytestmark = pytest.mark.redis
 
@@ -41,20 +39,6 @@ class Loader:
     async def __call__(self) -> tuple[int, bytes] | None:
         self.calls += 1
         return None if self.value is None else (self.owner, self.value)
-
-
-@pytest.fixture
-async def raw(redis_proc: RedisProcess) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis.from_url(redis_proc.url)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-async def cache(redis_proc: RedisProcess) -> AsyncIterator[Cache]:
-    cache = await Cache.create(redis_proc.url, verbose=True, cooldown=0.05)
-    yield cache
-    await cache.close()
 
 
 async def test_without_redis_every_read_loads_and_health_is_disabled() -> None:

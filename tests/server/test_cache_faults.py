@@ -8,7 +8,6 @@ answering from the database; what is asserted is how many requests paid a Redis 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
@@ -23,13 +22,6 @@ pytestmark = pytest.mark.redis
 KEY = "patient:7:data"
 KIND = CacheKind.PATIENT_DATA
 REQUESTS = 30
-
-
-@pytest.fixture
-async def cache(redis_proc: RedisProcess) -> AsyncIterator[Cache]:
-    cache = await Cache.create(redis_proc.url, cooldown=0.05)
-    yield cache
-    await cache.close()
 
 
 async def _read_many(cache: Cache, load: Loader) -> None:

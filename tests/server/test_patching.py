@@ -13,7 +13,6 @@ import asyncio
 import json
 import random
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -23,6 +22,7 @@ import redis.asyncio as aioredis
 
 from inbox_app.contract.policy import CacheKind
 from inbox_app.server.cache import Cache
+from tests.server.test_cache import Loader
 from tests.support import RedisProcess, ServerProcess, login
 
 pytestmark = pytest.mark.redis
@@ -30,34 +30,9 @@ pytestmark = pytest.mark.redis
 LIST = "conversations:clinic:1"
 
 
-@pytest.fixture
-async def cache(redis_proc: RedisProcess) -> AsyncIterator[Cache]:
-    cache = await Cache.create(redis_proc.url)
-    yield cache
-    await cache.close()
-
-
-@pytest.fixture
-async def raw(redis_proc: RedisProcess) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis.from_url(redis_proc.url)
-    yield client
-    await client.aclose()
-
-
-def loader(body: bytes, owner: int = 1):
-    calls: list[int] = []
-
-    async def load() -> tuple[int, bytes]:
-        calls.append(1)
-        return owner, body
-
-    load.calls = calls  # type: ignore[attr-defined]
-    return load
-
-
 async def test_a_patch_replaces_the_value_keeps_its_expiry_and_costs_no_load(
         cache: Cache, raw: aioredis.Redis) -> None:
-    load = loader(b'{"v":1}')
+    load = Loader(value=b'{"v":1}')
     await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load)
     await raw.pexpire(LIST, 50_000)  # as if loaded a while ago
     seen: list[bytes | None] = []
@@ -71,26 +46,26 @@ async def test_a_patch_replaces_the_value_keeps_its_expiry_and_costs_no_load(
     assert await raw.get(LIST) == b'1:j:{"v":2}'
     assert 0 < await raw.pttl(LIST) <= 50_000
     value = await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load)
-    assert value.body == b'{"v":2}' and len(load.calls) == 1
+    assert value.body == b'{"v":2}' and load.calls == 1
     assert cache.metrics()["conversations_list"]["patches"] == 1
 
 
 async def test_a_compressed_value_is_patched_from_its_json(cache: Cache,
                                                            raw: aioredis.Redis) -> None:
     big = json.dumps({"items": ["x" * 40] * 100}).encode()
-    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, loader(big))
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=big))
     assert (await raw.get(LIST)).startswith(b"1:z:")
     seen: list[bytes | None] = []
     await cache.invalidate([LIST], lambda key, old: seen.append(old) or (1, old + b" "))
     assert seen == [big]
-    value = await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, loader(b"unused"))
+    value = await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b"unused"))
     assert value.json_bytes() == big + b" "
 
 
 @pytest.mark.parametrize("outcome", ["declines", "raises", "other owner"])
 async def test_a_key_that_cannot_be_patched_is_dropped_and_returned_to_load_back(
         outcome: str, cache: Cache, raw: aioredis.Redis) -> None:
-    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, loader(b'{"v":1}'))
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b'{"v":1}'))
 
     def patch(key: str, old: bytes | None) -> tuple[int, bytes] | None:
         if outcome == "raises":
@@ -116,7 +91,7 @@ async def test_a_slow_reader_cannot_overwrite_a_patched_value(
         cache: Cache, raw: aioredis.Redis) -> None:
     """The reader loaded the row before the write; the write patches; the reader's late
     store must not replace the patched (newer) value."""
-    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, loader(b'{"v":1}'))
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b'{"v":1}'))
     await cache.invalidate([LIST])  # the reader below misses...
     loading, release = asyncio.Event(), asyncio.Event()
 
@@ -140,7 +115,7 @@ async def test_a_later_write_drop_wins_over_an_earlier_patch(
     """Two writes: the second drops the key while the first computes its patch; the first
     patch must not be stored (it lacks the second change); the key, which someone had
     cached, is handed back to be loaded (the load then reads both writes)."""
-    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, loader(b'{"v":1}'))
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b'{"v":1}'))
 
     def patch_overtaken_by_a_second_write(key: str, old: bytes | None) -> tuple[int, bytes]:
         second = redis.Redis.from_url(redis_proc.url)  # another instance's drop, meanwhile
