@@ -463,24 +463,23 @@ async def workloads(args: argparse.Namespace, redis: RedisProcess, *, a: tuple[i
     options = {"db_name": db_name, "secret": secret, "steps": args.steps,
                "warmup": args.warmup, "think": args.think}
     tokens_a, tokens_b = await tokens_of(port_a), await tokens_of(port_b)
-    if args.workload in ("client", "both"):
+    steps = (f"{args.warmup} warm-up steps, {args.steps} measured, "
+             f"think {args.think:.2f} s")
+    definitions = [
+        ("client", run_client, "3a. The desktop client's behaviour (the definition the "
+                               f"targets are judged on): {steps}"),
+        ("legacy", run_legacy, "3b. The PREVIOUS definition (re-GETs detail and patient on "
+                               f"every open, re-reads at its next step): {steps}"),
+    ]
+    for name, run, title in definitions:
+        if args.workload not in (name, "both"):
+            continue
         await flush_redis(redis)
         start_state = await unread_state(db_name)
-        with_redis = await run_client(port_a, tokens_a, tok_a, **options)
+        with_redis = await run(port_a, tokens_a, tok_a, **options)
         await unread_state(db_name, restore=start_state)
-        without = await run_client(port_b, tokens_b, tok_b, **options)
-        workload_table(f"3a. The desktop client's behaviour (the definition the targets are "
-                       f"judged on): {args.warmup} warm-up steps, {args.steps} measured, "
-                       f"think {args.think:.2f} s", with_redis, without)
-    if args.workload in ("legacy", "both"):
-        await flush_redis(redis)
-        start_state = await unread_state(db_name)
-        with_redis = await run_legacy(port_a, tokens_a, tok_a, **options)
-        await unread_state(db_name, restore=start_state)
-        without = await run_legacy(port_b, tokens_b, tok_b, **options)
-        workload_table(f"3b. The PREVIOUS definition (re-GETs detail and patient on every open, "
-                       f"re-reads at its next step): {args.warmup} warm-up steps, "
-                       f"{args.steps} measured, think {args.think:.2f} s", with_redis, without)
+        without = await run(port_b, tokens_b, tok_b, **options)
+        workload_table(title, with_redis, without)
 
 
 # --- 4. DB queries per write ----------------------------------------------------------
