@@ -37,7 +37,7 @@ QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtSvg", "QtOpenGL", "QtOpenG
 
 #: Python packages that never belong in the app: tools, test-only packages and optional
 #: back ends nothing of ours uses. ``keyrings`` (keyrings.alt) is test-only and, installed,
-#: becomes keyring's default backend: a plaintext file (inbox_app/client/keystore.py).
+#: becomes keyring's default backend: a plaintext file (inbox_app/client/security/keystore.py).
 EXCLUDED_PACKAGES = (
     "tkinter", "_tkinter", "IPython", "matplotlib", "pytest", "_pytest", "hypothesis",
     "schemathesis", "importlinter", "keyrings", "PyInstaller", "setuptools", "pip",
@@ -56,7 +56,7 @@ RUNTIME_IMPORTS = ("aiosqlite", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets")
 #: Packages whose every submodule ships (imported from compiled code).
 RUNTIME_PACKAGES = ("asyncpg",)
 
-#: The Faker locale the demo data uses (inbox_app/server/demo.py); other locales stay out.
+#: The Faker locale the demo data uses (inbox_app/server/demo/seed.py); other locales stay out.
 FAKER_LOCALE = "pt_BR"
 
 #: Collected files (destination paths in the bundle, POSIX style) a lean bundle leaves out.

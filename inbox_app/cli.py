@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         # issue 7: every file and folder the app (or a library under it) creates is the
         # user's alone, whatever the session's umask
         os.umask(0o077)
-    from inbox_app.client import logfile
+    from inbox_app.client.logs import logfile
 
     # console + a file in the user's log folder, with patient data scrubbed (issue 7)
     logfile.configure(logging.DEBUG if options.verbose else logging.INFO,

@@ -3,8 +3,7 @@
 The UI codes against :class:`InboxClient` and the types below (INTERFACES.md section C).
 """
 
-from inbox_app.client.actions import ActionKind, Mutation
-from inbox_app.client.app import InboxClient
+from inbox_app.client.actions.record import ActionKind, Mutation
 from inbox_app.client.errors import (
     ClientError,
     InvalidAnswerError,
@@ -15,6 +14,7 @@ from inbox_app.client.errors import (
     TransientError,
     UnauthorizedError,
 )
+from inbox_app.client.inbox import InboxClient
 from inbox_app.client.views import (
     Change,
     ConnectionState,

@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from fastapi import Request
 from sqlalchemy import delete, insert, select
 
-from inbox_app.server.database import Database
-from inbox_app.server.errors import unauthorized
-from inbox_app.server.schema import tokens, users
+from inbox_app.server.db.database import Database
+from inbox_app.server.db.schema import tokens, users
+from inbox_app.server.http.errors import unauthorized
 
 # scrypt cost: 16 MiB and ~40 ms per hash here, the usual interactive-login setting.
 _N, _R, _P, _DKLEN = 2**14, 8, 1, 32

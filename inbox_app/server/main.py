@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from inbox_app.server.app import create_app, prepare_database
-from inbox_app.server.demo import DEMO_LOGINS, DEMO_PASSWORD
+from inbox_app.server.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
+from inbox_app.server.http.asgi import create_app, prepare_database
 from inbox_app.server.settings import Settings, parse_settings
 
 log = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import QApplication
 from inbox_app.client import InboxClient
 from inbox_app.ui import assets
 from inbox_app.ui.bridge import ClientBridge
-from inbox_app.ui.conversation_model import ConversationListModel
-from inbox_app.ui.login_dialog import LoginDialog
+from inbox_app.ui.conversations.model import ConversationListModel
 from inbox_app.ui.main_window import MainWindow
+from inbox_app.ui.widgets.login_dialog import LoginDialog
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from inbox_app.client import (
 )
 from inbox_app.contract.models import Patient, Priority, Status
 from inbox_app.ui import labels
-from inbox_app.ui.conversation_model import ConversationListModel
+from inbox_app.ui.conversations.model import ConversationListModel
 from inbox_app.ui.tasks import Tasks
 
 log = logging.getLogger(__name__)

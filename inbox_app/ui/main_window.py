@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from inbox_app.client import ClientError, PendingActionsError, RejectedError, Snapshot
 from inbox_app.ui import assets, labels
 from inbox_app.ui.bridge import ClientBridge
-from inbox_app.ui.conversation_list import ConversationList
-from inbox_app.ui.conversation_pane import ConversationPane
-from inbox_app.ui.feedback import OfflineBanner, Toast, Toasts
-from inbox_app.ui.patient_card import PatientCard
+from inbox_app.ui.conversations.list_panel import ConversationList
+from inbox_app.ui.conversations.pane import ConversationPane
+from inbox_app.ui.conversations.patient_card import PatientCard
 from inbox_app.ui.privacy import AboutDialog, IdleWatcher, LockScreen, UnsentDialog, lock_seconds
-from inbox_app.ui.status_bar import StatusBar, overall_hit_rate
+from inbox_app.ui.widgets.feedback import OfflineBanner, Toast, Toasts
+from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
     def show_metrics(self) -> None:
         """Opens (or raises) the cache metrics window (pyqtgraph loads the first time)."""
         if self.metrics_window is None:
-            from inbox_app.ui.metrics_window import MetricsWindow
+            from inbox_app.ui.widgets.metrics_window import MetricsWindow
 
             client = self.bridge.client
             self.metrics_window = MetricsWindow(client.metrics, client.server_metrics)

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from inbox_app import __version__
 from inbox_app.client import InboxClient
-from inbox_app.client.logfile import current_path
-from inbox_app.client.protection import DEFAULT_LOCK_SECONDS
+from inbox_app.client.logs.logfile import current_path
+from inbox_app.client.security.protection import DEFAULT_LOCK_SECONDS
 
 log = logging.getLogger(__name__)
 

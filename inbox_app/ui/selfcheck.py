@@ -204,8 +204,8 @@ def _charts() -> str:
 
 async def _local_cache() -> str:
     """Writes, closes, reopens and reads back a sealed cache in a temporary folder."""
-    from inbox_app.client.cache import LocalCache
-    from inbox_app.client.crypto import SealedCodec, new_key
+    from inbox_app.client.reads.cache import LocalCache
+    from inbox_app.client.security.crypto import SealedCodec, new_key
     from inbox_app.contract.policy import list_key
 
     key = new_key()
@@ -228,7 +228,7 @@ async def _local_cache() -> str:
 
 
 def _keyring() -> str:
-    from inbox_app.client.keystore import secure_default_backend
+    from inbox_app.client.security.keystore import secure_default_backend
 
     if getattr(sys, "frozen", False) and _importable("keyrings.alt"):
         # installed, it becomes keyring's default: a plaintext file (build.spec leaves it out)
@@ -255,7 +255,7 @@ def _server_parts() -> str:
 
 
 async def _server(server_url: str) -> str:
-    from inbox_app.client.api import Api
+    from inbox_app.client.net.api import Api
 
     api = Api(server_url)
     try:

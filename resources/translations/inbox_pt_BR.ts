@@ -4,42 +4,34 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="196"/>
         <source>About Clinic Inbox</source>
         <translation>Sobre a Caixa da Clínica</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="200"/>
         <source>This computer has no system keyring: the key is kept in a file only your user account can read ({0}).</source>
         <translation>Este computador não tem chaveiro do sistema: a chave fica num arquivo que só a sua conta de usuário pode ler ({0}).</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="203"/>
         <source>The key is kept in the system keyring.</source>
         <translation>A chave fica no chaveiro do sistema.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="206"/>
         <source>Server: {0}</source>
         <translation>Servidor: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="207"/>
         <source>Signed in as {0} ({1})</source>
         <translation>Conectado como {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="209"/>
         <source>Data kept on this computer is encrypted (AES-256-GCM) with a key of your own.</source>
         <translation>Os dados guardados neste computador são criptografados (AES-256-GCM) com uma chave só sua.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="212"/>
         <source>Log file: {0}</source>
         <translation>Arquivo de log: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="215"/>
         <source>Clinic Inbox</source>
         <translation>Caixa da Clínica</translation>
     </message>
@@ -47,42 +39,34 @@
 <context>
     <name>Bubble</name>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="109"/>
         <source>Internal note</source>
         <translation>Nota interna</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="149"/>
         <source>Not sent: {0}</source>
         <translation>Não enviado: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="149"/>
         <source>unknown error</source>
         <translation>erro desconhecido</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="156"/>
         <source>Retry</source>
         <translation>Tentar de novo</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="159"/>
         <source>Discard</source>
         <translation>Descartar</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="172"/>
         <source>Failed</source>
         <translation>Falhou</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="174"/>
         <source>Sending…</source>
         <translation>Enviando…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/thread.py" line="175"/>
         <source>Waiting to send</source>
         <translation>Aguardando envio</translation>
     </message>
@@ -90,43 +74,35 @@
 <context>
     <name>ClientBridge</name>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="116"/>
         <source>Conversations not available</source>
         <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) the session ended on the server: the user must sign in again every Change handled (tests wait on it)</extracomment>
         <translation>Conversas indisponíveis</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="137"/>
         <source>Not available offline: never opened on this computer.</source>
         <translation>Indisponível sem conexão: nunca foi aberta neste computador.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="151"/>
         <source>Loading…</source>
         <translation>Carregando…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="155"/>
         <source>Not available offline</source>
         <translation>Indisponível sem conexão</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="163"/>
         <source>data from {0}</source>
         <translation>dados de {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="228"/>
         <source>{0} undone: {1}</source>
         <translation>Desfeito: {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="229"/>
         <source>the server refused it</source>
         <translation>o servidor recusou</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/bridge.py" line="235"/>
         <source>{0} not sent: {1}</source>
         <translation>Não enviada: {0} ({1})</translation>
     </message>
@@ -134,38 +110,30 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="32"/>
         <source>Reply to patient</source>
         <translation>Responder ao paciente</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="33"/>
         <source>Internal note</source>
         <translation>Nota interna</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="46"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="48"/>
-        <location filename="../../inbox_app/ui/composer.py" line="114"/>
         <source>Send (Ctrl+Enter)</source>
         <translation>Enviar (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="99"/>
         <source>Write an internal note (only the team sees it)…</source>
         <translation>Escreva uma nota interna (só a equipe vê)…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="101"/>
         <source>Write a reply to the patient…</source>
         <translation>Escreva uma resposta ao paciente…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/composer.py" line="111"/>
         <source>Too long: at most {0} characters</source>
         <translation>Longo demais: no máximo {0} caracteres</translation>
     </message>
@@ -173,28 +141,23 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../inbox_app/ui/conversation_list.py" line="49"/>
         <source>Search name, phone or message</source>
         <extracomment>The user moved to another conversation (its id).</extracomment>
         <translation>Buscar nome, telefone ou mensagem</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_list.py" line="62"/>
         <source>Open</source>
         <translation>Abertas</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_list.py" line="63"/>
         <source>Archived</source>
         <translation>Arquivadas</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_list.py" line="64"/>
         <source>Unread</source>
         <translation>Não lidas</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_list.py" line="65"/>
         <source>Urgent</source>
         <translation>Urgentes</translation>
     </message>
@@ -202,48 +165,39 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="65"/>
         <source>Saving…</source>
         <extracomment>(action, argument): &quot;toggle_read&quot;, &quot;toggle_archive&quot;, (&quot;priority&quot;, Priority) (kind &quot;reply&quot; | &quot;note&quot;, text)</extracomment>
         <translation>Salvando…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="116"/>
         <source>Choose a conversation on the left</source>
         <translation>Escolha uma conversa à esquerda</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="128"/>
         <source>Loading…</source>
         <translation>Carregando…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="147"/>
         <source>Archived</source>
         <translation>Arquivada</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="149"/>
         <source>data from {0}</source>
         <translation>dados de {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="153"/>
         <source>Mark as read</source>
         <translation>Marcar como lida</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="153"/>
         <source>Mark as unread</source>
         <translation>Marcar como não lida</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="157"/>
         <source>Unarchive</source>
         <translation>Desarquivar</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/conversation_pane.py" line="157"/>
         <source>Archive</source>
         <translation>Arquivar</translation>
     </message>
@@ -251,78 +205,63 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="21"/>
         <source>Urgent</source>
         <translation>Urgente</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="22"/>
         <source>High</source>
         <translation>Alta</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="23"/>
         <source>Normal</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="24"/>
         <source>Low</source>
         <translation>Baixa</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="45"/>
         <source>Mark as read</source>
         <extracomment>(text colour, background) of each priority chip. Keyboard 1-4 -&gt; priority, in the order of the chips.</extracomment>
         <translation>Marcar como lida</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="46"/>
         <source>Mark as unread</source>
         <translation>Marcar como não lida</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="47"/>
         <source>Archive</source>
         <translation>Arquivar</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="48"/>
         <source>Unarchive</source>
         <translation>Desarquivar</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="49"/>
         <source>Change priority</source>
         <translation>Mudar prioridade</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="50"/>
         <source>Internal note</source>
         <translation>Nota interna</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="51"/>
         <source>Reply</source>
         <translation>Resposta</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="52"/>
         <source>Action</source>
         <translation>Ação</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="62"/>
         <source>Online</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="63"/>
         <source>Reconnecting…</source>
         <translation>Reconectando…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/labels.py" line="64"/>
         <source>Offline</source>
         <translation>Sem conexão</translation>
     </message>
@@ -330,27 +269,22 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="111"/>
         <source>Clinic Inbox is locked</source>
         <translation>A Caixa da Clínica está bloqueada</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="114"/>
         <source>Signed in as {0}. Type your password to continue.</source>
         <translation>Conectado como {0}. Digite sua senha para continuar.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="121"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="124"/>
         <source>Unlock</source>
         <translation>Desbloquear</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="140"/>
         <source>Checking…</source>
         <translation>Verificando…</translation>
     </message>
@@ -358,63 +292,50 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="45"/>
         <source>Clinic Inbox — sign in</source>
         <translation>Caixa da Clínica — entrar</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="52"/>
         <source>Clinic Inbox</source>
         <translation>Caixa da Clínica</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="66"/>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="121"/>
         <source>Sign in</source>
         <translation>Entrar</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="72"/>
         <source>Server</source>
         <translation>Servidor</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="73"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="74"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="92"/>
         <source>Fill in the server, e-mail and password.</source>
         <translation>Preencha o servidor, o e-mail e a senha.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="100"/>
         <source>Signing in…</source>
         <translation>Entrando…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="105"/>
         <source>Wrong e-mail or password.</source>
         <translation>E-mail ou senha incorretos.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="107"/>
         <source>The server refused: {0}</source>
         <translation>O servidor recusou: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="109"/>
         <source>Cannot reach the server at {0}. Check the address and the network.</source>
         <translation>Não foi possível falar com o servidor em {0}. Confira o endereço e a rede.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/login_dialog.py" line="113"/>
         <source>Sign-in failed: {0}</source>
         <translation>Falha ao entrar: {0}</translation>
     </message>
@@ -422,68 +343,55 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="57"/>
         <source>Clinic Inbox — {0} · {1}</source>
         <extracomment>a desktop notification was raised: (title, message) the window was closed by the user</extracomment>
         <translation>Caixa da Clínica — {0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="103"/>
         <source>Clinic Inbox</source>
         <translation>Caixa da Clínica</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="129"/>
         <source>Session expired</source>
         <translation>Sessão expirada</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="129"/>
         <source>Close the app and sign in again.</source>
         <translation>Feche o aplicativo e entre novamente.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="154"/>
         <source>&amp;Account</source>
         <translation>&amp;Conta</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="155"/>
         <source>&amp;Lock now</source>
         <translation>&amp;Bloquear agora</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="158"/>
         <source>&amp;Sign out…</source>
         <translation>&amp;Sair…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="161"/>
         <source>&amp;Help</source>
         <translation>A&amp;juda</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="162"/>
         <source>&amp;About Clinic Inbox</source>
         <translation>&amp;Sobre a Caixa da Clínica</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="197"/>
         <source>Wrong password.</source>
         <translation>Senha incorreta.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="221"/>
         <source>Signing out…</source>
         <translation>Saindo…</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="226"/>
         <source>Sign out</source>
         <translation>Sair</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../inbox_app/ui/main_window.py" line="227"/>
         <source>%n action(s) could not be sent; you are still signed in.</source>
         <translation>
             <numerusform>%n ação não pôde ser enviada; você continua conectado.</numerusform>
@@ -491,7 +399,6 @@
         </translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/main_window.py" line="292"/>
         <source>New message from {0}</source>
         <translation>Nova mensagem de {0}</translation>
     </message>
@@ -499,77 +406,62 @@
 <context>
     <name>MetricsWindow</name>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="33"/>
         <source>list</source>
         <translation>lista</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="34"/>
         <source>detail</source>
         <translation>conversa</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="35"/>
         <source>session</source>
         <translation>sessão</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="36"/>
         <source>patient</source>
         <translation>paciente</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="58"/>
         <source>Cache metrics</source>
         <translation>Métricas de cache</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="62"/>
         <source>This computer&apos;s cache, per kind</source>
         <translation>Cache deste computador, por tipo</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="63"/>
         <source>Server cache (/api/metrics), per kind</source>
         <translation>Cache do servidor (/api/metrics), por tipo</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="64"/>
         <source>Hit rate over time</source>
         <translation>Taxa de acertos ao longo do tempo</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="71"/>
         <source>seconds</source>
         <translation>segundos</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="73"/>
         <source>this computer</source>
         <translation>este computador</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="75"/>
         <source>server</source>
         <translation>servidor</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="110"/>
         <source>Server metrics not available: {0}</source>
         <translation>Métricas do servidor indisponíveis: {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="117"/>
         <source>Server: {0} requests, p95 {1} ms</source>
         <translation>Servidor: {0} requisições, p95 {1} ms</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="134"/>
         <source>hits</source>
         <translation>acertos</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/metrics_window.py" line="136"/>
         <source>misses</source>
         <translation>faltas</translation>
     </message>
@@ -577,17 +469,14 @@
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../inbox_app/ui/feedback.py" line="100"/>
         <source>No connection</source>
         <translation>Sem conexão</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/feedback.py" line="102"/>
         <source>No connection — showing data from {0}</source>
         <translation>Sem conexão — mostrando dados de {0}</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/feedback.py" line="106"/>
         <source>trying to reconnect…</source>
         <translation>tentando reconectar…</translation>
     </message>
@@ -595,32 +484,26 @@
 <context>
     <name>PatientCard</name>
     <message>
-        <location filename="../../inbox_app/ui/patient_card.py" line="33"/>
         <source>Phone</source>
         <translation>Telefone</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/patient_card.py" line="34"/>
         <source>Birth date</source>
         <translation>Nascimento</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/patient_card.py" line="35"/>
         <source>Insurance</source>
         <translation>Convênio</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/patient_card.py" line="36"/>
         <source>Last visit</source>
         <translation>Última consulta</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/patient_card.py" line="60"/>
         <source>Private</source>
         <translation>Particular</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/patient_card.py" line="62"/>
         <source>Never</source>
         <translation>Nunca</translation>
     </message>
@@ -628,12 +511,10 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../inbox_app/ui/status_bar.py" line="29"/>
         <source>Cache metrics</source>
         <translation>Métricas de cache</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../inbox_app/ui/status_bar.py" line="47"/>
         <source>%n action(s) waiting</source>
         <translation>
             <numerusform>%n ação aguardando</numerusform>
@@ -641,17 +522,14 @@
         </translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/status_bar.py" line="49"/>
         <source>Everything saved</source>
         <translation>Tudo salvo</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/status_bar.py" line="53"/>
         <source>Local cache: —</source>
         <translation>Cache local: —</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/status_bar.py" line="55"/>
         <source>Local cache: {0}% hits</source>
         <translation>Cache local: {0}% de acertos</translation>
     </message>
@@ -659,12 +537,10 @@
 <context>
     <name>UnsentDialog</name>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="163"/>
         <source>Sign out</source>
         <translation>Sair</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../inbox_app/ui/privacy.py" line="164"/>
         <source>%n action(s) not sent yet.</source>
         <translation>
             <numerusform>%n ação ainda não enviada.</numerusform>
@@ -672,22 +548,18 @@
         </translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="166"/>
         <source>Signing out deletes everything this app keeps on this computer for you.</source>
         <translation>Sair apaga tudo o que este aplicativo guarda neste computador para você.</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="167"/>
         <source>Send, then sign out</source>
         <translation>Enviar e depois sair</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="169"/>
         <source>Discard them and sign out</source>
         <translation>Descartar e sair</translation>
     </message>
     <message>
-        <location filename="../../inbox_app/ui/privacy.py" line="171"/>
         <source>Stay signed in</source>
         <translation>Continuar conectado</translation>
     </message>

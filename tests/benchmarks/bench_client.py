@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from inbox_app.client import Change, InboxClient  # noqa: E402
-from inbox_app.client.api import Api  # noqa: E402
-from inbox_app.client.cache import DISK_MIN_FILE_SIZE, LocalCache  # noqa: E402
-from inbox_app.client.crypto import SealedCodec, new_key  # noqa: E402
-from inbox_app.client.paths import Folders  # noqa: E402
+from inbox_app.client.files.folders import Folders  # noqa: E402
+from inbox_app.client.net.api import Api  # noqa: E402
+from inbox_app.client.reads.cache import DISK_MIN_FILE_SIZE, LocalCache  # noqa: E402
+from inbox_app.client.security.crypto import SealedCodec, new_key  # noqa: E402
 from inbox_app.contract.models import (  # noqa: E402
     Clinic,
     ConversationList,

@@ -27,8 +27,8 @@ import diskcache
 import orjson
 from faker import Faker
 
-from inbox_app.client.crypto import SealedCodec, new_key
-from inbox_app.client.safe_disk import SafeDisk
+from inbox_app.client.security.crypto import SealedCodec, new_key
+from inbox_app.client.security.safe_disk import SafeDisk
 from inbox_app.contract import policy
 from inbox_app.contract.models import ConversationSummary
 

@@ -41,10 +41,10 @@ import asyncpg
 import orjson
 
 from inbox_app.contract.models import ConversationList
-from inbox_app.server import store
-from inbox_app.server.cache_values import decode, encode
-from inbox_app.server.database import Database
-from inbox_app.server.patching import Delta
+from inbox_app.server.cache.patching import Delta
+from inbox_app.server.cache.values import decode, encode
+from inbox_app.server.db import store
+from inbox_app.server.db.database import Database
 from tests.benchmarks.cache_bench_legacy import run_legacy
 from tests.benchmarks.cache_bench_workload import (
     Conn,
@@ -662,8 +662,8 @@ async def breaker_cost(redis: RedisProcess, calls: int = 20_000) -> None:
     when Redis is dead (breaker open) against no Redis at all, and what the reads before the
     breaker opens cost. The loader returns the same bytes at once, so only the cache differs."""
     from inbox_app.contract.policy import CacheKind
-    from inbox_app.server.cache import Cache
-    from inbox_app.server.redis_client import connect
+    from inbox_app.server.cache.aside import Cache
+    from inbox_app.server.redis.client import connect
 
     body = b'{"items": []}'
 

@@ -139,8 +139,8 @@ def show_list(views: list):
     from PySide6.QtWidgets import QApplication
 
     from inbox_app.ui import app as ui_app
-    from inbox_app.ui.conversation_list import ConversationList
-    from inbox_app.ui.conversation_model import ConversationListModel
+    from inbox_app.ui.conversations.list_panel import ConversationList
+    from inbox_app.ui.conversations.model import ConversationListModel
 
     app = QApplication.instance() or QApplication([])
     ui_app.create_application(language="en")

@@ -67,8 +67,8 @@ def floor_app(redis_url: str) -> Any:
 def cashews_app(redis_url: str, database_url: str) -> Any:
     from cashews import cache
 
-    from inbox_app.server import store
-    from inbox_app.server.database import Database
+    from inbox_app.server.db import store
+    from inbox_app.server.db.database import Database
 
     cache.setup(redis_url)  # cashews' defaults: pickle, check_repr, its own client
     db = Database(database_url)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from inbox_app.client import Change, InboxClient
-from inbox_app.client.mutations import RetryPolicy
+from inbox_app.client.actions.engine import RetryPolicy
 from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess
 

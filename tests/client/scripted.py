@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from inbox_app.client.actions import ActionKind, Mutation, apply
+from inbox_app.client.actions.record import ActionKind, Mutation, apply
 from inbox_app.contract.models import ConversationSummary, Message, Note
 
 

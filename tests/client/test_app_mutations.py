@@ -1,4 +1,4 @@
-"""Tests for the optimistic actions of inbox_app/client/app.py against a real server.
+"""Tests for the optimistic actions of inbox_app/client/inbox.py against a real server.
 
 Faults come from tests/client/faultproxy.py wrapping the real server: injected 4xx/5xx/429
 answers, stalled requests, refused connections.

@@ -1,4 +1,4 @@
-"""Tests for inbox_app/client/app.py reads: fresh, stale, offline, max-stale (real server)."""
+"""Tests for inbox_app/client/inbox.py reads: fresh, stale, offline, max-stale (real server)."""
 
 from __future__ import annotations
 

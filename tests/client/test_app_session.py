@@ -1,4 +1,4 @@
-"""Tests for inbox_app/client/session.py and app.py: resume, logout, expired sessions,
+"""Tests for inbox_app/client/session/sign_in.py and app.py: resume, logout, expired sessions,
 off-contract answers, stray frames and dead sockets (real server on loopback)."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from inbox_app.client import InboxClient, InvalidAnswerError, RejectedError
-from inbox_app.client.crypto import SealedCodec, new_key
-from inbox_app.client.live import LiveListener
-from inbox_app.client.paths import Folders, SessionStore
+from inbox_app.client.files.folders import Folders, SessionStore
+from inbox_app.client.net.live import LiveListener
+from inbox_app.client.security.crypto import SealedCodec, new_key
 from inbox_app.contract.events import LiveEvent
 from inbox_app.contract.policy import parse_policy_document
 from tests.client.conftest import ClientFactory, wait_state

@@ -20,9 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from inbox_app.client import InboxClient, logfile
-from inbox_app.client.codec import JsonCodec
-from inbox_app.client.paths import SessionStore
+from inbox_app.client import InboxClient
+from inbox_app.client.files.folders import SessionStore
+from inbox_app.client.logs import logfile
+from inbox_app.client.security.codec import JsonCodec
 from inbox_app.contract.models import Priority
 from tests.support import ServerProcess, login
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from inbox_app.server.cache import Cache
+from inbox_app.server.cache.aside import Cache
 from tests.support import (
     RedisProcess,
     ServerProcess,

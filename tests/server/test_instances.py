@@ -1,7 +1,7 @@
 """Real server processes with Redis: the cache through the API on SQLite and PostgreSQL, warming,
 Redis dying mid-run, and two instances on one PostgreSQL + one Redis behaving as one.
 
-Covers inbox_app/server/cache.py, bus.py and warming.py as the app wires them (issue 3).
+Covers inbox_app/server/cache/aside.py, bus.py and warming.py as the app wires them (issue 3).
 Waiting on another process (a server, redis-server) has no event to await: those waits poll
 with a bound.
 """

@@ -1,4 +1,4 @@
-"""Mutations of inbox_app/server/writes.py through the routes, and Idempotency-Key replay."""
+"""Mutations of inbox_app/server/db/writes.py through the routes, and Idempotency-Key replay."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reads of inbox_app/server/routes.py: session, lists, detail, message pages, patients."""
+"""Reads of inbox_app/server/http/routes.py: session, lists, detail, message pages, patients."""
 
 from __future__ import annotations
 

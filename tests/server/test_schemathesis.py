@@ -56,7 +56,7 @@ def api_schema(fuzz_server: ServerProcess):
 def _operations() -> list[tuple[str, str]]:
     """(method, path) of every documented operation, read from the app without starting it
     (schemathesis' own pytest plugin does not run under pytest 9, so tests are made here)."""
-    from inbox_app.server.app import create_app
+    from inbox_app.server.http.asgi import create_app
     from inbox_app.server.settings import Settings
 
     document = create_app(Settings()).openapi()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inbox_app.server.database import normalize_url
+from inbox_app.server.db.database import normalize_url
 from inbox_app.server.settings import parse_settings
 
 

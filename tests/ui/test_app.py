@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from inbox_app.ui import app as ui_app
 from inbox_app.ui import assets
-from inbox_app.ui.conversation_list import ConversationList
-from inbox_app.ui.conversation_model import ConversationListModel
-from inbox_app.ui.feedback import OfflineBanner
+from inbox_app.ui.conversations.list_panel import ConversationList
+from inbox_app.ui.conversations.model import ConversationListModel
+from inbox_app.ui.widgets.feedback import OfflineBanner
 
 
 def test_resources_are_a_package_found_through_importlib() -> None:
@@ -91,7 +91,7 @@ def test_uncaught_exceptions_are_logged(caplog: Any) -> None:
 def test_translation_sources_are_up_to_date_and_finished(tmp_path: Any) -> None:
     """Every text of the UI is in the .ts files and translated to Portuguese.
 
-    To update: ``pyside6-lupdate inbox_app/ui/*.py -no-obsolete -ts
+    To update: ``pyside6-lupdate $(find inbox_app/ui -name "*.py") -no-obsolete -locations none -ts
     resources/translations/inbox_pt_BR.ts resources/translations/inbox_en.ts``, translate
     (``pyside6-linguist``), then ``pyside6-lrelease`` both files.
     """
@@ -105,7 +105,7 @@ def test_translation_sources_are_up_to_date_and_finished(tmp_path: Any) -> None:
     if not lupdate.exists():
         lupdate = Path(shutil.which("pyside6-lupdate") or "pyside6-lupdate")
     fresh = tmp_path / "fresh.ts"
-    subprocess.run([str(lupdate), *sorted(str(p) for p in (root / "inbox_app/ui").glob("*.py")),
+    subprocess.run([str(lupdate), *sorted(str(p) for p in (root / "inbox_app/ui").rglob("*.py")),
                     "-ts", str(fresh)], check=True, capture_output=True, timeout=60)
 
     def sources(path: Path) -> set[tuple[str, str]]:

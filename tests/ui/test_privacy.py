@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel
 from inbox_app.ui import app as ui_app
 from inbox_app.ui.main_window import MainWindow
 from inbox_app.ui.privacy import lock_seconds
-from tests.client.test_data_protection import user_files
+from tests.client.security.test_protection import user_files
 from tests.support import ServerProcess
 from tests.ui.conftest import Signed, close_window, open_window, run, sign_in
 

@@ -1,0 +1,111 @@
+"""Where the client keeps its files: one folder per server and user (platformdirs).
+
+``<cache root>/<server>/user-<id>/`` holds the disk cache (disposable); ``<data root>/
+<server>/user-<id>/outbox/`` the pending actions (data, never evicted). ``<data root>/
+<server>/session.json`` remembers the last login for :meth:`InboxClient.resume` (sealed, its
+token in the keyring: ``sealed_session``); ``<data root>/keys/`` holds the data keys when the
+machine has no OS keyring.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import platformdirs
+
+from inbox_app.client.files.private import write_private
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "ClinicInbox"
+
+
+def server_slug(server_url: str) -> str:
+    """A folder name for a server: readable host and port, plus a hash to keep it unique."""
+    url = server_url.strip().rstrip("/").lower()
+    readable = re.sub(r"[^a-z0-9]+", "-", url.split("://", 1)[-1]).strip("-")[:40]
+    digest = hashlib.sha256(url.encode()).hexdigest()[:10]
+    return f"{readable}-{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class Folders:
+    """The folders of one server (and, once logged in, one user)."""
+
+    data_root: Path
+    cache_root: Path
+    server: str
+
+    @classmethod
+    def for_server(cls, server_url: str, *, data_dir: Path | None = None,
+                   cache_dir: Path | None = None) -> Folders:
+        data = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir(APP_NAME))
+        cache = Path(cache_dir) if cache_dir else Path(platformdirs.user_cache_dir(APP_NAME))
+        return cls(data, cache, server_slug(server_url))
+
+    @property
+    def server_data(self) -> Path:
+        return self.data_root / self.server
+
+    def user_data(self, user_id: int) -> Path:
+        return self.server_data / f"user-{user_id}"
+
+    def user_cache(self, user_id: int) -> Path:
+        return self.cache_root / self.server / f"user-{user_id}"
+
+    def outbox(self, user_id: int) -> Path:
+        return self.user_data(user_id) / "outbox"
+
+    @property
+    def session_file(self) -> Path:
+        return self.server_data / "session.json"
+
+    @property
+    def key_dir(self) -> Path:
+        """Fallback key files (no OS keyring): beside the data, 0600 files in a 0700 folder.
+
+        Under the data root rather than ``keystore.default_key_dir()`` so that the one
+        ``data_dir`` a deployment or a test passes holds everything of this app."""
+        return self.data_root / "keys"
+
+    def unlock_file(self, user_id: int) -> Path:
+        """The sealed password verifier that unlocks the idle lock while offline."""
+        return self.user_data(user_id) / "unlock.sealed"
+
+
+class SessionStore:
+    """The remembered login of a server: ``{"token", "session"}`` in a file only the user reads.
+
+    The data-protection layer may replace this with the OS keyring (same three methods).
+    """
+
+    def __init__(self, folders: Folders) -> None:
+        self.path = folders.session_file
+
+    def load(self) -> dict[str, Any] | None:
+        """``{"token", "session"}``, or None when nothing (readable) is remembered."""
+        try:
+            data = orjson.loads(self.path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, orjson.JSONDecodeError) as exc:
+            log.warning("remembered session unreadable, ignoring it: %s", exc)
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("token"), str):
+            log.warning("remembered session does not fit, ignoring it")
+            return None
+        return data
+
+    def save(self, token: str, session: Any) -> None:
+        """Remembers the login (atomically, 0600 in a 0700 folder)."""
+        write_private(self.path, orjson.dumps({"token": token, "session": session}))
+
+    def clear(self) -> None:
+        """Forgets the login."""
+        self.path.unlink(missing_ok=True)

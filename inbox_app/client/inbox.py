@@ -1,0 +1,398 @@
+"""The facade the UI codes against (INTERFACES.md section C): :class:`InboxClient`.
+
+It wires the rooms together: :mod:`api` (HTTP), :mod:`cache` (memory + disk),
+:mod:`mutations` (optimistic engine + outbox), :mod:`live` (WebSocket). Reads are served at
+once from the cache when possible (fresh, or stale with a background revalidation), else from
+the network; every change, whatever its cause, reaches subscribers as one :class:`Change`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from inbox_app.client.actions.engine import Answer, MutationEngine, RetryPolicy
+from inbox_app.client.actions.outbox import Outbox
+from inbox_app.client.actions.record import ActionKind, Mutation
+from inbox_app.client.files.folders import Folders
+from inbox_app.client.net.api import Api
+from inbox_app.client.net.live import LiveListener
+from inbox_app.client.reads.cache import DEFAULT_MAX_STALE, LocalCache
+from inbox_app.client.reads.repository import Repository
+from inbox_app.client.security.codec import Codec
+from inbox_app.client.security.keystore import KeyStore
+from inbox_app.client.security.protection import DataProtection, sealed_session_store, user_keystore
+from inbox_app.client.session.sign_in import SessionStoreLike, SignIn
+from inbox_app.client.session.unlock import UnlockVerifier
+from inbox_app.client.views import (
+    Change,
+    ConnectionState,
+    ConversationView,
+    DetailView,
+    Snapshot,
+)
+from inbox_app.contract.events import EventType, LiveEvent
+from inbox_app.contract.models import (
+    ConversationDetail,
+    ConversationList,
+    ConversationSummary,
+    Message,
+    Note,
+    Patient,
+    Priority,
+    TextRequest,
+    UserSession,
+)
+from inbox_app.contract.policy import (
+    POLICY,
+    CacheKind,
+    KindPolicy,
+    detail_key,
+    list_key,
+    patient_key,
+)
+
+log = logging.getLogger(__name__)
+
+_SEQ_META = "live-seq"
+
+
+class InboxClient(SignIn, DataProtection):
+    """Everything the desktop app does except drawing. Create with :meth:`login`/:meth:`resume`.
+
+    Login, resume and re-login come from :class:`~inbox_app.client.session.sign_in.SignIn`; sealed
+    storage, idle lock and logout from :class:`~inbox_app.client.security.protection.DataProtection`
+    (issue 7)."""
+
+    def __init__(
+        self,
+        api: Api,
+        session: UserSession,
+        folders: Folders,
+        *,
+        policy: dict[CacheKind, KindPolicy] | None = None,
+        codec: Codec | None = None,
+        outbox_codec: Codec | None = None,
+        retry: RetryPolicy | None = None,
+        max_stale: float = DEFAULT_MAX_STALE,
+        ping_interval: float = 10.0,
+        ping_timeout: float = 10.0,
+        live_backoff_cap: float = 30.0,
+        deferred_fsync: bool = True,
+        session_store: SessionStoreLike | None = None,
+        keystore: KeyStore | None = None,
+    ) -> None:
+        """Without ``codec``/``outbox_codec`` everything is sealed with the user's key
+        (``keystore``, default the user's :class:`KeyStore`); pass ``JsonCodec()`` for the
+        unprotected plain form (tests' control case, benchmarks).
+
+        ``deferred_fsync`` (default on): an action's outbox record is written and renamed into
+        place before its pending state shows, which is what survives a crash or kill -9 of the
+        app (ARCHITECTURE.md section 7); the flush to the platter follows on a background
+        thread within milliseconds. Flushing first costs 3 ms at p99 here (6 ms on a loaded
+        box) for every click, to cover only a power cut in that window
+        (tests/benchmarks/README.md, client core)."""
+        self.api = api
+        self.session = session
+        self.folders = folders
+        self.clinic_id = session.clinic.id
+        user_id = session.user.id
+        self.keystore = keystore or user_keystore(api.server_url, folders, user_id)
+        self._session_store: SessionStoreLike = (
+            session_store or sealed_session_store(api.server_url, folders))
+        if codec is None:
+            codec = self.keystore.codec("cache")
+            outbox_codec = outbox_codec or self.keystore.codec("outbox")
+        self._verifier = UnlockVerifier(folders.unlock_file(user_id),
+                                        self.keystore.codec("unlock"), user=f"user-{user_id}")
+        self.locked = False
+        self.cache = LocalCache(folders.user_cache(user_id), policy=policy or dict(POLICY),
+                                codec=codec, max_stale=max_stale)
+        self.outbox = Outbox(folders.outbox(user_id), codec=outbox_codec or codec,
+                             deferred_fsync=deferred_fsync)
+        self.engine = MutationEngine(
+            api, self.outbox, emit=self._emit, policy=retry,
+            on_confirmed=self._confirmed, on_offline=self._went_offline,
+            on_unauthorized=self._unauthorized)
+        self.engine.load()
+        self.live = LiveListener(
+            api.server_url, lambda: self.api.token, on_event=self._live_event,
+            on_state=self._connection_changed, on_unauthorized=self._unauthorized,
+            clinic_id=self.clinic_id,
+            ping_interval=ping_interval, ping_timeout=ping_timeout,
+            backoff_cap=live_backoff_cap)
+        self._subscribers: list[Callable[[Change], None]] = []
+        # (the decoded inbox it was built from, id -> summary): rebuilt once per new list
+        self._row_index: tuple[object, dict[int, ConversationSummary]] = (None, {})
+        self.repo = Repository(
+            self.cache, self.engine, emit=self._emit,
+            trusted=self._trusted, offline=self._offline, set_reachable=self._set_reachable,
+            unauthorized=self._unauthorized)
+        self._reachable = True
+        self.needs_login = False
+        self._started = False
+        self._closed = False
+
+    # --- life cycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Live sync, outbox resend, background revalidation."""
+        if self._started:
+            return
+        self._started = True
+        seq = await self.cache.get_meta(_SEQ_META)
+        if isinstance(seq, int) and seq >= 0:
+            self.live.last_seq = seq
+        self.engine.start()
+        self.live.start()
+
+    async def close(self) -> None:
+        """Stops everything; pending actions stay in the outbox for the next start."""
+        await self._stop(destroy_cache=False)
+
+    async def _stop(self, *, destroy_cache: bool) -> None:
+        """Stops live sync, sending and loads, then closes the cache — or, at logout, deletes
+        its folder (also after an earlier close)."""
+        if not self._closed:
+            self._closed = True
+            await self.live.close()
+            await self.engine.close()  # waits for the outbox's background flushes
+            await self.repo.close()
+        await (self.cache.destroy() if destroy_cache else self.cache.close())
+        await self.api.close()
+
+    # --- change feed ---------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[Change], None]) -> Callable[[], None]:
+        """Calls ``callback(change)`` on the loop thread for every change; returns unsubscribe."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _emit(self, change: Change) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(change)
+            except Exception:  # one broken view must not stop the others
+                log.exception("subscriber failed on %s", change.cause)
+
+    # --- reads ---------------------------------------------------------------------------
+
+    async def conversations(self) -> Snapshot[list[ConversationView]]:
+        """The clinic's inbox, each row with the pending actions applied."""
+        snap = await self.repo.read(list_key(self.clinic_id), ConversationList,
+                                lambda: self.api.conversations(self.clinic_id))
+        return Snapshot(self.engine.views(snap.value.items), snap.stale, snap.fetched_at,
+                        snap.offline)
+
+    def conversation_view(self, conversation_id: int) -> ConversationView | None:
+        """One row as the user sees it now, from memory (no I/O, O(1)): what a view updates
+        for the ids a :class:`Change` names, instead of re-reading the whole inbox. ``None``
+        when the inbox was not read yet or does not hold the conversation."""
+        entry = self.cache.peek(list_key(self.clinic_id))
+        summary = None
+        if entry is not None:
+            if self._row_index[0] is not entry.value:
+                self._row_index = (entry.value, {s.id: s for s in entry.value.items})
+            summary = self._row_index[1].get(conversation_id)
+        if summary is None:
+            return None
+        return self.engine.view(summary)
+
+    async def conversation(self, conversation_id: int) -> Snapshot[DetailView]:
+        """One conversation: messages, notes, and the optimistic notes and replies."""
+        snap = await self.repo.read(detail_key(conversation_id), ConversationDetail,
+                                lambda: self.api.conversation(conversation_id))
+        return Snapshot(self._detail_view(snap.value), snap.stale, snap.fetched_at,
+                        snap.offline)
+
+    async def patient(self, patient_id: int) -> Snapshot[Patient]:
+        """One patient's data (cached like the rest: fresh, stale or offline)."""
+        return await self.repo.read(patient_key(patient_id), Patient,
+                                lambda: self.api.patient(patient_id))
+
+    async def older_messages(self, conversation_id: int, before: int) -> list[Message]:
+        """Messages older than id ``before`` (not cached)."""
+        return (await self.api.older_messages(conversation_id, before)).items
+
+    def _detail_view(self, detail: ConversationDetail) -> DetailView:
+        row = self.engine.view(detail.summary)
+        return DetailView(
+            summary=row.summary, messages=detail.messages, notes=detail.notes,
+            pending_items=self.engine.pending_items(detail.summary.id),
+            has_more_messages=detail.has_more_messages, pending=row.pending, failed=row.failed)
+
+    # --- actions -------------------------------------------------------------------------
+
+    # Each action is shown at once (pending), saved in the outbox first, sent in order per
+    # conversation, and returns its mutation id; its outcome arrives as a Change.
+
+    def mark_read(self, conversation_id: int) -> str:
+        """Marks the conversation read; returns the mutation id."""
+        return self._submit(ActionKind.MARK_READ, conversation_id)
+
+    def mark_unread(self, conversation_id: int) -> str:
+        """Marks the conversation unread; returns the mutation id."""
+        return self._submit(ActionKind.MARK_UNREAD, conversation_id)
+
+    def archive(self, conversation_id: int) -> str:
+        """Archives the conversation; returns the mutation id."""
+        return self._submit(ActionKind.ARCHIVE, conversation_id)
+
+    def unarchive(self, conversation_id: int) -> str:
+        """Moves the conversation back to the open ones; returns the mutation id."""
+        return self._submit(ActionKind.UNARCHIVE, conversation_id)
+
+    def set_priority(self, conversation_id: int, priority: Priority | str) -> str:
+        """Sets the priority; returns the mutation id. Raises ValueError for a priority that
+        does not exist."""
+        return self._submit(ActionKind.SET_PRIORITY, conversation_id,
+                            {"priority": Priority(priority).value})
+
+    def add_note(self, conversation_id: int, body: str) -> str:
+        """Adds an internal note; returns the mutation id. Raises ValueError for an empty or
+        too long text (nothing is queued then)."""
+        return self._submit(ActionKind.ADD_NOTE, conversation_id, {"body": _text(body)})
+
+    def reply(self, conversation_id: int, body: str) -> str:
+        """Replies to the patient; returns the mutation id. Raises ValueError for an empty or
+        too long text (nothing is queued then)."""
+        return self._submit(ActionKind.REPLY, conversation_id, {"body": _text(body)})
+
+    def retry(self, mutation_id: str) -> None:
+        """Sends a failed note or reply again (same id, so never applied twice)."""
+        self.engine.retry(mutation_id)
+
+    def discard(self, mutation_id: str) -> None:
+        """Drops a failed or not yet sent action; its row is re-derived without it."""
+        self.engine.discard(mutation_id)
+
+    def pending_count(self) -> int:
+        """Actions queued or being sent (failed ones not counted)."""
+        return self.engine.pending_count()
+
+    def pending(self) -> list[Mutation]:
+        """Copies of the pending and failed actions, oldest first."""
+        return [m.copy() for m in self.engine.pending]
+
+    async def drained(self) -> None:
+        """Waits until no action is queued or sending."""
+        await self.engine.drained()
+
+    def _submit(self, kind: ActionKind, conversation_id: int,
+                args: dict[str, Any] | None = None) -> str:
+        if not isinstance(conversation_id, int) or conversation_id < 1:
+            raise ValueError(f"not a conversation id: {conversation_id!r}")
+        return self.engine.submit(kind, conversation_id, args).id
+
+    def _confirmed(self, mutation: Mutation, answer: Answer) -> None:
+        """Patches the decoded detail in memory so a confirmed note or reply never blinks."""
+        if isinstance(answer, ConversationSummary):
+            return
+        key = detail_key(mutation.conversation_id)
+        entry = self.cache.peek(key)
+        if entry is None:
+            return
+        detail: ConversationDetail = entry.value
+        if isinstance(answer, Note) and all(n.id != answer.id for n in detail.notes):
+            detail = detail.model_copy(update={"notes": [*detail.notes, answer]})
+        elif isinstance(answer, Message) and all(m.id != answer.id for m in detail.messages):
+            detail = detail.model_copy(update={"messages": [*detail.messages, answer]})
+        else:
+            return
+        patched = self.cache.put_memory(key, detail, fetched_at=entry.fetched_at)
+        patched.invalidated = True  # the server's copy is newer: refresh when next read
+
+    # --- connection ----------------------------------------------------------------------
+
+    def _trusted(self) -> bool:
+        """Whether a young entry may be called fresh: the server answers and, once live sync
+        runs, its invalidations reach us (while the socket is down, changes go unseen)."""
+        live_ok = not self._started or self.live.state is ConnectionState.ONLINE
+        return self._reachable and live_ok
+
+    def _offline(self) -> bool:
+        return not self._reachable or self.live.state is ConnectionState.OFFLINE
+
+    @property
+    def connection(self) -> ConnectionState:
+        """The live connection's state, as the status bar shows it."""
+        return self.live.state
+
+    def _connection_changed(self, state: ConnectionState) -> None:
+        if state is ConnectionState.ONLINE:
+            self._set_reachable(True)
+            # what was read while we were away may be out of date
+            for key in self.cache.held():
+                entry = self.cache.peek(key)
+                if entry is not None and not self.cache.is_fresh(key, entry):
+                    self.repo.refetch(key)
+        elif state is ConnectionState.OFFLINE:
+            self._set_reachable(False)
+        self._emit(Change("connection", reason=state.value))
+
+    def _set_reachable(self, reachable: bool) -> None:
+        if reachable == self._reachable:
+            return
+        self._reachable = reachable
+        self.engine.set_online(reachable)
+        if reachable:
+            self.live.poke()
+
+    def _went_offline(self) -> None:
+        self._reachable = False
+        self.live.poke()  # let the socket notice too
+
+    def _unauthorized(self) -> None:
+        if not self.needs_login:
+            self.needs_login = True
+            self._emit(Change("connection", reason="unauthorized"))
+
+    # --- live events ---------------------------------------------------------------------
+
+    async def _live_event(self, event: LiveEvent) -> None:
+        """One new event of this clinic (the listener drops the others and repeats)."""
+        if event.type is EventType.RESYNC:
+            held = await self.cache.mark_all_stale()
+            self._emit(Change("resync"))
+            for key in held:
+                self.repo.refetch(key)
+        else:
+            held = await self.cache.invalidate(event.invalidate)
+            if event.type in (EventType.CONVERSATION_UPDATED, EventType.CONVERSATION_CREATED) \
+                    and event.data is not None:
+                try:
+                    self.engine.rebase(ConversationSummary.model_validate(event.data))
+                except ValidationError as exc:
+                    log.warning("live: event data breaks the contract: %s", exc)
+            ids = frozenset({event.conversation_id} if event.conversation_id else ())
+            self._emit(Change("invalidated", ids))
+            for key in held:
+                self.repo.refetch(key)
+        await self.cache.set_meta(_SEQ_META, event.seq)
+
+    # --- metrics -------------------------------------------------------------------------
+
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """The local cache per kind: fresh_hits, stale_hits, misses, revalidations,
+        avg_read_ms, hit_rate."""
+        return self.cache.metrics.as_dict()
+
+    async def server_metrics(self) -> dict[str, Any]:
+        """The server's ``GET /api/metrics`` answer."""
+        return await self.api.metrics()
+
+
+def _text(body: str) -> str:
+    try:
+        return TextRequest(body=body).body
+    except ValidationError as exc:
+        raise ValueError("the text must have 1 to 4,000 characters") from exc

@@ -1,0 +1,185 @@
+"""The HTTP API client: one ``httpx.AsyncClient`` for the app's life, answers validated.
+
+Every answer is checked against the contract models; one that does not fit raises
+:class:`~inbox_app.client.errors.InvalidAnswerError`. Every failure leaves this module as a
+:mod:`inbox_app.client.errors` error, mapped in one place (``errors.from_response`` and
+``errors.from_exception``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from inbox_app.client.actions.record import ActionKind, Mutation
+from inbox_app.client.errors import InvalidAnswerError, from_exception, from_response
+from inbox_app.contract import VERSION
+from inbox_app.contract.models import (
+    ConversationDetail,
+    ConversationList,
+    ConversationSummary,
+    LoginAnswer,
+    LoginRequest,
+    Message,
+    MessagesPage,
+    Note,
+    Patient,
+    PriorityRequest,
+    TextRequest,
+    UserSession,
+)
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+#: Connect fast (a dead server must not freeze the outbox), read with patience.
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+
+_SUMMARY_PATHS = {
+    ActionKind.MARK_READ: ("POST", "read"),
+    ActionKind.MARK_UNREAD: ("POST", "unread"),
+    ActionKind.ARCHIVE: ("POST", "archive"),
+    ActionKind.UNARCHIVE: ("POST", "unarchive"),
+}
+
+
+class Api:
+    """The wire contract's HTTP side, as typed coroutines."""
+
+    def __init__(self, server_url: str, *, token: str | None = None,
+                 timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.server_url = server_url.rstrip("/")
+        self.http = httpx.AsyncClient(
+            base_url=self.server_url, timeout=timeout, transport=transport,
+            headers={"User-Agent": f"inbox-app/{VERSION}"},
+        )
+        self.token = token
+
+    @property
+    def token(self) -> str | None:
+        return self._token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._token = value
+        if value:
+            self.http.headers["Authorization"] = f"Bearer {value}"
+        else:
+            self.http.headers.pop("Authorization", None)
+
+    async def close(self) -> None:
+        """Closes the connection pool."""
+        await self.http.aclose()
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    async def request(self, method: str, path: str, *, json: Any = None,
+                      headers: dict[str, str] | None = None, params: Any = None) -> httpx.Response:
+        """One request; a non-2xx answer or a transport failure raises a ClientError."""
+        try:
+            response = await self.http.request(method, path, json=json, headers=headers,
+                                               params=params)
+        except Exception as exc:
+            raise from_exception(exc) from exc
+        if response.is_success:
+            return response
+        raise from_response(response)
+
+    async def get_json(self, path: str, model: type[M], **kwargs: Any) -> tuple[M, Any]:
+        """(validated model, the JSON as sent) for a GET; the JSON is what the cache keeps."""
+        response = await self.request("GET", path, **kwargs)
+        return self.parse(response, model)
+
+    async def get_document(self, path: str) -> Any:
+        """The JSON of a GET that has no contract model (policy table, metrics, health)."""
+        response = await self.request("GET", path)
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidAnswerError(f"{path}: answer is not JSON: {exc}") from exc
+
+    @staticmethod
+    def parse(response: httpx.Response, model: type[M]) -> tuple[M, Any]:
+        """(validated model, its JSON) of an answer; InvalidAnswerError if it does not fit."""
+        try:
+            wire = orjson.loads(response.content)
+            return model.model_validate(wire), wire
+        except (orjson.JSONDecodeError, ValidationError) as exc:
+            path = response.request.url.path
+            raise InvalidAnswerError(f"{path}: answer breaks the contract: {exc}") from exc
+
+    # --- endpoints -----------------------------------------------------------------------
+
+    async def login(self, email: str, password: str) -> LoginAnswer:
+        """Signs in; the answer's token is used for every later request."""
+        body = LoginRequest(email=email, password=password).model_dump()
+        response = await self.request("POST", "/api/auth/login", json=body)
+        answer, _ = self.parse(response, LoginAnswer)
+        self.token = answer.token
+        return answer
+
+    async def logout(self) -> None:
+        """Ends the session on the server."""
+        await self.request("POST", "/api/auth/logout")
+        self.token = None
+
+    async def session(self) -> tuple[UserSession, Any]:
+        return await self.get_json("/api/session", UserSession)
+
+    async def cache_policy(self) -> Any:
+        """The server's cache policy document (``contract.policy.parse_policy_document``)."""
+        return await self.get_document("/api/cache-policy")
+
+    async def conversations(self, clinic_id: int) -> tuple[ConversationList, Any]:
+        return await self.get_json(f"/api/clinics/{clinic_id}/conversations", ConversationList)
+
+    async def conversation(self, conversation_id: int) -> tuple[ConversationDetail, Any]:
+        return await self.get_json(f"/api/conversations/{conversation_id}", ConversationDetail)
+
+    async def older_messages(self, conversation_id: int, before: int) -> MessagesPage:
+        page, _ = await self.get_json(f"/api/conversations/{conversation_id}/messages",
+                                      MessagesPage, params={"before": before})
+        return page
+
+    async def patient(self, patient_id: int) -> tuple[Patient, Any]:
+        return await self.get_json(f"/api/patients/{patient_id}", Patient)
+
+    async def metrics(self) -> dict[str, Any]:
+        """The server's ``GET /api/metrics`` object."""
+        return await self._object("/api/metrics")
+
+    async def health(self) -> dict[str, Any]:
+        """The server's ``GET /api/health`` object (status, db, cache, version)."""
+        return await self._object("/api/health")
+
+    async def _object(self, path: str) -> dict[str, Any]:
+        data = await self.get_document(path)
+        if not isinstance(data, dict):
+            raise InvalidAnswerError(f"{path}: answer is not an object")
+        return data
+
+    async def send(self, mutation: Mutation) -> ConversationSummary | Note | Message:
+        """Sends one optimistic action with its id as the Idempotency-Key."""
+        headers = {"Idempotency-Key": mutation.id}
+        base = f"/api/conversations/{mutation.conversation_id}"
+        kind = mutation.kind
+        if kind in _SUMMARY_PATHS:
+            method, verb = _SUMMARY_PATHS[kind]
+            response = await self.request(method, f"{base}/{verb}", headers=headers)
+            return self.parse(response, ConversationSummary)[0]
+        if kind is ActionKind.SET_PRIORITY:
+            body = PriorityRequest(priority=mutation.args["priority"]).model_dump(mode="json")
+            response = await self.request("PUT", f"{base}/priority", json=body, headers=headers)
+            return self.parse(response, ConversationSummary)[0]
+        body = TextRequest(body=mutation.args["body"]).model_dump()
+        if kind is ActionKind.ADD_NOTE:
+            response = await self.request("POST", f"{base}/notes", json=body, headers=headers)
+            return self.parse(response, Note)[0]
+        response = await self.request("POST", f"{base}/messages", json=body, headers=headers)
+        return self.parse(response, Message)[0]

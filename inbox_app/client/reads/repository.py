@@ -1,0 +1,200 @@
+"""Reads: the local cache first (fresh, or stale and revalidated), else the network.
+
+The repository decides what a read returns and when to go to the server: a fresh entry needs
+no network; a stale one is returned at once and refreshed in the background; a miss loads
+from the server (one load per key however many readers ask: single flight); a miss while the
+server cannot be reached is :class:`NotAvailableOffline`. Loads feed the optimistic engine
+its new bases and announce "server_update" changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from inbox_app.client.actions.engine import MutationEngine
+from inbox_app.client.errors import (
+    ClientError,
+    NotAvailableOffline,
+    TransientError,
+    UnauthorizedError,
+    unreachable,
+)
+from inbox_app.client.reads.cache import LocalCache
+from inbox_app.client.views import Change, Snapshot
+from inbox_app.contract.models import ConversationDetail, ConversationList
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Repository:
+    """Cache-first reads with background revalidation, for one user's clinic.
+
+    Each read names its key and how to load it (``fetch``); loads go through the cache."""
+
+    def __init__(
+        self,
+        cache: LocalCache,
+        engine: MutationEngine,
+        *,
+        emit: Callable[[Change], None],
+        trusted: Callable[[], bool],
+        offline: Callable[[], bool],
+        set_reachable: Callable[[bool], None],
+        unauthorized: Callable[[], None],
+    ) -> None:
+        self.cache = cache
+        self.engine = engine
+        self._emit = emit
+        self._trusted = trusted
+        self._offline = offline
+        self._set_reachable = set_reachable
+        self._unauthorized = unauthorized
+        self._inflight: dict[str, asyncio.Task[Any]] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        self._again: set[str] = set()  # loads that raced an invalidation: load once more
+        # how each key read in this run is loaded, so an invalidation can reload it
+        self._fetchers: dict[str, Callable[[], Awaitable[tuple[Any, Any]]]] = {}
+        self.closed = False
+
+    async def close(self) -> None:
+        """Cancels the loads and background refreshes still running."""
+        self.closed = True
+        tasks = [*self._background, *self._inflight.values()]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task
+
+    async def read(self, key: str, model: type[M],
+                    fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> Snapshot[M]:
+        """``key`` from the cache (fresh; or stale, revalidated in the background), else
+        loaded with ``fetch``. A miss while the server cannot be reached raises
+        :class:`NotAvailableOffline`; an entry older than max-stale counts as a miss."""
+        started = time.perf_counter()
+        metrics = self.cache.metrics.of(key)
+        self._fetchers[key] = fetch
+        try:
+            entry = await self.cache.get(key, model.model_validate)
+            if entry is not None and not self.cache.too_old(entry):
+                fresh = self._trusted() and self.cache.is_fresh(key, entry)
+                if not fresh:
+                    self.revalidate(key, fetch)
+                if metrics is not None:
+                    if fresh:
+                        metrics.fresh_hits += 1
+                    else:
+                        metrics.stale_hits += 1
+                return Snapshot(entry.value, not fresh, entry.fetched_at_dt, self._offline())
+            if metrics is not None:
+                metrics.misses += 1
+            try:
+                value = await self._fetch(key, fetch)
+            except TransientError as exc:
+                if unreachable(exc):
+                    raise NotAvailableOffline(
+                        "not available offline: this was never loaded on this computer, and "
+                        f"the server cannot be reached ({exc.message})") from exc
+                raise
+        finally:
+            if metrics is not None:
+                metrics.reads += 1
+                metrics.read_ms_total += (time.perf_counter() - started) * 1000
+        entry = self.cache.peek(key)
+        if entry is None:
+            return Snapshot(value, False, datetime.now(UTC), False)
+        return Snapshot(value, entry.invalidated, entry.fetched_at_dt, False)
+
+    async def _fetch(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
+        """Network load of ``key``, shared by concurrent readers (single flight)."""
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.create_task(self._load(key, fetch), name=f"load {key}")
+            self._inflight[key] = task
+            task.add_done_callback(lambda t, k=key: self._loaded(k, t))
+        return await asyncio.shield(task)
+
+    async def _load(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
+        old = self.cache.peek(key)
+        generation, started = self.cache.generation(key), self.cache.clock()
+        try:
+            value, wire = await fetch()
+        except TransientError as exc:
+            if unreachable(exc):
+                self._set_reachable(False)
+            raise
+        except UnauthorizedError:
+            self._unauthorized()
+            raise
+        self._set_reachable(True)
+        entry = await self.cache.put(key, value, wire, fetched_at=started,
+                                     generation=generation)
+        if entry.invalidated:  # invalidated while loading: this copy may predate the change
+            self._again.add(key)
+        changed = self._rebase_from(value, old.value if old is not None else None)
+        if old is not None and changed:
+            self._emit(Change("server_update", frozenset(changed)))
+        return value
+
+    def _loaded(self, key: str, task: asyncio.Task[Any]) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if key in self._again and not self.closed:
+            self._again.discard(key)
+            self.refetch(key)
+
+    def revalidate(self, key: str, fetch: Callable[[], Awaitable[tuple[Any, Any]]]) -> None:
+        """Background refresh of a stale key; errors are logged, the stale copy stays."""
+        if key in self._inflight or self.closed:
+            return
+        metrics = self.cache.metrics.of(key)
+        if metrics is not None:
+            metrics.revalidations += 1
+
+        async def run() -> None:
+            try:
+                await self._fetch(key, fetch)
+            except ClientError as exc:
+                log.info("revalidation of %s failed: %s", key, exc.message)
+
+        self._spawn(run(), f"revalidate {key}")
+
+    def refetch(self, key: str) -> None:
+        """Revalidates a key held in memory (after an invalidation, a resync, a reconnect)
+        with the fetch it was read with; a key nobody read in this run is left alone."""
+        fetch = self._fetchers.get(key)
+        if fetch is not None:
+            self.revalidate(key, fetch)
+
+    def _rebase_from(self, value: Any, old: Any) -> set[int]:
+        """Feeds fresh summaries to the engine as new bases; returns the ids that changed."""
+        if isinstance(value, ConversationList):
+            before = ({s.id: s.version for s in old.items}
+                      if isinstance(old, ConversationList) else {})
+            changed = set()
+            for summary in value.items:
+                self.engine.rebase(summary)
+                if before.get(summary.id) != summary.version:
+                    changed.add(summary.id)
+            changed |= set(before) - {s.id for s in value.items}
+            return changed
+        if isinstance(value, ConversationDetail):
+            self.engine.rebase(value.summary)
+            return {value.summary.id}
+        return set()
+
+    def _spawn(self, coro: Awaitable[Any], name: str) -> None:
+        task = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self._background.add(task)  # strong reference until done
+        task.add_done_callback(self._background.discard)

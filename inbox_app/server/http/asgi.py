@@ -1,0 +1,138 @@
+"""The ASGI app: wiring of database, cache, bus, live hub and routes (``create_app``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from inbox_app.contract import VERSION
+from inbox_app.contract.errors import ErrorBody
+from inbox_app.contract.models import Health
+from inbox_app.server.aio import cancel_and_wait
+from inbox_app.server.auth import Auth
+from inbox_app.server.cache import warming
+from inbox_app.server.cache.aside import Cache
+from inbox_app.server.db import idempotency
+from inbox_app.server.db.database import Database
+from inbox_app.server.db.writes import Writer
+from inbox_app.server.demo import seed as demo
+from inbox_app.server.demo.inbound import simulate_inbound
+from inbox_app.server.http.errors import install_error_handlers
+from inbox_app.server.http.fast_reads import FastReads
+from inbox_app.server.http.limits import BodyLimitMiddleware
+from inbox_app.server.http.routes import router
+from inbox_app.server.http.state import AppState, state_of
+from inbox_app.server.live.bus import Bus
+from inbox_app.server.live.hub import Hub
+from inbox_app.server.metrics import Metrics, MetricsMiddleware
+from inbox_app.server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_PURGE_EVERY_SECONDS = 3600.0
+
+
+async def prepare_database(settings: Settings) -> Database:
+    """Opens the database, creates the schema and seeds demo data if asked."""
+    db = Database(settings.database_url)
+    async with db.setup_lock():
+        await db.create_schema()
+    if settings.demo_data:
+        await demo.seed(db, settings.demo_size)
+    return db
+
+
+async def _purge_idempotency(db: Database) -> None:
+    while True:
+        with contextlib.suppress(Exception):
+            async with db.write() as conn:
+                removed = await idempotency.purge(conn)
+            if removed:
+                log.info("purged %s idempotency answers older than 24 h", removed)
+        await asyncio.sleep(_PURGE_EVERY_SECONDS)  # a periodic chore, not a wait for a state
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The inbox API for ``settings``; parts start in the lifespan."""
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = await prepare_database(settings)
+        cache = await Cache.create(settings.redis_url, verbose=settings.verbose)
+        # one pooled Redis client per process: the bus publishes through the cache's
+        bus = await Bus.create(settings.redis_url, client=cache.client)
+        auth = Auth(db, settings.token_ttl_seconds)
+        hub = Hub(db, auth, bus)
+        await hub.start()
+        writer = Writer(db, cache, bus, settings.event_log_size)
+        metrics.bind(db_queries=lambda: db.queries, live_clients=hub.client_count,
+                     cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries)
+        app.state.inbox = AppState(settings, db, auth, cache, bus, hub, writer, metrics)
+        tasks = [asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
+        # the busiest clinics' lists, loaded once before their receptionists ask (issue 3)
+        tasks.append(asyncio.create_task(warming.warm_lists(cache, db), name="cache-warm"))
+        warm_tasks: set[asyncio.Task[int]] = set()
+
+        def warm_after_resync(clinic_id: int) -> None:
+            task = asyncio.create_task(warming.warm_lists(cache, db, [clinic_id]))
+            warm_tasks.add(task)
+            task.add_done_callback(warm_tasks.discard)
+
+        hub.on_resync = warm_after_resync
+        if settings.simulate_inbound:
+            tasks.append(asyncio.create_task(
+                simulate_inbound(writer, db, settings.simulate_inbound), name="simulate-inbound"
+            ))
+        try:
+            yield
+        finally:
+            await cancel_and_wait(tasks)
+            await bus.close()
+            await cache.close()
+            await db.close()
+
+    app = FastAPI(
+        title="Clinic Inbox API", version=VERSION, lifespan=lifespan,
+        description="The wire contract of Clinic Inbox (ARCHITECTURE.md section 4).",
+    )
+    install_error_handlers(app)
+    # innermost: ordinary cache hits answered below the framework (issue 3, fast_reads.py)
+    app.add_middleware(FastReads)
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.include_router(router)
+
+    @app.get("/api/health", response_model=Health, responses={503: {"model": Health}})
+    async def health(request: Request) -> Response:
+        """ok, or degraded when the cache is down; 503 when the database is down."""
+        state = state_of(request)
+        db_up = await state.db.ping()
+        cache = state.cache.health()
+        status = "ok" if db_up and cache in {"up", "disabled"} else "degraded"
+        body = Health(status=status, db="up" if db_up else "down", cache=cache,
+                      version=VERSION)
+        return Response(body.model_dump_json(), 200 if db_up else 503,
+                        media_type="application/json")
+
+    @app.get("/api/metrics", responses={401: {"model": ErrorBody}})
+    async def metrics_json(request: Request) -> dict[str, object]:
+        """Requests, latency, DB queries, live clients and per-kind cache figures."""
+        return state_of(request).metrics.snapshot()
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_prometheus() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.websocket("/api/live")
+    async def live(ws: WebSocket) -> None:
+        await state_of(ws).hub.serve(ws)
+
+    return app

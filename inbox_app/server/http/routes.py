@@ -1,0 +1,298 @@
+"""The HTTP routes of ARCHITECTURE.md section 4.
+
+Reads go through the cache-aside surface (``Cache.get_or_load``) and check the owning clinic
+of what they got before answering: a cache hit never skips authorization, and another
+clinic's id is a 404 exactly like a missing one. Writes go through :class:`Writer`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import zlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from pydantic import BaseModel
+
+from inbox_app.contract.errors import ErrorBody, ErrorCode
+from inbox_app.contract.models import (
+    DETAIL_MESSAGE_LIMIT,
+    ConversationDetail,
+    ConversationList,
+    ConversationSummary,
+    InboundRequest,
+    LoginAnswer,
+    LoginRequest,
+    Message,
+    MessagesPage,
+    Note,
+    Patient,
+    PriorityRequest,
+    TextRequest,
+    UserSession,
+)
+from inbox_app.contract.policy import (
+    CacheKind,
+    detail_key,
+    list_key,
+    patient_key,
+    policy_document,
+    session_key,
+)
+from inbox_app.server.auth import AuthUser, current_user
+from inbox_app.server.cache.values import CachedValue
+from inbox_app.server.db import idempotency, store
+from inbox_app.server.db.schema import MAX_ID
+from inbox_app.server.db.writes import Change
+from inbox_app.server.http.errors import ApiError, not_found
+from inbox_app.server.http.state import AppState, state_of
+
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="an id")]
+User = Annotated[AuthUser, Depends(current_user)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="the client's mutation id; a repeat replays"),
+]
+
+_ERR = {"model": ErrorBody}
+READ_ERRORS: dict[int | str, dict[str, Any]] = {401: _ERR, 404: _ERR, 422: _ERR}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR
+}
+JSON = "application/json"
+
+router = APIRouter(prefix="/api")
+
+
+def _check_text(*values: str | None) -> None:
+    """Rejects text no database can store (NUL, lone surrogates) with a clear 422."""
+    for value in values:
+        if value is None:
+            continue
+        if "\x00" in value:
+            raise ApiError(ErrorCode.VALIDATION, "text must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError(ErrorCode.VALIDATION, "text is not valid Unicode") from None
+
+
+def serve_cached(value: CachedValue, request: Request, status: int = 200) -> Response:
+    """The stored bytes as they are; compressed bytes pass through when the client takes
+    deflate (no decode/re-encode on a cache hit, ARCHITECTURE.md section 9)."""
+    if value.compressed:
+        if "deflate" in request.headers.get("accept-encoding", "").lower():
+            return Response(value.body, status, media_type=JSON,
+                            headers={"Content-Encoding": "deflate", "Vary": "Accept-Encoding"})
+        return Response(zlib.decompress(value.body), status, media_type=JSON)
+    return Response(value.body, status, media_type=JSON)
+
+
+async def _cached_read(
+    state: AppState, kind: CacheKind, key: str, loader: Any, user: AuthUser, *, what: str,
+    ident: int,
+) -> CachedValue:
+    async def load() -> tuple[int, bytes] | None:
+        async with state.db.read() as conn:
+            return await loader(conn, ident)
+
+    value = await state.cache.get_or_load(kind, key, load)
+    if value is None or value.owner_clinic_id != user.clinic_id:
+        raise not_found(what, ident)
+    return value
+
+
+async def _write(
+    request: Request, user: AuthUser, key: str | None, change: Change,
+    payload: BaseModel | None = None,
+) -> Response:
+    state = state_of(request)
+    key = idempotency.check_key(key)
+    body = payload.model_dump_json().encode() if payload is not None else b""
+    print_ = idempotency.fingerprint(request.method, request.url.path, body)
+    status, answer = await state.writer.run(change, user_id=user.id, key=key, print_=print_)
+    return Response(answer, status, media_type=JSON)
+
+
+# --- auth and session -------------------------------------------------------------------
+
+
+@router.post("/auth/login", response_model=LoginAnswer,
+             responses={401: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
+async def login(request: Request, body: LoginRequest) -> Response:
+    """Exchanges email and password for a bearer token and the session."""
+    _check_text(body.email, body.password)
+    state = state_of(request)
+    result = await state.auth.login(body.email, body.password)
+    if result is None:
+        raise ApiError(ErrorCode.UNAUTHORIZED, "wrong email or password")
+    token, user = result
+    session = await _session_bytes(request, user)
+    return Response(b'{"token":"' + token.encode() + b'","session":' + session + b"}",
+                    media_type=JSON)
+
+
+@router.post("/auth/logout", status_code=204, responses={401: _ERR})
+async def logout(request: Request, user: User) -> Response:
+    """Ends this token (and closes its live sockets)."""
+    state = state_of(request)
+    await state.auth.logout(user)
+    await state.cache.invalidate([session_key(user.id)])
+    state.hub.kick_token(user.token_hash)
+    await state.bus.publish_revoked(user.token_hash)  # and on every other instance
+    return Response(status_code=204)
+
+
+async def _session_bytes(request: Request, user: AuthUser) -> bytes:
+    state = state_of(request)
+    value = await _cached_read(state, CacheKind.USER_SESSION, session_key(user.id),
+                               store.load_session, user, what="user", ident=user.id)
+    body = zlib.decompress(value.body) if value.compressed else value.body
+    # The cached part is {"user","clinic"}; the expiry belongs to this token.
+    expires = user.expires_at.isoformat().replace("+00:00", "Z")
+    return body[:-1] + b',"expires_at":"' + expires.encode() + b'"}'
+
+
+@router.get("/session", response_model=UserSession, responses={401: _ERR})
+async def session(request: Request, user: User) -> Response:
+    """The signed-in user, their clinic and when the token expires."""
+    return Response(await _session_bytes(request, user), media_type=JSON)
+
+
+@router.get("/cache-policy")
+async def cache_policy() -> dict[str, Any]:
+    """The cache policy table both cache layers follow (the client mirrors it)."""
+    return policy_document()
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+@router.get("/clinics/{clinic_id}/conversations", response_model=ConversationList,
+            responses=READ_ERRORS)
+async def conversations_list(request: Request, clinic_id: PathId, user: User) -> Response:
+    """Every conversation of the clinic, the most recent message first."""
+    if clinic_id != user.clinic_id:
+        raise not_found("clinic", clinic_id)
+    value = await _cached_read(state_of(request), CacheKind.CONVERSATIONS_LIST,
+                               list_key(clinic_id), store.load_list, user, what="clinic",
+                               ident=clinic_id)
+    return serve_cached(value, request)
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationDetail,
+            responses=READ_ERRORS)
+async def conversation_detail(request: Request, conversation_id: PathId, user: User) -> Response:
+    """The summary, the latest 100 messages and every note."""
+    value = await _cached_read(state_of(request), CacheKind.CONVERSATION_DETAIL,
+                               detail_key(conversation_id), store.load_detail, user,
+                               what="conversation", ident=conversation_id)
+    return serve_cached(value, request)
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=MessagesPage,
+            responses=READ_ERRORS)
+async def older_messages(
+    request: Request, conversation_id: PathId, user: User,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID,
+                                        description="a message id: messages older than it")]
+    = None,
+    limit: Annotated[int, Query(ge=1, le=DETAIL_MESSAGE_LIMIT)] = DETAIL_MESSAGE_LIMIT,
+) -> Response:
+    """A page of messages older than ``before`` (not cached)."""
+    state = state_of(request)
+    async with state.db.read() as conn:
+        if await store.conversation_clinic(conn, conversation_id) != user.clinic_id:
+            raise not_found("conversation", conversation_id)
+        page = await store.messages_page(conn, conversation_id, before, limit)
+    return Response(store.to_json(page), media_type=JSON)
+
+
+@router.get("/patients/{patient_id}", response_model=Patient, responses=READ_ERRORS)
+async def patient(request: Request, patient_id: PathId, user: User) -> Response:
+    """One patient of the user's clinic."""
+    value = await _cached_read(state_of(request), CacheKind.PATIENT_DATA,
+                               patient_key(patient_id), store.load_patient, user, what="patient",
+                               ident=patient_id)
+    return serve_cached(value, request)
+
+
+# --- mutations --------------------------------------------------------------------------
+
+
+def _summary_route(action: str) -> Any:
+    async def route(
+        request: Request, conversation_id: PathId, user: User,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response:
+        writer = state_of(request).writer
+        return await _write(request, user, idempotency_key,
+                            writer.summary_change(user, conversation_id, action))
+
+    route.__name__ = f"mark_{action}"
+    route.__doc__ = f"{action.capitalize()}: answers the new ConversationSummary."
+    return route
+
+
+for _action in ("read", "unread", "archive", "unarchive"):
+    router.add_api_route(
+        f"/conversations/{{conversation_id}}/{_action}", _summary_route(_action),
+        methods=["POST"], response_model=ConversationSummary, responses=WRITE_ERRORS,
+    )
+
+
+@router.put("/conversations/{conversation_id}/priority", response_model=ConversationSummary,
+            responses=WRITE_ERRORS)
+async def set_priority(
+    request: Request, conversation_id: PathId, body: PriorityRequest, user: User,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Sets the priority; answers the new ConversationSummary."""
+    writer = state_of(request).writer
+    return await _write(request, user, idempotency_key,
+                        writer.summary_change(user, conversation_id, "priority", body.priority),
+                        body)
+
+
+@router.post("/conversations/{conversation_id}/notes", status_code=201, response_model=Note,
+             responses=WRITE_ERRORS)
+async def add_note(
+    request: Request, conversation_id: PathId, body: TextRequest, user: User,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Adds an internal note (never shown to the patient)."""
+    _check_text(body.body)
+    writer = state_of(request).writer
+    return await _write(request, user, idempotency_key,
+                        writer.add_note(user, conversation_id, body.body), body)
+
+
+@router.post("/conversations/{conversation_id}/messages", status_code=201,
+             response_model=Message, responses=WRITE_ERRORS)
+async def reply(
+    request: Request, conversation_id: PathId, body: TextRequest, user: User,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Sends a reply to the patient."""
+    _check_text(body.body)
+    writer = state_of(request).writer
+    return await _write(request, user, idempotency_key,
+                        writer.reply(user, conversation_id, body.body), body)
+
+
+@router.post("/inbound", status_code=201, response_model=Message,
+             responses={401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
+async def inbound(
+    request: Request, body: InboundRequest,
+    webhook_secret: Annotated[str | None, Header(alias="X-Webhook-Secret")] = None,
+) -> Response:
+    """Webhook: a patient message arrives (creates patient and conversation if new)."""
+    state = state_of(request)
+    expected = state.settings.webhook_secret.encode()
+    if webhook_secret is None or not hmac.compare_digest(
+        webhook_secret.encode("utf-8", "replace"), expected
+    ):
+        raise ApiError(ErrorCode.UNAUTHORIZED, "missing or wrong X-Webhook-Secret")
+    _check_text(body.phone, body.name, body.body, body.channel)
+    status, answer = await state.writer.run(state.writer.inbound(body))
+    return Response(answer, status, media_type=JSON)

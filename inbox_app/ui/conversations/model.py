@@ -1,0 +1,276 @@
+"""The Qt model of the conversation list: an adapter over the client's ConversationView rows.
+
+Performance rules (ARCHITECTURE.md section 9), measured at 100,000 rows:
+- Fine-grained signals: an update in place is one ``dataChanged``; a row that moves (a new
+  message lifts it to the top) is one ``dataChanged`` over the rows it passed; a row that
+  appears or leaves the filter is one insert or one remove. A reset happens only for the
+  first load, a resync, or when the user changes the filter or the search.
+- The model filters and sorts itself (binary search on a sort key) instead of sitting behind
+  a QSortFilterProxyModel: the proxy calls ``filterAcceptsRow`` in Python once per row on
+  every filter change (2.2 s here at 100k rows) and turns a row that moves into a full
+  re-layout (0.36 s per new message at the top); a list comprehension over plain Python
+  objects takes a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from inbox_app.client import ConversationView
+from inbox_app.contract.models import Priority, Status
+from inbox_app.ui.conversations.delegate import ID_ROLE, VIEW_ROLE
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ModelIndex = QModelIndex | QPersistentModelIndex
+_Key = tuple[float, int]
+
+
+class Filter(StrEnum):
+    """The filter buttons above the list (Open, Archived, Unread, Urgent)."""
+
+    OPEN = "open"
+    ARCHIVED = "archived"
+    UNREAD = "unread"
+    URGENT = "urgent"
+
+
+def sort_key(view: ConversationView) -> _Key:
+    """Ascending key for newest first: latest activity, then the larger id on ties."""
+    summary = view.summary
+    when = summary.last_message_at or summary.updated_at or _EPOCH
+    return (-when.timestamp(), -summary.id)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "joao" finds "João"."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def digits(text: str) -> str:
+    """Only the digits, so "(11) 98765" and "1198765" match the same phone."""
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+class _Search:
+    """What the user typed, folded once; matches name, preview and phone digits."""
+
+    __slots__ = ("digits", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = fold(text.strip())
+        number = digits(self.text)
+        self.digits = number if len(number) >= 3 else ""
+
+    def matches(self, haystack: tuple[str, str]) -> bool:
+        if not self.text:
+            return True
+        words, phone = haystack
+        return self.text in words or bool(self.digits and self.digits in phone)
+
+
+class ConversationListModel(QAbstractListModel):
+    """The visible conversations (filter + search applied), newest first.
+
+    Every known conversation is kept (``all_count``); the rows are those the filter accepts.
+    Feed it with :meth:`upsert` (new or changed), :meth:`remove` and, for a first load or a
+    resync, :meth:`replace_all`.
+    """
+
+    #: Rows first..last changed places (a row moved within them): the same row numbers now
+    #: hold other conversations, so views re-find their selection by id.
+    rowsShifted = Signal(int, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._all: dict[int, ConversationView] = {}
+        self._rows: list[ConversationView] = []
+        self._keys: list[_Key] = []
+        self._key_of: dict[int, _Key] = {}  # ids of the visible rows -> their key
+        self._haystack: dict[int, tuple[str, str]] = {}
+        self._filter = Filter.OPEN
+        self._search = _Search("")
+
+    # --- Qt model interface -------------------------------------------------------------
+    def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        view = self._rows[index.row()]
+        if role == VIEW_ROLE:
+            return view
+        if role == ID_ROLE:
+            return view.summary.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return view.summary.patient_name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return view.summary.last_message_preview
+        return None
+
+    # --- reads ----------------------------------------------------------------------------
+    @property
+    def filter(self) -> Filter:
+        """The filter the user chose."""
+        return self._filter
+
+    @property
+    def all_count(self) -> int:
+        """Every known conversation, shown or filtered out."""
+        return len(self._all)
+
+    def view_at(self, row: int) -> ConversationView:
+        """The conversation on a visible row."""
+        return self._rows[row]
+
+    def row_of(self, conversation_id: int) -> int | None:
+        """The visible row of a conversation, None when unknown or filtered out."""
+        key = self._key_of.get(conversation_id)
+        return None if key is None else bisect.bisect_left(self._keys, key)
+
+    def view_of(self, conversation_id: int) -> ConversationView | None:
+        """The latest view of a conversation, visible or not."""
+        return self._all.get(conversation_id)
+
+    def ids(self) -> list[int]:
+        """The visible ids, top to bottom."""
+        return [view.summary.id for view in self._rows]
+
+    def accepts(self, view: ConversationView) -> bool:
+        """Whether the current filter and search show this conversation."""
+        summary = view.summary
+        mode = self._filter
+        wanted = Status.ARCHIVED if mode is Filter.ARCHIVED else Status.OPEN
+        if summary.status != wanted:
+            return False
+        if mode is Filter.UNREAD and summary.unread_count == 0:
+            return False
+        if mode is Filter.URGENT and summary.priority != Priority.URGENT:
+            return False
+        return self._search.matches(self._haystack_of(view)) if self._search.text else True
+
+    def _haystack_of(self, view: ConversationView) -> tuple[str, str]:
+        summary = view.summary
+        cached = self._haystack.get(summary.id)
+        if cached is None:
+            cached = (
+                fold(f"{summary.patient_name}\n{summary.last_message_preview}"),
+                digits(summary.patient_phone or ""),
+            )
+            self._haystack[summary.id] = cached
+        return cached
+
+    # --- what the user chooses --------------------------------------------------------------
+    def set_filter(self, value: Filter) -> None:
+        """Shows another filter (one model reset)."""
+        if value is not self._filter:
+            self._filter = value
+            self._refilter()
+
+    def set_search(self, text: str) -> None:
+        """Shows the conversations matching ``text`` in name, preview or phone digits."""
+        search = _Search(text)
+        if search.text != self._search.text:
+            self._search = search
+            self._refilter()
+
+    def _refilter(self) -> None:
+        """Re-derives the visible rows: one reset, as the user changed what to show."""
+        visible = sorted((v for v in self._all.values() if self.accepts(v)), key=sort_key)
+        self.beginResetModel()
+        self._rows = visible
+        self._keys = [sort_key(v) for v in visible]
+        self._key_of = {v.summary.id: k for v, k in zip(visible, self._keys, strict=True)}
+        self.endResetModel()
+
+    # --- what the client tells ------------------------------------------------------------
+    def replace_all(self, views: Iterable[ConversationView]) -> None:
+        """Loads a whole list at once (first load, resync)."""
+        self._all = {view.summary.id: view for view in views}
+        self._haystack.clear()
+        self._refilter()
+
+    def upsert(self, view: ConversationView) -> None:
+        """Adds or updates one conversation with the fewest signals that keep the order."""
+        cid = view.summary.id
+        old = self._all.get(cid)
+        if old is not None and old.summary != view.summary:
+            self._haystack.pop(cid, None)
+        self._all[cid] = view
+        old_key = self._key_of.get(cid)
+        if not self.accepts(view):
+            if old_key is not None:
+                self._remove_row(cid, bisect.bisect_left(self._keys, old_key))
+            return
+        new_key = sort_key(view)
+        if old_key is None:
+            self._insert_row(view, new_key)
+            return
+        old_row = bisect.bisect_left(self._keys, old_key)
+        target = bisect.bisect_left(self._keys, new_key)
+        if new_key == old_key or target in (old_row, old_row + 1):
+            # still between the same neighbours: an update in place
+            self._rows[old_row] = view
+            self._keys[old_row] = new_key
+            self._key_of[cid] = new_key
+            index = self.index(old_row)
+            self.dataChanged.emit(index, index)
+            return
+        # A move (a new message lifts the row to the top) rotates the rows in between and
+        # says so with one dataChanged over that range: no structural signal, so the view's
+        # header (one section per row) is not rebuilt. Remove + insert cost 8 ms p50 and
+        # 26 ms p99 at 100k rows here; this costs one repaint of the visible rows.
+        del self._rows[old_row]
+        del self._keys[old_row]
+        new_row = bisect.bisect_left(self._keys, new_key)
+        self._rows.insert(new_row, view)
+        self._keys.insert(new_row, new_key)
+        self._key_of[cid] = new_key
+        first, last = min(old_row, new_row), max(old_row, new_row)
+        self.dataChanged.emit(self.index(first), self.index(last))
+        self.rowsShifted.emit(first, last)
+
+    def upsert_many(self, views: Iterable[ConversationView]) -> None:
+        """Upserts each view that differs from the one held (unchanged ones cost nothing)."""
+        for view in views:
+            if self._all.get(view.summary.id) != view:
+                self.upsert(view)
+
+    def remove(self, conversation_id: int) -> None:
+        """Forgets a conversation (it left the clinic's list)."""
+        self._all.pop(conversation_id, None)
+        self._haystack.pop(conversation_id, None)
+        key = self._key_of.get(conversation_id)
+        if key is not None:
+            self._remove_row(conversation_id, bisect.bisect_left(self._keys, key))
+
+    def _insert_row(self, view: ConversationView, key: _Key) -> None:
+        row = bisect.bisect_left(self._keys, key)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, view)
+        self._keys.insert(row, key)
+        self._key_of[view.summary.id] = key
+        self.endInsertRows()
+
+    def _remove_row(self, conversation_id: int, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        del self._keys[row]
+        del self._key_of[conversation_id]
+        self.endRemoveRows()

@@ -1,0 +1,231 @@
+"""Writes patch the cached list and detail in place (inbox_app/server/cache/patching.py).
+
+Two levels: :meth:`Cache.invalidate` with a patcher against a real Redis (the generation
+guard, the TTL, the fallbacks), and whole servers on SQLite and PostgreSQL where a random
+run of every kind of write goes through a server with Redis (A) and, after each write, what
+A serves from Redis is compared with what a server without Redis (B) loads from the same
+database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+import redis
+import redis.asyncio as aioredis
+
+from inbox_app.contract.policy import CacheKind
+from inbox_app.server.cache.aside import Cache
+from tests.server.cache.test_aside import Loader
+from tests.support import RedisProcess, ServerProcess, login
+
+pytestmark = pytest.mark.redis
+
+LIST = "conversations:clinic:1"
+
+
+async def test_a_patch_replaces_the_value_keeps_its_expiry_and_costs_no_load(
+        cache: Cache, raw: aioredis.Redis) -> None:
+    load = Loader(value=b'{"v":1}')
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load)
+    await raw.pexpire(LIST, 50_000)  # as if loaded a while ago
+    seen: list[bytes | None] = []
+
+    def patch(key: str, old: bytes | None) -> tuple[int, bytes]:
+        seen.append(old)
+        return 1, b'{"v":2}'
+
+    assert await cache.invalidate([LIST], patch) == []  # nothing left to load back
+    assert seen == [b'{"v":1}']
+    assert await raw.get(LIST) == b'1:j:{"v":2}'
+    assert 0 < await raw.pttl(LIST) <= 50_000
+    value = await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load)
+    assert value.body == b'{"v":2}' and load.calls == 1
+    assert cache.metrics()["conversations_list"]["patches"] == 1
+
+
+async def test_a_compressed_value_is_patched_from_its_json(cache: Cache,
+                                                           raw: aioredis.Redis) -> None:
+    big = json.dumps({"items": ["x" * 40] * 100}).encode()
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=big))
+    assert (await raw.get(LIST)).startswith(b"1:z:")
+    seen: list[bytes | None] = []
+    await cache.invalidate([LIST], lambda key, old: seen.append(old) or (1, old + b" "))
+    assert seen == [big]
+    value = await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b"unused"))
+    assert value.json_bytes() == big + b" "
+
+
+@pytest.mark.parametrize("outcome", ["declines", "raises", "other owner"])
+async def test_a_key_that_cannot_be_patched_is_dropped_and_returned_to_load_back(
+        outcome: str, cache: Cache, raw: aioredis.Redis) -> None:
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b'{"v":1}'))
+
+    def patch(key: str, old: bytes | None) -> tuple[int, bytes] | None:
+        if outcome == "raises":
+            raise RuntimeError("a bug in a patch")
+        return (2, b'{"v":2}') if outcome == "other owner" else None
+
+    assert await cache.invalidate([LIST], patch) == [LIST]
+    assert await raw.exists(LIST) == 0
+    assert cache.metrics()["conversations_list"]["patches"] == 0
+
+
+async def test_a_key_nobody_cached_is_stored_only_when_the_patch_builds_it_whole(
+        cache: Cache, raw: aioredis.Redis) -> None:
+    detail = "conversation:5:detail"
+    await cache.invalidate([LIST, detail],
+                           lambda key, old: (1, b'{"new":1}') if key == detail else None)
+    assert await raw.exists(LIST) == 0
+    assert await raw.get(detail) == b'1:j:{"new":1}'
+    assert 110_000 < await raw.pttl(detail) <= 120_000  # a whole new value: the full TTL
+
+
+async def test_a_slow_reader_cannot_overwrite_a_patched_value(
+        cache: Cache, raw: aioredis.Redis) -> None:
+    """The reader loaded the row before the write; the write patches; the reader's late
+    store must not replace the patched (newer) value."""
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b'{"v":1}'))
+    await cache.invalidate([LIST])  # the reader below misses...
+    loading, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_old_load() -> tuple[int, bytes]:
+        loading.set()
+        await release.wait()
+        return 1, b'{"v":"old"}'
+
+    reader = asyncio.create_task(
+        cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, slow_old_load))
+    await asyncio.wait_for(loading.wait(), 5)
+    await raw.set(LIST, b'1:j:{"v":1}')  # another instance stored the pre-write value
+    await cache.invalidate([LIST], lambda key, old: (1, b'{"v":"patched"}'))
+    release.set()
+    assert (await asyncio.wait_for(reader, 5)).body == b'{"v":"old"}'  # its own answer...
+    assert await raw.get(LIST) == b'1:j:{"v":"patched"}'  # ...but not stored over ours
+
+
+async def test_a_later_write_drop_wins_over_an_earlier_patch(
+        cache: Cache, raw: aioredis.Redis, redis_proc: RedisProcess) -> None:
+    """Two writes: the second drops the key while the first computes its patch; the first
+    patch must not be stored (it lacks the second change); the key, which someone had
+    cached, is handed back to be loaded (the load then reads both writes)."""
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b'{"v":1}'))
+
+    def patch_overtaken_by_a_second_write(key: str, old: bytes | None) -> tuple[int, bytes]:
+        second = redis.Redis.from_url(redis_proc.url)  # another instance's drop, meanwhile
+        second.delete(LIST)
+        second.incr("gen:" + LIST)
+        second.close()
+        return 1, b'{"v":"first write only"}'
+
+    assert await cache.invalidate([LIST], patch_overtaken_by_a_second_write) == [LIST]
+    assert await raw.exists(LIST) == 0
+    assert cache.metrics()["conversations_list"]["patches"] == 0
+
+
+# --- through the API, on both databases ---------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_demo_url")
+
+
+class Client:
+    def __init__(self, server: ServerProcess, email: str) -> None:
+        self.token, session = login(server.url, email)
+        self.clinic = session["clinic"]["id"]
+        self.http = httpx.Client(base_url=server.url, timeout=10,
+                                 headers={"Authorization": f"Bearer {self.token}"})
+
+    def get(self, path: str) -> Any:
+        answer = self.http.get(path)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def write(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        answer = self.http.request(method, path, json=body,
+                                   headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+
+
+def test_after_every_kind_of_write_redis_holds_what_the_database_answers(
+        server_factory, redis_proc: RedisProcess, database_url: str | None) -> None:
+    secret = "patch-test"
+    a = server_factory(database_url=database_url, redis_url=redis_proc.url,
+                       demo_size=None if database_url else "small",
+                       env={"INBOX_WEBHOOK_SECRET": secret})
+    b = server_factory(database_url=a.database_url, demo_size=None)
+    ana_a, ana_b = Client(a, "ana@aurora.example"), Client(b, "ana@aurora.example")
+    list_path = f"/api/clinics/{ana_a.clinic}/conversations"
+    convs = ana_a.get(list_path)["items"][:6]
+    for conv in convs:  # what receptionists had open: cached in Redis
+        ana_a.get(f"/api/conversations/{conv['id']}")
+    opened = {conv["id"] for conv in convs}
+    cold = 0  # details read for the first time (an inbound to another of the patient's)
+    store = redis.Redis.from_url(redis_proc.url)
+    rng = random.Random(7)
+    phones = [ana_a.get(f"/api/patients/{c['patient_id']}")["phone"] for c in convs]
+    before = ana_a.get("/api/metrics")["cache"]
+    writes = ["read", "unread", "archive", "unarchive", "priority", "note", "reply",
+              "inbound", "inbound new patient"]
+    try:
+        for step in range(45):
+            kind = writes[step % len(writes)] if step < len(writes) else rng.choice(writes)
+            conv = rng.choice(convs)
+            cid = conv["id"]
+            if kind == "priority":
+                ana_a.write("PUT", f"/api/conversations/{cid}/priority",
+                            {"priority": rng.choice(["urgent", "high", "normal", "low"])})
+            elif kind == "note":
+                ana_a.write("POST", f"/api/conversations/{cid}/notes", {"body": f"note {step}"})
+            elif kind == "reply":
+                ana_a.write("POST", f"/api/conversations/{cid}/messages",
+                            {"body": f"reply {step} ação"})
+            elif kind.startswith("inbound"):
+                new = kind.endswith("new patient")
+                answer = a_http_inbound(a, secret, {
+                    "clinic_id": ana_a.clinic,
+                    "phone": f"+55 11 9{step:04d}-{rng.randrange(10_000):04d}" if new
+                    else phones[convs.index(conv)],
+                    "name": f"Paciente {step}" if new else None,
+                    "channel": conv["channel"], "body": f"mensagem {step}"})
+                cid = answer["conversation_id"]
+            else:
+                ana_a.write("POST", f"/api/conversations/{cid}/{kind}")
+            # the keys stayed in Redis (patched, not dropped), and hold what B loads
+            assert store.exists(f"conversations:clinic:{ana_a.clinic}"), kind
+            detail = f"/api/conversations/{cid}"
+            if cid in opened or kind == "inbound new patient":  # a new one is built whole
+                assert store.exists(f"conversation:{cid}:detail"), kind
+            else:
+                cold += 1
+            assert ana_a.get(list_path) == ana_b.get(list_path), kind
+            assert ana_a.get(detail) == ana_b.get(detail), kind
+            opened.add(cid)
+        after = ana_a.get("/api/metrics")["cache"]
+    finally:
+        store.close()
+    for kind in ("conversations_list", "conversation_detail"):
+        assert after[kind]["patches"] - before[kind]["patches"] >= 10, kind
+        # no write needed a reload, and every read above but the cold ones hit Redis
+        assert after[kind]["refreshes"] == before[kind]["refreshes"], kind
+    assert after["conversations_list"]["misses"] == before["conversations_list"]["misses"]
+    assert (after["conversation_detail"]["misses"]
+            == before["conversation_detail"]["misses"] + cold)
+
+
+def a_http_inbound(server: ServerProcess, secret: str, body: dict[str, Any]) -> Any:
+    answer = httpx.post(f"{server.url}/api/inbound", json=body, timeout=10,
+                        headers={"X-Webhook-Secret": secret})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
