@@ -1,0 +1,1 @@
+"""Where the client keeps its files, and files only the user can read."""

@@ -1,0 +1,1 @@
+"""The app's log file, and the filter that keeps patient data out of it."""

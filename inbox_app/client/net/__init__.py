@@ -1,0 +1,1 @@
+"""The network: the HTTP API client and the live (WebSocket) listener."""

@@ -1,0 +1,1 @@
+"""Reads: the local cache (memory over disk) and the repository that reads through it."""

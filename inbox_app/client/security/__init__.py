@@ -1,0 +1,1 @@
+"""Patient data sealed at rest: codecs, AES-GCM, the key store, the pickle-free disk."""

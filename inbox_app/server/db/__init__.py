@@ -1,0 +1,1 @@
+"""The database: schema, handle, reads into contract models, writes, idempotency."""

@@ -1,0 +1,1 @@
+"""Demo data, and patient messages that arrive by themselves (``--simulate-inbound``)."""

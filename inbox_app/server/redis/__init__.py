@@ -1,0 +1,1 @@
+"""The Redis connection settings and the circuit breaker in front of Redis."""

@@ -1,0 +1,1 @@
+"""The conversation list (panel, model, delegate) and the open conversation."""

@@ -1,0 +1,1 @@
+"""The window's other parts: login dialog, status bar, toasts and banner, metrics window."""
