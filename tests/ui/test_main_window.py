@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from inbox_app.client import Change, InboxClient, PendingItem
+from inbox_app.client.reads.listing import Filter
 from inbox_app.contract.models import Note, Priority, Status
-from inbox_app.ui.conversations.model import Filter
 from inbox_app.ui.main_window import MainWindow
 from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess

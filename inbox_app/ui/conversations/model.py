@@ -5,20 +5,20 @@ Performance rules (ARCHITECTURE.md section 9), measured at 100,000 rows:
   message lifts it to the top) is one ``dataChanged`` over the rows it passed; a row that
   appears or leaves the filter is one insert or one remove. A reset happens only for the
   first load, a resync, or when the user changes the filter or the search.
-- The model filters and sorts itself (binary search on a sort key) instead of sitting behind
-  a QSortFilterProxyModel: the proxy calls ``filterAcceptsRow`` in Python once per row on
-  every filter change (2.2 s here at 100k rows) and turns a row that moves into a full
+- The model keeps its rows sorted itself (binary search on the sort key) instead of sitting
+  behind a QSortFilterProxyModel: the proxy calls ``filterAcceptsRow`` in Python once per row
+  on every filter change (2.2 s here at 100k rows) and turns a row that moves into a full
   re-layout (0.36 s per new message at the top); a list comprehension over plain Python
   objects takes a few tens of milliseconds.
+
+Which conversations a tab and a search show, and their order, are the client's rules
+(:mod:`inbox_app.client.reads.listing`); this model only calls them.
 """
 
 from __future__ import annotations
 
 import bisect
-import unicodedata
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from enum import StrEnum
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -30,58 +30,12 @@ from PySide6.QtCore import (
 )
 
 from inbox_app.client import ConversationView
-from inbox_app.contract.models import Priority, Status
+from inbox_app.client.reads.listing import Filter, ListFilter, SortKey, sort_key
 from inbox_app.ui.conversations.delegate import ID_ROLE, VIEW_ROLE
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+__all__ = ["ConversationListModel", "Filter"]
+
 _ModelIndex = QModelIndex | QPersistentModelIndex
-_Key = tuple[float, int]
-
-
-class Filter(StrEnum):
-    """The filter buttons above the list (Open, Archived, Unread, Urgent)."""
-
-    OPEN = "open"
-    ARCHIVED = "archived"
-    UNREAD = "unread"
-    URGENT = "urgent"
-
-
-def sort_key(view: ConversationView) -> _Key:
-    """Ascending key for newest first: latest activity, then the larger id on ties."""
-    summary = view.summary
-    when = summary.last_message_at or summary.updated_at or _EPOCH
-    return (-when.timestamp(), -summary.id)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so "joao" finds "João"."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def digits(text: str) -> str:
-    """Only the digits, so "(11) 98765" and "1198765" match the same phone."""
-    return "".join(ch for ch in text if ch.isdigit())
-
-
-class _Search:
-    """What the user typed, folded once; matches name, preview and phone digits."""
-
-    __slots__ = ("digits", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = fold(text.strip())
-        number = digits(self.text)
-        self.digits = number if len(number) >= 3 else ""
-
-    def matches(self, haystack: tuple[str, str]) -> bool:
-        if not self.text:
-            return True
-        words, phone = haystack
-        return self.text in words or bool(self.digits and self.digits in phone)
 
 
 class ConversationListModel(QAbstractListModel):
@@ -100,11 +54,9 @@ class ConversationListModel(QAbstractListModel):
         super().__init__(parent)
         self._all: dict[int, ConversationView] = {}
         self._rows: list[ConversationView] = []
-        self._keys: list[_Key] = []
-        self._key_of: dict[int, _Key] = {}  # ids of the visible rows -> their key
-        self._haystack: dict[int, tuple[str, str]] = {}
-        self._filter = Filter.OPEN
-        self._search = _Search("")
+        self._keys: list[SortKey] = []
+        self._key_of: dict[int, SortKey] = {}  # ids of the visible rows -> their key
+        self._rules = ListFilter()
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -128,7 +80,7 @@ class ConversationListModel(QAbstractListModel):
     @property
     def filter(self) -> Filter:
         """The filter the user chose."""
-        return self._filter
+        return self._rules.filter
 
     @property
     def all_count(self) -> int:
@@ -154,45 +106,22 @@ class ConversationListModel(QAbstractListModel):
 
     def accepts(self, view: ConversationView) -> bool:
         """Whether the current filter and search show this conversation."""
-        summary = view.summary
-        mode = self._filter
-        wanted = Status.ARCHIVED if mode is Filter.ARCHIVED else Status.OPEN
-        if summary.status != wanted:
-            return False
-        if mode is Filter.UNREAD and summary.unread_count == 0:
-            return False
-        if mode is Filter.URGENT and summary.priority != Priority.URGENT:
-            return False
-        return self._search.matches(self._haystack_of(view)) if self._search.text else True
-
-    def _haystack_of(self, view: ConversationView) -> tuple[str, str]:
-        summary = view.summary
-        cached = self._haystack.get(summary.id)
-        if cached is None:
-            cached = (
-                fold(f"{summary.patient_name}\n{summary.last_message_preview}"),
-                digits(summary.patient_phone or ""),
-            )
-            self._haystack[summary.id] = cached
-        return cached
+        return self._rules.accepts(view)
 
     # --- what the user chooses --------------------------------------------------------------
     def set_filter(self, value: Filter) -> None:
         """Shows another filter (one model reset)."""
-        if value is not self._filter:
-            self._filter = value
+        if self._rules.set_filter(value):
             self._refilter()
 
     def set_search(self, text: str) -> None:
         """Shows the conversations matching ``text`` in name, preview or phone digits."""
-        search = _Search(text)
-        if search.text != self._search.text:
-            self._search = search
+        if self._rules.set_search(text):
             self._refilter()
 
     def _refilter(self) -> None:
         """Re-derives the visible rows: one reset, as the user changed what to show."""
-        visible = sorted((v for v in self._all.values() if self.accepts(v)), key=sort_key)
+        visible = self._rules.visible(self._all.values())
         self.beginResetModel()
         self._rows = visible
         self._keys = [sort_key(v) for v in visible]
@@ -203,15 +132,12 @@ class ConversationListModel(QAbstractListModel):
     def replace_all(self, views: Iterable[ConversationView]) -> None:
         """Loads a whole list at once (first load, resync)."""
         self._all = {view.summary.id: view for view in views}
-        self._haystack.clear()
+        self._rules.clear()
         self._refilter()
 
     def upsert(self, view: ConversationView) -> None:
         """Adds or updates one conversation with the fewest signals that keep the order."""
         cid = view.summary.id
-        old = self._all.get(cid)
-        if old is not None and old.summary != view.summary:
-            self._haystack.pop(cid, None)
         self._all[cid] = view
         old_key = self._key_of.get(cid)
         if not self.accepts(view):
@@ -255,12 +181,12 @@ class ConversationListModel(QAbstractListModel):
     def remove(self, conversation_id: int) -> None:
         """Forgets a conversation (it left the clinic's list)."""
         self._all.pop(conversation_id, None)
-        self._haystack.pop(conversation_id, None)
+        self._rules.forget(conversation_id)
         key = self._key_of.get(conversation_id)
         if key is not None:
             self._remove_row(conversation_id, bisect.bisect_left(self._keys, key))
 
-    def _insert_row(self, view: ConversationView, key: _Key) -> None:
+    def _insert_row(self, view: ConversationView, key: SortKey) -> None:
         row = bisect.bisect_left(self._keys, key)
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, view)

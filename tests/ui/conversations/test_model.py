@@ -1,37 +1,20 @@
-"""Tests of inbox_app/ui/conversations/model.py: order, fine-grained signals, filters, search."""
+"""Tests of inbox_app/ui/conversations/model.py: order, fine-grained signals, and that the
+client's list rules (tabs, search: tests/client/reads/test_listing.py) shape its rows."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from inbox_app.client import ConversationView
-from inbox_app.contract.models import ConversationSummary, Priority, Status
-from inbox_app.ui.conversations.model import ConversationListModel, Filter
+from inbox_app.client.reads.listing import Filter
+from inbox_app.contract.models import Priority, Status
+from inbox_app.ui.conversations.model import ConversationListModel
+from tests.client.reads.test_listing import NOW, bump, view
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-def view(cid: int, minutes_ago: int, **changes: Any) -> ConversationView:
-    fields: dict[str, Any] = dict(
-        id=cid, clinic_id=1, patient_id=cid, patient_name=f"Paciente {cid}", channel="whatsapp",
-        status=Status.OPEN, priority=Priority.NORMAL, unread_count=0,
-        last_message_preview=f"mensagem {cid}",
-        last_message_at=NOW - timedelta(minutes=minutes_ago),
-        updated_at=NOW - timedelta(minutes=minutes_ago), version=1,
-        patient_phone=f"+55 11 9{cid:04d}-0000",
-    )
-    pending = changes.pop("pending", False)
-    fields.update(changes)
-    return ConversationView(ConversationSummary(**fields), pending=pending)
-
-
-def bump(v: ConversationView, **changes: Any) -> ConversationView:
-    return dataclasses.replace(v, summary=v.summary.model_copy(update=changes))
+__all__ = ["NOW", "bump", "view"]  # tests/ui/conversations/test_list_panel.py uses them too
 
 
 class Recorder:
@@ -119,25 +102,15 @@ def test_unread_and_urgent_filters(model: ConversationListModel) -> None:
     assert model.ids() == [4]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("joao", [3]),            # accents folded: "João"
-        ("JOÃO", [3]),
-        ("remarcar", [5]),        # preview
-        ("9 0006", [6]),          # phone digits, whatever the punctuation
-        ("90006", [6]),
-        ("zzz", []),
-        ("", list(range(1, 11))),
-    ],
-)
-def test_search_matches_name_phone_and_preview(
-    model: ConversationListModel, text: str, expected: list[int]
-) -> None:
+def test_the_search_narrows_the_rows_with_one_reset(model: ConversationListModel) -> None:
     model.upsert(bump(model.view_of(3), patient_name="João Araújo"))
-    model.upsert(bump(model.view_of(5), last_message_preview="Posso remarcar?"))
-    model.set_search(text)
-    assert model.ids() == expected
+    rec = Recorder(model)
+    model.set_search("joao")
+    assert model.ids() == [3] and rec.events == ["reset"]
+    model.set_search("JOÃO ")  # the same search folded: nothing to redo
+    assert rec.events == ["reset"]
+    model.set_search("")
+    assert model.ids() == list(range(1, 11))
 
 
 def test_search_stays_applied_to_updates(model: ConversationListModel) -> None:
