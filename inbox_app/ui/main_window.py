@@ -237,8 +237,7 @@ class MainWindow(QMainWindow):
         """Opens (or raises) the about box."""
         if self.about is None:
             self.about = AboutDialog(self.bridge.client, self)
-        self.about.show()
-        self.about.raise_()
+        _show_on_top(self.about)
 
     # --- slots ----------------------------------------------------------------------------
     def _open(self, conversation_id: int) -> None:
@@ -309,8 +308,7 @@ class MainWindow(QMainWindow):
 
             client = self.bridge.client
             self.metrics_window = MetricsWindow(client.metrics, client.server_metrics)
-        self.metrics_window.show()
-        self.metrics_window.raise_()
+        _show_on_top(self.metrics_window)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.remove()
@@ -320,3 +318,12 @@ class MainWindow(QMainWindow):
             self.tray.hide()
         self.closed.emit()
         super().closeEvent(event)
+
+
+def _show_on_top(window: QWidget) -> None:
+    """Shows a window, or raises it when it is open already (a window just shown is on top:
+    raising it too asks the window system for nothing, which some platforms warn about)."""
+    if window.isVisible():
+        window.raise_()
+    else:
+        window.show()
