@@ -20,6 +20,7 @@ from inbox_app.client.actions.outbox import Outbox
 from inbox_app.client.actions.record import ActionKind, Mutation
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.api import Api
+from inbox_app.client.net.inbound import patient_wrote
 from inbox_app.client.net.live import LiveListener
 from inbox_app.client.reads.cache import DEFAULT_MAX_STALE, LocalCache
 from inbox_app.client.reads.repository import Repository
@@ -374,7 +375,7 @@ class InboxClient(SignIn, DataProtection):
                 except ValidationError as exc:
                     log.warning("live: event data breaks the contract: %s", exc)
             ids = frozenset({event.conversation_id} if event.conversation_id else ())
-            self._emit(Change("invalidated", ids))
+            self._emit(Change("invalidated", ids, patient_wrote=patient_wrote(event)))
             for key in held:
                 self.repo.refetch(key)
         await self.cache.set_meta(_SEQ_META, event.seq)

@@ -101,6 +101,8 @@ class Change:
     ``conversation_ids`` is empty for changes that are not about conversations (connection).
     ``action`` is the mutation kind ("archive", "add_note", ...) for mutation causes;
     ``reason`` is the server's message for a rejection or the last error of a failure.
+    ``patient_wrote`` is the preview of a patient's new message, on the live change of its
+    conversation (the event says so: a reply of the clinic, a note or a mark never sets it).
     """
 
     cause: ChangeCause
@@ -108,3 +110,4 @@ class Change:
     mutation_id: str | None = None
     action: str | None = None
     reason: str | None = None
+    patient_wrote: str | None = None

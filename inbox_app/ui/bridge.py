@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -75,6 +74,9 @@ class ClientBridge(QObject):
         self._dirty: set[int] = set()
         self._reload_all = False
         self._detail_dirty = False
+        # a patient wrote (the client says so from the live event): (conversation id, text),
+        # announced once the list holds the conversation
+        self._arrivals: list[tuple[int, str]] = []
         # idle lock: the model is empty and no change refreshes it until unlock
         self.locked = False
         self._unsubscribe = client.subscribe(self._on_change)
@@ -99,6 +101,7 @@ class ClientBridge(QObject):
         self.list_snapshot = None
         self.detail_snapshot = None
         self._dirty.clear()
+        self._arrivals.clear()
         self._reload_all = self._detail_dirty = False
         self.model.replace_all([])
         self.client.lock()
@@ -246,6 +249,8 @@ class ClientBridge(QObject):
                 self.tr("{0} not sent: {1}").format(labels.action_label(change.action), name),
                 change.reason or "",
             )
+        if change.patient_wrote is not None:
+            self._arrivals += [(cid, change.patient_wrote) for cid in change.conversation_ids]
         if change.cause in _LIST_CAUSES:
             if change.conversation_ids and change.cause != "resync":
                 self._dirty |= change.conversation_ids
@@ -267,8 +272,10 @@ class ClientBridge(QObject):
                 dirty, self._dirty = self._dirty, set()
                 reload_all, self._reload_all = self._reload_all, False
                 detail_dirty, self._detail_dirty = self._detail_dirty, False
+                arrivals, self._arrivals = self._arrivals, []
                 if dirty or reload_all:
                     await self._refresh_list(dirty, reload_all)
+                self._announce(arrivals)
                 if detail_dirty and self.open_id is not None:
                     await self._load_detail(self.open_id, with_patient=False)
                 await asyncio.sleep(0)  # let changes that arrived meanwhile join this pass
@@ -286,39 +293,26 @@ class ClientBridge(QObject):
             return
         self.list_snapshot = snapshot
         if reload_all:
-            before = {cid: self.model.view_of(cid) for cid in self.model.ids()}
+            shown = self.model.ids()
             self.model.upsert_many(snapshot.value)
             known = {v.summary.id for v in snapshot.value}
-            for cid in [c for c in list(before) if c not in known]:
+            for cid in [c for c in shown if c not in known]:
                 self.model.remove(cid)
-            changed: list[ConversationView] = [
-                v for v in snapshot.value if before.get(v.summary.id) != v
-            ]
-            self._notice_messages(changed, before)
         else:
             found = [v for v in snapshot.value if v.summary.id in dirty]
-            before = {v.summary.id: self.model.view_of(v.summary.id) for v in found}
             self.model.upsert_many(found)
             for cid in dirty - {v.summary.id for v in found}:
                 self.model.remove(cid)
-            self._notice_messages(found, before)
         self.listLoaded.emit(snapshot)
 
-    def _notice_messages(
-        self, views: list[ConversationView], before: dict[int, ConversationView | None]
-    ) -> None:
-        """A newer last message with more unread ones means the patient wrote."""
-        for view in views:
-            old = before.get(view.summary.id)
-            s = view.summary
-            newer = old is None or _later(s.last_message_at, old.summary.last_message_at)
-            more_unread = s.unread_count > (old.summary.unread_count if old else 0)
-            if newer and more_unread and not view.pending:
-                self.liveMessage.emit(s.id, s.patient_name, s.last_message_preview)
-
-
-def _later(a: datetime | None, b: datetime | None) -> bool:
-    return a is not None and (b is None or a > b)
+    def _announce(self, arrivals: list[tuple[int, str]]) -> None:
+        """Tells that a patient wrote, once per message, by the name the list now holds."""
+        if self.locked:
+            return
+        for conversation_id, text in arrivals:
+            view = self.model.view_of(conversation_id)
+            name = view.summary.patient_name if view is not None else ""
+            self.liveMessage.emit(conversation_id, name, text)
 
 
 def _reason(exc: BaseException) -> str:
