@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import missing
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -53,7 +55,7 @@ def test_readme_commands_parse() -> None:
 @pytest.mark.timeout(900)
 def test_readme_commands_work_on_a_fresh_venv(tmp_path: Path) -> None:
     if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+        missing("git is not installed (Debian package: git)")
     run, test = readme_commands()
     repo = tmp_path / "clinic-inbox"
     repo.mkdir()

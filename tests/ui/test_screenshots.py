@@ -8,13 +8,14 @@ test's tmp folder. Run: ``INBOX_SCREENSHOTS=build/screenshots pytest tests/ui/te
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from inbox_app.client import PendingItem
 from inbox_app.contract.models import Note
@@ -26,6 +27,12 @@ from tests.ui.conftest import close_window, open_window, sign_in
 TIMEOUT = 15_000
 
 
+def colours(image: QImage) -> set[int]:
+    """The distinct colours on a grid of every 8th pixel."""
+    return {image.pixel(x, y)
+            for x in range(0, image.width(), 8) for y in range(0, image.height(), 8)}
+
+
 def shoot(qtbot: Any, window: MainWindow, folder: Path, name: str) -> Path:
     for _ in range(3):  # let every pending layout pass run before painting
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
@@ -33,9 +40,15 @@ def shoot(qtbot: Any, window: MainWindow, folder: Path, name: str) -> Path:
     window.repaint()
     path = folder / f"{name}.png"
     assert window.grab().save(str(path)), path
-    image = QImage(str(path))
-    assert image.width() >= 1000 and image.height() >= 600
+    # the file holds a painted window: text, icons and rows in many shades, not a blank
+    # or single-colour surface
+    assert len(colours(QImage(str(path)))) > 30, name
     return path
+
+
+def region(path: Path, widget: QWidget, window: MainWindow) -> QImage:
+    """The part of a shot where ``widget`` is now."""
+    return QImage(str(path)).copy(QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()))
 
 
 def test_render_main_states(
@@ -76,6 +89,8 @@ def test_render_main_states(
         server.stop()
         qtbot.waitUntil(window.banner.isVisible, timeout=TIMEOUT)
         shots.append(shoot(qtbot, window, folder, "4-offline"))
+        # the offline shot shows the banner where the inbox shot had none
+        assert region(shots[3], window.banner, window) != region(shots[0], window.banner, window)
 
         qtbot.keyClick(window, Qt.Key.Key_1)
         composer.text.setPlainText("Confirmado, até quinta às 9h!")
@@ -85,6 +100,9 @@ def test_render_main_states(
             for b in window.pane.thread.bubbles), timeout=TIMEOUT)
         shots.append(shoot(qtbot, window, folder, "5-pending"))
         assert all(p.stat().st_size > 10_000 for p in shots)
+        # each state looks different from the one before it
+        images = [QImage(str(p)) for p in shots]
+        assert all(a != b for a, b in itertools.pairwise(images))
     finally:
         close_window(qtbot, window)
         ui_app.create_application(language="en")
