@@ -1,1 +1,2 @@
-"""The network: the HTTP API client and the live (WebSocket) listener."""
+"""The network: the HTTP API client, the live (WebSocket) listener, and which live events
+say that a patient wrote."""

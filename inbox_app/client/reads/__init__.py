@@ -1,1 +1,2 @@
-"""Reads: the local cache (memory over disk) and the repository that reads through it."""
+"""Reads: the local cache (memory over disk), the repository that reads through it, and
+the conversation list's rules (tabs, search, order)."""
