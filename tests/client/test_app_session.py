@@ -9,13 +9,14 @@ import httpx
 import pytest
 
 from inbox_app.client import InboxClient, InvalidAnswerError, RejectedError
-from inbox_app.client.files.folders import Folders, SessionStore
+from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.live import LiveListener
 from inbox_app.client.security.crypto import SealedCodec, new_key
 from inbox_app.contract.events import LiveEvent
 from inbox_app.contract.policy import parse_policy_document
 from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
+from tests.client.session.plain_store import PlainSessionStore
 from tests.support import ServerProcess
 
 
@@ -117,11 +118,10 @@ async def test_pings_notice_a_dead_connection(proxy: FaultProxy,
 
 async def test_codec_and_session_store_plug_in(server: ServerProcess, tmp_path: Path) -> None:
     key = new_key()
-    stores: list[SessionStore] = []
+    stores: list[PlainSessionStore] = []
 
-    def store_factory(url: str, folders: Folders) -> SessionStore:
-        store = SessionStore(folders)
-        store.path = folders.server_data / "other-session.json"
+    def store_factory(url: str, folders: Folders) -> PlainSessionStore:
+        store = PlainSessionStore(folders, folders.server_data / "other-session.json")
         stores.append(store)
         return store
 

@@ -1,11 +1,13 @@
-"""The remembered login, with the token in the OS keyring: a drop-in for ``SessionStore``.
+"""The remembered login: what :meth:`InboxClient.resume` starts from, the whole of it here.
 
-``paths.SessionStore`` keeps ``{"token", "session"}`` as plain JSON in ``session.json``.
-Issue 7 wants the token in the keyring, not in a file. :class:`SealedSessionStore` has the same
-``load``/``save``/``clear`` and ``path``: the token goes to the user's :class:`KeyStore` (the
+A store of the remembered login has three methods (:class:`SessionStoreLike`): ``load`` gives
+``{"token", "session"}`` (the ``UserSession`` JSON) or None, ``save`` remembers them,
+``clear`` forgets them. The default, :func:`sealed_session_store`, is
+:class:`SealedSessionStore` (issue 7): the token goes to the user's :class:`KeyStore` (the OS
 keyring, or its sealed fallback file), and ``session.json`` keeps only the user id in clear
 (needed to find that user's key at start-up, before anything is decrypted) and the
-``UserSession`` JSON sealed with the user's key.
+``UserSession`` JSON sealed with the user's key. ``InboxClient.login`` and ``resume`` take
+another store through ``session_store_factory``.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import base64
 import binascii
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from keyring.backend import KeyringBackend
 
+from inbox_app.client.files.folders import Folders
 from inbox_app.client.files.private import write_private
 from inbox_app.client.security.crypto import TamperedError
 from inbox_app.client.security.keystore import KeyStore, KeyStoreError
@@ -27,6 +30,16 @@ log = logging.getLogger(__name__)
 
 _CONTEXT = b"session"
 _FORMAT = 1
+
+
+class SessionStoreLike(Protocol):
+    """What remembers a login: :class:`SealedSessionStore`, or another with its methods."""
+
+    def load(self) -> dict[str, Any] | None: ...
+
+    def save(self, token: str, session: Any) -> None: ...
+
+    def clear(self) -> None: ...
 
 
 def user_name(user_id: int) -> str:
@@ -82,7 +95,7 @@ class SealedSessionStore:
         return user_id, document
 
     def load(self) -> dict[str, Any] | None:
-        """``{"token", "session"}`` as ``SessionStore.load`` returns it, or None."""
+        """``{"token", "session"}``, or None when nothing (readable) is remembered."""
         remembered = self._remembered()
         if remembered is None:
             return None
@@ -122,3 +135,9 @@ class SealedSessionStore:
             except KeyStoreError as exc:
                 log.warning("could not remove the session token from the keyring: %s", exc)
         self.path.unlink(missing_ok=True)
+
+
+def sealed_session_store(server_url: str, folders: Folders) -> SealedSessionStore:
+    """The default remembered-login store of a server: token in the keyring (or the sealed
+    key-file fallback), session sealed with the user's key (issue 7)."""
+    return SealedSessionStore(server_url, folders.session_file, key_dir=folders.key_dir)
