@@ -149,7 +149,10 @@ def no_keyring() -> Iterator[None]:
 @pytest.fixture
 def file_keyring(tmp_path: Path) -> KeyringBackend:
     """A real file-backed keyring backend (keyrings.alt), its file in tmp."""
-    alt = pytest.importorskip("keyrings.alt.file", reason="pip install keyrings.alt (test extra)")
-    backend = alt.PlaintextKeyring()
+    try:
+        from keyrings.alt.file import PlaintextKeyring
+    except ImportError:
+        missing("keyrings.alt is not installed (pip install keyrings.alt: the test extra)")
+    backend = PlaintextKeyring()
     backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
     return backend

@@ -17,13 +17,14 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def missing(reason: str) -> None:
+def missing(reason: str) -> NoReturn:
     """Skip the test (or fail it under CI=true) because a real part is missing."""
     if IN_CI:
         pytest.fail(f"CI=true and {reason}", pytrace=False)
