@@ -30,7 +30,7 @@ from inbox_app.client.net.live import LiveListener
 from inbox_app.client.reads.cache import DEFAULT_MAX_STALE, LocalCache
 from inbox_app.client.reads.repository import Repository
 from inbox_app.client.security.codec import Codec
-from inbox_app.client.security.keystore import KeyStore
+from inbox_app.client.security.keystore import KeyStore, user_name
 from inbox_app.client.security.protection import (
     LOGOUT_SEND_SECONDS,
     Protection,
@@ -38,11 +38,7 @@ from inbox_app.client.security.protection import (
     user_keystore,
 )
 from inbox_app.client.session import sign_in
-from inbox_app.client.session.remembered import (
-    SessionStoreLike,
-    sealed_session_store,
-    user_name,
-)
+from inbox_app.client.session.remembered import SessionStoreLike, sealed_session_store
 from inbox_app.client.session.sign_in import CodecFactory, Opening, Places, SignIn, StoreFactory
 from inbox_app.client.session.unlock import UnlockVerifier
 from inbox_app.client.views import (

@@ -1,4 +1,4 @@
-"""Tests for inbox_app/client/session/sign_in.py and app.py: resume, logout, expired sessions,
+"""Tests for inbox_app/client/session/sign_in.py and inbox.py: resume, logout, expired sessions,
 off-contract answers, stray frames and dead sockets (real server on loopback)."""
 
 from __future__ import annotations

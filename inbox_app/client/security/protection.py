@@ -11,6 +11,9 @@
 - Logout sends the outbox first (:meth:`Protection.send_pending`, or refuses, so the user can
   choose), then :meth:`Protection.erase` deletes the user's data folder and key (the facade
   deletes the cache folder as it stops).
+
+:class:`Protection` names what it needs of the cache, the engine and the sign-in as protocols,
+so this room imports none of theirs (no cycle between the client's rooms).
 """
 
 from __future__ import annotations
@@ -18,18 +21,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping, Sized
 from pathlib import Path
+from typing import Any, Protocol
 
-from inbox_app.client.actions.engine import MutationEngine
 from inbox_app.client.errors import PendingActionsError, RejectedError, TransientError
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.files.private import remove_tree
-from inbox_app.client.reads.cache import LocalCache
 from inbox_app.client.security.codec import Codec
-from inbox_app.client.security.keystore import KeyStore
-from inbox_app.client.session.remembered import keystore_for
-from inbox_app.client.session.sign_in import SignIn
+from inbox_app.client.security.keystore import KeyStore, keystore_for
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,39 @@ def sealed_codecs(keystore: KeyStore, codec: Codec | None,
     return codec, outbox_codec or codec
 
 
+class DecodedMemory(Protocol):
+    """The cache's decoded models (:class:`~inbox_app.client.reads.cache.LocalCache`)."""
+
+    def lock_memory(self) -> None: ...
+
+    def unlock_memory(self) -> None: ...
+
+
+class Sending(Protocol):
+    """The outbox's sender (:class:`~inbox_app.client.actions.engine.MutationEngine`)."""
+
+    @property
+    def pending(self) -> Sized: ...
+
+    @property
+    def bases(self) -> MutableMapping[int, Any]: ...
+
+    async def drained(self) -> None: ...
+
+
+class PasswordCheck(Protocol):
+    """The sign-in (:class:`~inbox_app.client.session.sign_in.SignIn`)."""
+
+    async def renew(self, password: str) -> None: ...
+
+    async def check_offline(self, password: str) -> bool: ...
+
+
 class Protection:
     """The idle lock of one user's client, and the erasure of that user's files at logout."""
 
-    def __init__(self, keystore: KeyStore, cache: LocalCache, engine: MutationEngine,
-                 sign_in: SignIn, user_data: Path, *,
+    def __init__(self, keystore: KeyStore, cache: DecodedMemory, engine: Sending,
+                 sign_in: PasswordCheck, user_data: Path, *,
                  on_lock: Callable[[], None] = lambda: None) -> None:
         """``on_lock`` drops what the owner keeps decoded beside the cache (its row index)."""
         self.keystore = keystore
@@ -74,7 +102,7 @@ class Protection:
         and keeps none until :meth:`unlock`. Pending actions keep being sent."""
         self.locked = True
         self._cache.lock_memory()
-        self._engine.bases.clear()
+        self._engine.bases.clear()  # the last server states, decoded
         self._on_lock()
         log.info("locked: in-memory views cleared")
 

@@ -24,7 +24,7 @@ from keyring.backend import KeyringBackend
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.files.private import write_private
 from inbox_app.client.security.crypto import TamperedError
-from inbox_app.client.security.keystore import KeyStore, KeyStoreError
+from inbox_app.client.security.keystore import KeyStore, KeyStoreError, keystore_for
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +40,6 @@ class SessionStoreLike(Protocol):
     def save(self, token: str, session: Any) -> None: ...
 
     def clear(self) -> None: ...
-
-
-def user_name(user_id: int) -> str:
-    """The KeyStore identity of a user: the same id the per-user folders are named by."""
-    return f"user-{user_id}"
-
-
-def keystore_for(
-    server_url: str,
-    user_id: int,
-    *,
-    key_dir: Path | None = None,
-    backend: KeyringBackend | None = None,
-) -> KeyStore:
-    """The :class:`KeyStore` of ``user_id`` on ``server_url``."""
-    return KeyStore(server_url, user_name(user_id), key_dir=key_dir, backend=backend)
 
 
 class SealedSessionStore:

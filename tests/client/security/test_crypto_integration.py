@@ -23,7 +23,8 @@ from inbox_app.client.actions.record import ActionKind, Mutation
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.api import Api
 from inbox_app.client.reads.cache import LocalCache
-from inbox_app.client.session.remembered import keystore_for, sealed_session_store
+from inbox_app.client.security.keystore import keystore_for
+from inbox_app.client.session.remembered import sealed_session_store
 from inbox_app.contract import policy
 from inbox_app.contract.models import Clinic, User, UserSession
 from tests.client.security.test_crypto_diskcache import canaries
