@@ -37,9 +37,16 @@ from inbox_app.client.security.protection import (
     sealed_codecs,
     user_keystore,
 )
-from inbox_app.client.session import sign_in
 from inbox_app.client.session.remembered import SessionStoreLike, sealed_session_store
-from inbox_app.client.session.sign_in import CodecFactory, Opening, Places, SignIn, StoreFactory
+from inbox_app.client.session.sign_in import (
+    CodecFactory,
+    Opening,
+    Places,
+    SignIn,
+    StoreFactory,
+    log_in,
+    resume_remembered,
+)
 from inbox_app.client.session.unlock import UnlockVerifier
 from inbox_app.client.views import (
     Change,
@@ -162,8 +169,8 @@ class InboxClient:
         keyring); ``options`` go to the constructor."""
         places = Places(data_dir, cache_dir, codec_factory, outbox_codec_factory,
                         session_store_factory)
-        return await sign_in.log_in(lambda opening: cls._open(opening, options), server_url,
-                                    email, password, places)
+        return await log_in(lambda opening: cls._open(opening, options), server_url, email,
+                            password, places)
 
     @classmethod
     async def resume(cls, server_url: str, *, data_dir: Path | None = None,
@@ -175,8 +182,8 @@ class InboxClient:
         None when none is usable. The factories and options are those of :meth:`login`."""
         places = Places(data_dir, cache_dir, codec_factory, outbox_codec_factory,
                         session_store_factory)
-        return await sign_in.resume(lambda opening: cls._open(opening, options), server_url,
-                                    places)
+        return await resume_remembered(lambda opening: cls._open(opening, options),
+                                       server_url, places)
 
     @classmethod
     def _open(cls, opening: Opening, options: dict[str, Any]) -> InboxClient:

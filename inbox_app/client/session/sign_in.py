@@ -3,7 +3,7 @@
 - :func:`log_in` asks the server, mirrors its cache policy (kept for offline starts),
   remembers the session and has the client built with the sealed defaults or the given
   factories (:class:`Places`);
-- :func:`resume` builds the client of the remembered session without the network;
+- :func:`resume_remembered` builds the client of the remembered session without the network;
 - :class:`SignIn`, one per client, owns the signed-in session: it renews it with the password
   (re-login after the session ended, and the idle lock's unlock), keeps the offline unlock
   verifier, and ends it at logout.
@@ -90,8 +90,13 @@ class SignIn:
 
 @dataclass(frozen=True, slots=True)
 class Places:
-    """Where and how a user's data is kept: the folders' roots, and the factories of the cache
-    codec, the outbox codec and the remembered-login store (None: the sealed defaults)."""
+    """Where and how a user's data is kept: the folders' roots (default the platform's user
+    data and cache folders), and the factories. ``codec_factory(session, folders)`` gives the
+    cache codec (default: AES-GCM sealed with the user's key from the OS keyring or its
+    key-file fallback), ``outbox_codec_factory`` the outbox's (default: sealed with the user's
+    key when the cache codec is the default, else the cache codec), and
+    ``session_store_factory(server_url, folders)`` the remembered-login store (default
+    :class:`~inbox_app.client.session.remembered.SealedSessionStore`: token in the keyring)."""
 
     data_dir: Path | None = None
     cache_dir: Path | None = None
@@ -118,7 +123,8 @@ class Places:
 
 @dataclass(frozen=True, slots=True)
 class Opening:
-    """What :func:`log_in` and :func:`resume` hand to ``build``: the client's parts."""
+    """What :func:`log_in` and :func:`resume_remembered` hand to ``build``: the client's
+    parts."""
 
     api: Api
     session: UserSession
@@ -134,7 +140,7 @@ class Opening:
 
 
 class SignedInClient(Protocol):
-    """What :func:`log_in` and :func:`resume` need of the client ``build`` gives."""
+    """What :func:`log_in` and :func:`resume_remembered` need of the client ``build`` gives."""
 
     @property
     def sign_in(self) -> SignIn: ...
@@ -187,7 +193,8 @@ async def log_in(build: Callable[[Opening], C], server_url: str, email: str, pas
     return client
 
 
-async def resume(build: Callable[[Opening], C], server_url: str, places: Places) -> C | None:
+async def resume_remembered(build: Callable[[Opening], C], server_url: str,
+                            places: Places) -> C | None:
     """The client ``build`` makes of the remembered session of ``server_url``, without the
     network (works offline); None when nothing usable is remembered."""
     folders = places.folders(server_url)
