@@ -69,6 +69,23 @@ async def test_session_ended_elsewhere_asks_for_login(
     await recorder.wait(lambda c: c.mutation_id == mutation_id and c.cause == "confirmed")
 
 
+async def test_unlock_after_the_session_ended_elsewhere_resumes_sending(
+        server: ServerProcess, make_client: ClientFactory) -> None:
+    client, recorder = await make_client(server.url)
+    await wait_state(recorder, "online")
+    first = (await client.conversations()).value[0]
+    async with httpx.AsyncClient(base_url=server.url) as other:
+        await other.post("/api/auth/logout",
+                         headers={"Authorization": f"Bearer {client.api.token}"})
+    await recorder.wait(lambda c: c.cause == "connection" and c.reason == "unauthorized")
+    client.lock()
+    mutation_id = client.mark_unread(first.id)  # refused with the ended session: it waits
+    assert client.needs_login
+    await client.unlock("demo1234")  # the idle lock's password also renews the session
+    assert not client.locked and not client.needs_login
+    await recorder.wait(lambda c: c.mutation_id == mutation_id and c.cause == "confirmed")
+
+
 async def test_off_contract_answer_is_a_clear_error_and_nothing_breaks(
         proxy: FaultProxy, make_client: ClientFactory) -> None:
     client, _ = await make_client(proxy.url)
