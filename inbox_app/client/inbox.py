@@ -1,9 +1,14 @@
 """The facade the UI codes against (INTERFACES.md section C): :class:`InboxClient`.
 
-It wires the rooms together: :mod:`api` (HTTP), :mod:`cache` (memory + disk),
-:mod:`mutations` (optimistic engine + outbox), :mod:`live` (WebSocket). Reads are served at
-once from the cache when possible (fresh, or stale with a background revalidation), else from
-the network; every change, whatever its cause, reaches subscribers as one :class:`Change`.
+A facade: it wires the rooms together and delegates to the objects that own their state —
+:class:`~inbox_app.client.net.api.Api` (HTTP), :class:`~inbox_app.client.reads.cache.LocalCache`
+(memory + disk), :class:`~inbox_app.client.actions.engine.MutationEngine` (optimistic engine +
+outbox), :class:`~inbox_app.client.net.live.LiveListener` (WebSocket),
+:class:`~inbox_app.client.session.sign_in.SignIn` (the session, its remembered login, the
+offline unlock verifier) and :class:`~inbox_app.client.security.protection.Protection` (idle
+lock, logout). Reads are served at once from the cache when possible (fresh, or stale with a
+background revalidation), else from the network; every change, whatever its cause, reaches
+subscribers as one :class:`Change`.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -25,9 +31,23 @@ from inbox_app.client.net.live import LiveListener
 from inbox_app.client.reads.cache import DEFAULT_MAX_STALE, LocalCache
 from inbox_app.client.reads.repository import Repository
 from inbox_app.client.security.codec import Codec
-from inbox_app.client.security.keystore import KeyStore
-from inbox_app.client.security.protection import DataProtection, sealed_session_store, user_keystore
-from inbox_app.client.session.sign_in import SessionStoreLike, SignIn
+from inbox_app.client.security.keystore import KeyStore, user_name
+from inbox_app.client.security.protection import (
+    LOGOUT_SEND_SECONDS,
+    Protection,
+    sealed_codecs,
+    user_keystore,
+)
+from inbox_app.client.session.remembered import SessionStoreLike, sealed_session_store
+from inbox_app.client.session.sign_in import (
+    CodecFactory,
+    Opening,
+    Places,
+    SignIn,
+    StoreFactory,
+    log_in,
+    resume_remembered,
+)
 from inbox_app.client.session.unlock import UnlockVerifier
 from inbox_app.client.views import (
     Change,
@@ -62,12 +82,11 @@ log = logging.getLogger(__name__)
 _SEQ_META = "live-seq"
 
 
-class InboxClient(SignIn, DataProtection):
+class InboxClient:
     """Everything the desktop app does except drawing. Create with :meth:`login`/:meth:`resume`.
 
-    Login, resume and re-login come from :class:`~inbox_app.client.session.sign_in.SignIn`; sealed
-    storage, idle lock and logout from :class:`~inbox_app.client.security.protection.DataProtection`
-    (issue 7)."""
+    Signing in is :attr:`sign_in`'s (:class:`SignIn`); the sealed storage, idle lock and
+    logout are :attr:`protection`'s (:class:`Protection`, issue 7)."""
 
     def __init__(
         self,
@@ -98,22 +117,18 @@ class InboxClient(SignIn, DataProtection):
         box) for every click, to cover only a power cut in that window
         (tests/benchmarks/README.md, client core)."""
         self.api = api
-        self.session = session
         self.folders = folders
         self.clinic_id = session.clinic.id
         user_id = session.user.id
         self.keystore = keystore or user_keystore(api.server_url, folders, user_id)
-        self._session_store: SessionStoreLike = (
-            session_store or sealed_session_store(api.server_url, folders))
-        if codec is None:
-            codec = self.keystore.codec("cache")
-            outbox_codec = outbox_codec or self.keystore.codec("outbox")
-        self._verifier = UnlockVerifier(folders.unlock_file(user_id),
-                                        self.keystore.codec("unlock"), user=f"user-{user_id}")
-        self.locked = False
+        codec, outbox_codec = sealed_codecs(self.keystore, codec, outbox_codec)
+        self.sign_in = SignIn(
+            api, session, session_store or sealed_session_store(api.server_url, folders),
+            UnlockVerifier(folders.unlock_file(user_id), self.keystore.codec("unlock"),
+                           user=user_name(user_id)))
         self.cache = LocalCache(folders.user_cache(user_id), policy=policy or dict(POLICY),
                                 codec=codec, max_stale=max_stale)
-        self.outbox = Outbox(folders.outbox(user_id), codec=outbox_codec or codec,
+        self.outbox = Outbox(folders.outbox(user_id), codec=outbox_codec,
                              deferred_fsync=deferred_fsync)
         self.engine = MutationEngine(
             api, self.outbox, emit=self._emit, policy=retry,
@@ -133,10 +148,107 @@ class InboxClient(SignIn, DataProtection):
             self.cache, self.engine, emit=self._emit,
             trusted=self._trusted, offline=self._offline, set_reachable=self._set_reachable,
             unauthorized=self._unauthorized)
+        self.protection = Protection(self.keystore, self.cache, self.engine, self.sign_in,
+                                     folders.user_data(user_id), on_lock=self._forget_rows)
         self._reachable = True
         self.needs_login = False
         self._started = False
         self._closed = False
+
+    # --- signing in ----------------------------------------------------------------------
+
+    @classmethod
+    async def login(cls, server_url: str, email: str, password: str, *,
+                    data_dir: Path | None = None, cache_dir: Path | None = None,
+                    codec_factory: CodecFactory | None = None,
+                    outbox_codec_factory: CodecFactory | None = None,
+                    session_store_factory: StoreFactory | None = None,
+                    **options: Any) -> InboxClient:
+        """Logs in (raises RejectedError/UnauthorizedError with the server's message, code
+        "keystore" when the OS keyring holds the key but cannot be read). The folders and
+        factories are :class:`Places`' (None: sealed with the user's key, token in the
+        keyring); ``options`` go to the constructor."""
+        places = Places(data_dir, cache_dir, codec_factory, outbox_codec_factory,
+                        session_store_factory)
+        return await log_in(lambda opening: cls._open(opening, options), server_url, email,
+                            password, places)
+
+    @classmethod
+    async def resume(cls, server_url: str, *, data_dir: Path | None = None,
+                     cache_dir: Path | None = None, codec_factory: CodecFactory | None = None,
+                     outbox_codec_factory: CodecFactory | None = None,
+                     session_store_factory: StoreFactory | None = None,
+                     **options: Any) -> InboxClient | None:
+        """The remembered session of ``server_url``, without the network (works offline);
+        None when none is usable. The factories and options are those of :meth:`login`."""
+        places = Places(data_dir, cache_dir, codec_factory, outbox_codec_factory,
+                        session_store_factory)
+        return await resume_remembered(lambda opening: cls._open(opening, options),
+                                       server_url, places)
+
+    @classmethod
+    def _open(cls, opening: Opening, options: dict[str, Any]) -> InboxClient:
+        client = cls(opening.api, opening.session, opening.folders, policy=opening.policy,
+                     codec=opening.codec, outbox_codec=opening.outbox_codec,
+                     session_store=opening.store, **options)
+        client._reachable = opening.reachable  # resumed: nothing is fresh until it answers
+        return client
+
+    @property
+    def session(self) -> UserSession:
+        """The signed-in user's session (renewed by :meth:`reauthenticate` and unlock)."""
+        return self.sign_in.session
+
+    async def reauthenticate(self, password: str) -> None:
+        """Logs the same user in again after :attr:`needs_login` (expired or ended session);
+        the outbox and live sync resume. Raises RejectedError for a wrong password."""
+        await self.sign_in.renew(password)
+        self._resume_after_login()
+        self._emit(Change("connection", reason=self.live.state.value))
+
+    def _resume_after_login(self) -> None:
+        """The outbox and live sync paused by an ended session go on."""
+        self.needs_login = False
+        self.engine.set_online(True)
+        self.live.poke()
+
+    # --- data protection -----------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        """Whether the idle lock holds (:meth:`Protection.lock`)."""
+        return self.protection.locked
+
+    def lock(self) -> None:
+        """Idle lock: no decoded model stays in memory until :meth:`unlock`."""
+        self.protection.lock()
+
+    def _forget_rows(self) -> None:
+        self._row_index = (None, {})
+
+    async def unlock(self, password: str) -> None:
+        """Unlocks with the password (:meth:`Protection.unlock`); RejectedError if wrong."""
+        if await self.protection.unlock(password) and self.needs_login:
+            self._resume_after_login()
+
+    def unsent_count(self) -> int:
+        """Actions that logging out would lose: pending and failed ones."""
+        return self.protection.unsent_count()
+
+    async def logout(self, *, discard_pending: bool = False,
+                     send_within: float = LOGOUT_SEND_SECONDS) -> None:
+        """Ends the session and leaves no file or key of this user on the machine (issue 7).
+
+        Unsent actions go out first, within ``send_within`` seconds; if some are still unsent
+        it raises :class:`PendingActionsError` and changes nothing (the UI asks: wait,
+        ``discard_pending=True``, or stay). Then the server session ends, the remembered
+        login is forgotten, and the cache and data folders and the user's key are deleted."""
+        if self.engine.pending and not discard_pending:
+            await self.start()
+            await self.protection.send_pending(send_within)
+        await self.sign_in.end()
+        await self._stop(destroy_cache=True)
+        self.protection.erase()
 
     # --- life cycle ----------------------------------------------------------------------
 

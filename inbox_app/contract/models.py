@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -194,8 +194,3 @@ def preview(body: str, length: int = PREVIEW_LENGTH) -> str:
     the client, which shows it for an optimistic reply before the server's copy arrives."""
     flat = " ".join(body.split())
     return flat if len(flat) <= length else flat[: length - 1] + "…"
-
-
-def dump(model: BaseModel) -> dict[str, Any]:
-    """The JSON-ready dict of a model, as sent on the wire."""
-    return model.model_dump(mode="json")

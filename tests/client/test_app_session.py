@@ -1,4 +1,4 @@
-"""Tests for inbox_app/client/session/sign_in.py and app.py: resume, logout, expired sessions,
+"""Tests for inbox_app/client/session/sign_in.py and inbox.py: resume, logout, expired sessions,
 off-contract answers, stray frames and dead sockets (real server on loopback)."""
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ import httpx
 import pytest
 
 from inbox_app.client import InboxClient, InvalidAnswerError, RejectedError
-from inbox_app.client.files.folders import Folders, SessionStore
+from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.live import LiveListener
 from inbox_app.client.security.crypto import SealedCodec, new_key
 from inbox_app.contract.events import LiveEvent
 from inbox_app.contract.policy import parse_policy_document
 from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
+from tests.client.session.plain_store import PlainSessionStore
 from tests.support import ServerProcess
 
 
@@ -68,6 +69,23 @@ async def test_session_ended_elsewhere_asks_for_login(
     await recorder.wait(lambda c: c.mutation_id == mutation_id and c.cause == "confirmed")
 
 
+async def test_unlock_after_the_session_ended_elsewhere_resumes_sending(
+        server: ServerProcess, make_client: ClientFactory) -> None:
+    client, recorder = await make_client(server.url)
+    await wait_state(recorder, "online")
+    first = (await client.conversations()).value[0]
+    async with httpx.AsyncClient(base_url=server.url) as other:
+        await other.post("/api/auth/logout",
+                         headers={"Authorization": f"Bearer {client.api.token}"})
+    await recorder.wait(lambda c: c.cause == "connection" and c.reason == "unauthorized")
+    client.lock()
+    mutation_id = client.mark_unread(first.id)  # refused with the ended session: it waits
+    assert client.needs_login
+    await client.unlock("demo1234")  # the idle lock's password also renews the session
+    assert not client.locked and not client.needs_login
+    await recorder.wait(lambda c: c.mutation_id == mutation_id and c.cause == "confirmed")
+
+
 async def test_off_contract_answer_is_a_clear_error_and_nothing_breaks(
         proxy: FaultProxy, make_client: ClientFactory) -> None:
     client, _ = await make_client(proxy.url)
@@ -117,11 +135,10 @@ async def test_pings_notice_a_dead_connection(proxy: FaultProxy,
 
 async def test_codec_and_session_store_plug_in(server: ServerProcess, tmp_path: Path) -> None:
     key = new_key()
-    stores: list[SessionStore] = []
+    stores: list[PlainSessionStore] = []
 
-    def store_factory(url: str, folders: Folders) -> SessionStore:
-        store = SessionStore(folders)
-        store.path = folders.server_data / "other-session.json"
+    def store_factory(url: str, folders: Folders) -> PlainSessionStore:
+        store = PlainSessionStore(folders, folders.server_data / "other-session.json")
         stores.append(store)
         return store
 

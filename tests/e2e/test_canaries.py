@@ -21,10 +21,10 @@ import httpx
 import pytest
 
 from inbox_app.client import InboxClient
-from inbox_app.client.files.folders import SessionStore
 from inbox_app.client.logs import logfile
 from inbox_app.client.security.codec import JsonCodec
 from inbox_app.contract.models import Priority
+from tests.client.session.plain_store import PlainSessionStore
 from tests.support import ServerProcess, login
 
 SECRET = "canary-webhook-secret"
@@ -177,7 +177,7 @@ async def test_control_the_plain_codec_would_leak(hooked: ServerProcess, tmp_pat
     client = await InboxClient.login(
         hooked.url, "ana@aurora.example", "demo1234", data_dir=tmp_path / "data",
         cache_dir=tmp_path / "cache", codec_factory=lambda s, f: JsonCodec(),
-        session_store_factory=lambda url, folders: SessionStore(folders))
+        session_store_factory=lambda url, folders: PlainSessionStore(folders))
     await read_everything(client, patients)
     await client.close()
     found = search([tmp_path / "cache"], tokens(patients))

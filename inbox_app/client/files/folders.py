@@ -3,25 +3,18 @@
 ``<cache root>/<server>/user-<id>/`` holds the disk cache (disposable); ``<data root>/
 <server>/user-<id>/outbox/`` the pending actions (data, never evicted). ``<data root>/
 <server>/session.json`` remembers the last login for :meth:`InboxClient.resume` (sealed, its
-token in the keyring: ``sealed_session``); ``<data root>/keys/`` holds the data keys when the
-machine has no OS keyring.
+token in the keyring: :mod:`inbox_app.client.session.remembered`); ``<data root>/keys/`` holds
+the data keys when the machine has no OS keyring.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import orjson
 import platformdirs
-
-from inbox_app.client.files.private import write_private
-
-log = logging.getLogger(__name__)
 
 APP_NAME = "ClinicInbox"
 
@@ -78,34 +71,3 @@ class Folders:
         """The sealed password verifier that unlocks the idle lock while offline."""
         return self.user_data(user_id) / "unlock.sealed"
 
-
-class SessionStore:
-    """The remembered login of a server: ``{"token", "session"}`` in a file only the user reads.
-
-    The data-protection layer may replace this with the OS keyring (same three methods).
-    """
-
-    def __init__(self, folders: Folders) -> None:
-        self.path = folders.session_file
-
-    def load(self) -> dict[str, Any] | None:
-        """``{"token", "session"}``, or None when nothing (readable) is remembered."""
-        try:
-            data = orjson.loads(self.path.read_bytes())
-        except FileNotFoundError:
-            return None
-        except (OSError, orjson.JSONDecodeError) as exc:
-            log.warning("remembered session unreadable, ignoring it: %s", exc)
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("token"), str):
-            log.warning("remembered session does not fit, ignoring it")
-            return None
-        return data
-
-    def save(self, token: str, session: Any) -> None:
-        """Remembers the login (atomically, 0600 in a 0700 folder)."""
-        write_private(self.path, orjson.dumps({"token": token, "session": session}))
-
-    def clear(self) -> None:
-        """Forgets the login."""
-        self.path.unlink(missing_ok=True)

@@ -336,10 +336,6 @@ class LocalCache:
 
         return await loop.run_in_executor(self._executor, read)
 
-    def forget_memory(self) -> None:
-        """Drops the decoded models; the disk copy stays."""
-        self._memory.clear()
-
     def lock_memory(self) -> None:
         """Idle lock: drops the decoded models and keeps none until :meth:`unlock_memory`
         (reads and background refreshes still go through the sealed disk copy)."""

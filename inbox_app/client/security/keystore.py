@@ -289,3 +289,19 @@ def _decode_key(text: str, *, where: str) -> bytes:
         # a silent new key would make the outbox unreadable.
         raise KeyStoreError(f"the data key in {where} is damaged")
     return key
+
+
+def user_name(user_id: int) -> str:
+    """The KeyStore identity of a user: the same id the per-user folders are named by."""
+    return f"user-{user_id}"
+
+
+def keystore_for(
+    server_url: str,
+    user_id: int,
+    *,
+    key_dir: Path | None = None,
+    backend: KeyringBackend | None = None,
+) -> KeyStore:
+    """The :class:`KeyStore` of ``user_id`` on ``server_url``."""
+    return KeyStore(server_url, user_name(user_id), key_dir=key_dir, backend=backend)

@@ -1,17 +1,19 @@
 """The client's data protection (issue 7): sealed storage defaults, idle lock, logout.
 
-Mixed into :class:`~inbox_app.client.inbox.InboxClient` (the facade stays one object for the
-UI); kept apart so the facade module stays about reads, actions and sync.
-
 - Defaults: the cache and the outbox are sealed with AES-GCM under one key per (server,
   user) — :func:`user_keystore`: the OS keyring, or a 0600 key file in ``Folders.key_dir``
-  where there is none — and the remembered login keeps its token in the keyring
-  (:func:`sealed_session_store`).
-- Idle lock: :meth:`DataProtection.lock` drops every decoded model held in memory;
-  :meth:`DataProtection.unlock` asks the server to check the password, or, offline, the scrypt
-  verifier sealed at the last login (:mod:`inbox_app.client.session.unlock`).
-- Logout sends the outbox first (or refuses, so the user can choose), then deletes the
-  user's cache and data folders completely and the user's key.
+  where there is none (:func:`sealed_codecs`); the remembered login keeps its token in the
+  keyring (:mod:`inbox_app.client.session.remembered`).
+- :class:`Protection`, one per client, owns the idle lock: :meth:`Protection.lock` drops
+  every decoded model held in memory; :meth:`Protection.unlock` asks the server to check the
+  password, or, offline, the scrypt verifier sealed at the last login
+  (:mod:`inbox_app.client.session.unlock`).
+- Logout sends the outbox first (:meth:`Protection.send_pending`, or refuses, so the user can
+  choose), then :meth:`Protection.erase` deletes the user's data folder and key (the facade
+  deletes the cache folder as it stops).
+
+:class:`Protection` names what it needs of the cache, the engine and the sign-in as protocols,
+so this room imports none of theirs (no cycle between the client's rooms).
 """
 
 from __future__ import annotations
@@ -19,21 +21,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable, MutableMapping, Sized
+from pathlib import Path
+from typing import Any, Protocol
 
-from inbox_app.client.errors import (
-    ClientError,
-    PendingActionsError,
-    RejectedError,
-    TransientError,
-)
+from inbox_app.client.errors import PendingActionsError, RejectedError, TransientError
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.files.private import remove_tree
-from inbox_app.client.security.keystore import KeyStore
-from inbox_app.client.session.remembered import SealedSessionStore, keystore_for
-
-if TYPE_CHECKING:
-    from inbox_app.client.inbox import InboxClient
+from inbox_app.client.security.codec import Codec
+from inbox_app.client.security.keystore import KeyStore, keystore_for
 
 log = logging.getLogger(__name__)
 
@@ -43,77 +39,107 @@ DEFAULT_LOCK_SECONDS = 15 * 60.0
 LOGOUT_SEND_SECONDS = 10.0
 
 
-def sealed_session_store(server_url: str, folders: Folders) -> SealedSessionStore:
-    """The default remembered-login store: token in the keyring (or sealed key-file
-    fallback), session sealed with the user's key (issue 7)."""
-    return SealedSessionStore(server_url, folders.session_file, key_dir=folders.key_dir)
-
-
 def user_keystore(server_url: str, folders: Folders, user_id: int) -> KeyStore:
     """The data key of one (server, user): OS keyring, else a 0600 file in ``key_dir``."""
     return keystore_for(server_url, user_id, key_dir=folders.key_dir)
 
 
-class DataProtection:
-    """Lock, unlock and logout of :class:`InboxClient` (uses its cache, engine, api...)."""
+def sealed_codecs(keystore: KeyStore, codec: Codec | None,
+                  outbox_codec: Codec | None) -> tuple[Codec, Codec]:
+    """(cache codec, outbox codec): without ``codec`` both are sealed with the user's key;
+    with one, the outbox shares it unless it has its own."""
+    if codec is None:
+        codec = keystore.codec("cache")
+        outbox_codec = outbox_codec or keystore.codec("outbox")
+    return codec, outbox_codec or codec
 
-    locked: bool
 
-    def lock(self: InboxClient) -> None:
+class DecodedMemory(Protocol):
+    """The cache's decoded models (:class:`~inbox_app.client.reads.cache.LocalCache`)."""
+
+    def lock_memory(self) -> None: ...
+
+    def unlock_memory(self) -> None: ...
+
+
+class Sending(Protocol):
+    """The outbox's sender (:class:`~inbox_app.client.actions.engine.MutationEngine`)."""
+
+    @property
+    def pending(self) -> Sized: ...
+
+    @property
+    def bases(self) -> MutableMapping[int, Any]: ...
+
+    async def drained(self) -> None: ...
+
+
+class PasswordCheck(Protocol):
+    """The sign-in (:class:`~inbox_app.client.session.sign_in.SignIn`)."""
+
+    async def renew(self, password: str) -> None: ...
+
+    async def check_offline(self, password: str) -> bool: ...
+
+
+class Protection:
+    """The idle lock of one user's client, and the erasure of that user's files at logout."""
+
+    def __init__(self, keystore: KeyStore, cache: DecodedMemory, engine: Sending,
+                 sign_in: PasswordCheck, user_data: Path, *,
+                 on_lock: Callable[[], None] = lambda: None) -> None:
+        """``on_lock`` drops what the owner keeps decoded beside the cache (its row index)."""
+        self.keystore = keystore
+        self._cache = cache
+        self._engine = engine
+        self._sign_in = sign_in
+        self._user_data = user_data
+        self._on_lock = on_lock
+        self.locked = False
+
+    def lock(self) -> None:
         """Idle lock: drops every decoded model held in memory (the sealed disk copy stays),
         and keeps none until :meth:`unlock`. Pending actions keep being sent."""
         self.locked = True
-        self.cache.lock_memory()
-        self.engine.bases.clear()
-        self._row_index = (None, {})
+        self._cache.lock_memory()
+        self._engine.bases.clear()  # the last server states, decoded
+        self._on_lock()
         log.info("locked: in-memory views cleared")
 
-    async def unlock(self: InboxClient, password: str) -> None:
+    async def unlock(self, password: str) -> bool:
         """Unlocks with the user's password: checked by the server, or — when the server
-        cannot be reached — against the verifier sealed at the last login. Raises
-        RejectedError for a wrong password (the client stays locked)."""
+        cannot be reached — against the verifier sealed at the last login. Returns whether
+        the server renewed the session. Raises RejectedError for a wrong password (the client
+        stays locked)."""
         try:
-            await self._renew_session(password)
+            await self._sign_in.renew(password)
         except TransientError:
-            ok = await self._verifier.check_async(password)
-            if not ok:
+            if not await self._sign_in.check_offline(password):
                 raise RejectedError("wrong password", code="unauthorized") from None
+            renewed = False
             log.info("unlocked offline (local verifier)")
         else:
-            if self.needs_login:
-                self._resume_after_login()
+            renewed = True
             log.info("unlocked")
         self.locked = False
-        self.cache.unlock_memory()
+        self._cache.unlock_memory()
+        return renewed
 
-    def unsent_count(self: InboxClient) -> int:
+    def unsent_count(self) -> int:
         """Actions that would be lost by logging out: pending and failed ones."""
-        return len(self.engine.pending)
+        return len(self._engine.pending)
 
-    async def logout(self: InboxClient, *, discard_pending: bool = False,
-                     send_within: float = LOGOUT_SEND_SECONDS) -> None:
-        """Ends the session and leaves no file of this user on the machine (issue 7).
+    async def send_pending(self, send_within: float) -> None:
+        """Waits up to ``send_within`` seconds for the outbox to drain (the engine must be
+        running); raises :class:`PendingActionsError` if something is still unsent."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._engine.drained(), send_within)
+        if self._engine.pending:
+            raise PendingActionsError(len(self._engine.pending))
 
-        Actions not yet sent go out first: logout waits up to ``send_within`` seconds for the
-        outbox to drain; if something is still unsent (offline, failed) it raises
-        :class:`PendingActionsError` and changes nothing, so the UI can ask the user to keep
-        waiting, discard them (``discard_pending=True``) or stay signed in. Then: the server
-        session ends, the remembered login is forgotten, the cache folder and the data folder
-        (outbox, unlock verifier) are deleted completely — stray files included — and the
-        user's key leaves the keyring (or its key file), so any copy left elsewhere is
-        unreadable.
-        """
-        if self.engine.pending and not discard_pending:
-            if not self._started:
-                await self.start()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.engine.drained(), send_within)
-            if self.engine.pending:
-                raise PendingActionsError(len(self.engine.pending))
-        with contextlib.suppress(ClientError):
-            await self.api.logout()
-        self._session_store.clear()
-        await self._stop(destroy_cache=True)
-        remove_tree(self.folders.user_data(self.session.user.id))
+    def erase(self) -> None:
+        """Deletes the user's data folder (outbox, unlock verifier) completely, and the
+        user's key from the keyring (or its key file), so any copy left is unreadable."""
+        remove_tree(self._user_data)
         self.keystore.delete()
         log.info("signed out; the user's local files and key are deleted")

@@ -1,11 +1,13 @@
-"""The remembered login, with the token in the OS keyring: a drop-in for ``SessionStore``.
+"""The remembered login: what :meth:`InboxClient.resume` starts from, the whole of it here.
 
-``paths.SessionStore`` keeps ``{"token", "session"}`` as plain JSON in ``session.json``.
-Issue 7 wants the token in the keyring, not in a file. :class:`SealedSessionStore` has the same
-``load``/``save``/``clear`` and ``path``: the token goes to the user's :class:`KeyStore` (the
+A store of the remembered login has three methods (:class:`SessionStoreLike`): ``load`` gives
+``{"token", "session"}`` (the ``UserSession`` JSON) or None, ``save`` remembers them,
+``clear`` forgets them. The default, :func:`sealed_session_store`, is
+:class:`SealedSessionStore` (issue 7): the token goes to the user's :class:`KeyStore` (the OS
 keyring, or its sealed fallback file), and ``session.json`` keeps only the user id in clear
 (needed to find that user's key at start-up, before anything is decrypted) and the
-``UserSession`` JSON sealed with the user's key.
+``UserSession`` JSON sealed with the user's key. ``InboxClient.login`` and ``resume`` take
+another store through ``session_store_factory``.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ import base64
 import binascii
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from keyring.backend import KeyringBackend
 
+from inbox_app.client.files.folders import Folders
 from inbox_app.client.files.private import write_private
 from inbox_app.client.security.crypto import TamperedError
-from inbox_app.client.security.keystore import KeyStore, KeyStoreError
+from inbox_app.client.security.keystore import KeyStore, KeyStoreError, keystore_for
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +32,14 @@ _CONTEXT = b"session"
 _FORMAT = 1
 
 
-def user_name(user_id: int) -> str:
-    """The KeyStore identity of a user: the same id the per-user folders are named by."""
-    return f"user-{user_id}"
+class SessionStoreLike(Protocol):
+    """What remembers a login: :class:`SealedSessionStore`, or another with its methods."""
 
+    def load(self) -> dict[str, Any] | None: ...
 
-def keystore_for(
-    server_url: str,
-    user_id: int,
-    *,
-    key_dir: Path | None = None,
-    backend: KeyringBackend | None = None,
-) -> KeyStore:
-    """The :class:`KeyStore` of ``user_id`` on ``server_url``."""
-    return KeyStore(server_url, user_name(user_id), key_dir=key_dir, backend=backend)
+    def save(self, token: str, session: Any) -> None: ...
+
+    def clear(self) -> None: ...
 
 
 class SealedSessionStore:
@@ -82,7 +79,7 @@ class SealedSessionStore:
         return user_id, document
 
     def load(self) -> dict[str, Any] | None:
-        """``{"token", "session"}`` as ``SessionStore.load`` returns it, or None."""
+        """``{"token", "session"}``, or None when nothing (readable) is remembered."""
         remembered = self._remembered()
         if remembered is None:
             return None
@@ -122,3 +119,9 @@ class SealedSessionStore:
             except KeyStoreError as exc:
                 log.warning("could not remove the session token from the keyring: %s", exc)
         self.path.unlink(missing_ok=True)
+
+
+def sealed_session_store(server_url: str, folders: Folders) -> SealedSessionStore:
+    """The default remembered-login store of a server: token in the keyring (or the sealed
+    key-file fallback), session sealed with the user's key (issue 7)."""
+    return SealedSessionStore(server_url, folders.session_file, key_dir=folders.key_dir)

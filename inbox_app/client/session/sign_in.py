@@ -1,14 +1,15 @@
-"""Signing in: a new login, the remembered session, and signing in again.
+"""Signing in: a new login, the remembered session, and signing the same user in again.
 
-Mixed into :class:`~inbox_app.client.inbox.InboxClient` (the UI keeps one object, with
-:meth:`InboxClient.login` and :meth:`InboxClient.resume` as its constructors), kept apart so
-the facade module stays about reads, actions and sync:
+- :func:`log_in` asks the server, mirrors its cache policy (kept for offline starts),
+  remembers the session and has the client built with the sealed defaults or the given
+  factories (:class:`Places`);
+- :func:`resume_remembered` builds the client of the remembered session without the network;
+- :class:`SignIn`, one per client, owns the signed-in session: it renews it with the password
+  (re-login after the session ended, and the idle lock's unlock), keeps the offline unlock
+  verifier, and ends it at logout.
 
-- :meth:`SignIn.login` asks the server, mirrors its cache policy (kept for offline starts),
-  remembers the session and builds the client with the sealed defaults or the given factories;
-- :meth:`SignIn.resume` rebuilds the client of the remembered session without the network;
-- :meth:`SignIn.reauthenticate` signs the same user in again after the session ended (the
-  idle lock's unlock shares its re-login).
+:meth:`InboxClient.login` and :meth:`InboxClient.resume` are these two functions, with the
+facade's constructor as ``build``; nothing here imports the facade.
 """
 
 from __future__ import annotations
@@ -16,19 +17,21 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol, TypeVar
 
 from pydantic import ValidationError
 
 from inbox_app.client.errors import ClientError, RejectedError
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.api import Api
+from inbox_app.client.reads.cache import LocalCache
 from inbox_app.client.security.codec import Codec
-from inbox_app.client.security.keystore import KeyStoreError
-from inbox_app.client.security.protection import sealed_session_store
-from inbox_app.client.views import Change
+from inbox_app.client.security.keystore import KeyStore, KeyStoreError
+from inbox_app.client.session.remembered import SessionStoreLike, sealed_session_store
+from inbox_app.client.session.unlock import UnlockVerifier
 from inbox_app.contract.models import UserSession
 from inbox_app.contract.policy import (
     CacheKind,
@@ -38,129 +41,30 @@ from inbox_app.contract.policy import (
     session_key,
 )
 
-if TYPE_CHECKING:
-    from inbox_app.client.inbox import InboxClient
-
 log = logging.getLogger(__name__)
 
 CodecFactory = Callable[[UserSession, Folders], Codec]
-
-
-class SessionStoreLike(Protocol):
-    """What remembers a login: :class:`SessionStore`, or the keyring-backed one."""
-
-    def load(self) -> dict[str, Any] | None: ...
-
-    def save(self, token: str, session: Any) -> None: ...
-
-    def clear(self) -> None: ...
-
-
 StoreFactory = Callable[[str, Folders], SessionStoreLike]
 
 _POLICY_META = "cache-policy"
 
 
 class SignIn:
-    """Login, resume and re-login of :class:`InboxClient` (uses its api, engine, live...)."""
+    """The signed-in user of one client: the session, its remembered login and the password
+    verifier that unlocks the idle lock offline."""
 
-    @classmethod
-    async def login(cls: type[InboxClient], server_url: str, email: str, password: str, *,
-                    data_dir: Path | None = None, cache_dir: Path | None = None,
-                    codec_factory: CodecFactory | None = None,
-                    outbox_codec_factory: CodecFactory | None = None,
-                    session_store_factory: StoreFactory | None = None,
-                    **options: Any) -> InboxClient:
-        """Logs in (raises RejectedError/UnauthorizedError with the server's message).
+    def __init__(self, api: Api, session: UserSession, store: SessionStoreLike,
+                 verifier: UnlockVerifier) -> None:
+        self.api = api
+        self.session = session
+        self.store = store
+        self.verifier = verifier
 
-        ``codec_factory(session, folders)`` gives the cache codec (default: AES-GCM sealed
-        with the user's key from the OS keyring or its key-file fallback),
-        ``outbox_codec_factory`` the outbox's (default: sealed with the user's key when the
-        cache codec is the default, else the cache codec), and
-        ``session_store_factory(server_url, folders)`` the remembered-login store (default
-        :class:`SealedSessionStore`: token in the keyring). Raises RejectedError
-        (code "keystore") when the OS keyring holds the key but cannot be read.
-        """
-        api = Api(server_url)
-        try:
-            answer = await api.login(email, password)
-            try:
-                policy: dict[CacheKind, KindPolicy] | None = parse_policy_document(
-                    await api.cache_policy())
-            except (ClientError, ValueError) as exc:
-                log.warning("cache policy not mirrored, using the built-in table: %s", exc)
-                policy = None
-        except BaseException:
-            await api.close()
-            raise
-        folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
-        store = _session_store(server_url, folders, session_store_factory)
-        session_json = answer.session.model_dump(mode="json")
-        try:
-            codec, outbox_codec = _codecs(answer.session, folders, codec_factory,
-                                          outbox_codec_factory)
-            store.save(answer.token, session_json)
-            client = cls(api, answer.session, folders, policy=policy, codec=codec,
-                         outbox_codec=outbox_codec, session_store=store, **options)
-        except KeyStoreError as exc:
-            await api.close()
-            raise RejectedError(f"the key store could not be used: {exc}",
-                                code="keystore") from exc
-        log.info("signed in; local data sealed, key kept in %s",
-                 client.keystore.backend_description)
-        await client._verifier.save_async(password)
-        if policy is not None:
-            await client.cache.set_meta(_POLICY_META, policy_document(policy))
-        await client.cache.put(session_key(answer.session.user.id), answer.session, session_json)
-        return client
+    async def remember_password(self, password: str) -> None:
+        """Renews the offline unlock verifier (scrypt, off the loop's thread)."""
+        await self.verifier.save_async(password)
 
-    @classmethod
-    async def resume(cls: type[InboxClient], server_url: str, *, data_dir: Path | None = None,
-                     cache_dir: Path | None = None, codec_factory: CodecFactory | None = None,
-                     outbox_codec_factory: CodecFactory | None = None,
-                     session_store_factory: StoreFactory | None = None,
-                     **options: Any) -> InboxClient | None:
-        """The remembered session of ``server_url``, without the network (works offline).
-
-        The factories are those of :meth:`login`."""
-        folders = Folders.for_server(server_url, data_dir=data_dir, cache_dir=cache_dir)
-        store = _session_store(server_url, folders, session_store_factory)
-        remembered = store.load()
-        if remembered is None:
-            return None
-        try:
-            session = UserSession.model_validate(remembered.get("session"))
-        except ValidationError as exc:
-            log.warning("remembered session does not fit the contract: %s", exc)
-            return None
-        if session.expires_at <= datetime.now(UTC):
-            log.info("remembered session expired; log in again")
-            return None
-        api = Api(server_url, token=remembered["token"])
-        try:
-            codec, outbox_codec = _codecs(session, folders, codec_factory,
-                                          outbox_codec_factory)
-            client = cls(api, session, folders, codec=codec, outbox_codec=outbox_codec,
-                         session_store=store, **options)
-        except KeyStoreError as exc:
-            log.warning("the user's key cannot be read (%s): log in again", exc)
-            await api.close()
-            return None
-        client._reachable = False  # unknown until the server answers: nothing is fresh yet
-        document = await client.cache.get_meta(_POLICY_META)
-        if document is not None:
-            with contextlib.suppress(ValueError):
-                client.cache.policy = parse_policy_document(document)
-        return client
-
-    async def reauthenticate(self: InboxClient, password: str) -> None:
-        """Logs the same user in again after :attr:`needs_login` (expired or ended session);
-        the outbox and live sync resume. Raises RejectedError for a wrong password."""
-        await self._renew_session(password)
-        self._resume_after_login()
-        self._emit(Change("connection", reason=self.live.state.value))
-
-    async def _renew_session(self: InboxClient, password: str) -> None:
+    async def renew(self, password: str) -> None:
         """Logs this same user in again (re-login and unlock): the new token is remembered
         and the offline unlock verifier renewed. Raises RejectedError for a wrong password or
         another user (the previous token stays then), TransientError when unreachable."""
@@ -170,25 +74,153 @@ class SignIn:
             self.api.token = previous  # never read another user's data into these folders
             raise RejectedError("logged in as another user", code="forbidden")
         self.session = answer.session
-        self._session_store.save(answer.token, answer.session.model_dump(mode="json"))
-        await self._verifier.save_async(password)
+        self.store.save(answer.token, answer.session.model_dump(mode="json"))
+        await self.remember_password(password)
 
-    def _resume_after_login(self: InboxClient) -> None:
-        """The outbox and live sync paused by an ended session go on."""
-        self.needs_login = False
-        self.engine.set_online(True)
-        self.live.poke()
+    async def check_offline(self, password: str) -> bool:
+        """Whether ``password`` matches the verifier sealed at the last login."""
+        return await self.verifier.check_async(password)
 
-
-def _session_store(server_url: str, folders: Folders,
-                   factory: StoreFactory | None) -> SessionStoreLike:
-    """The remembered-login store ``factory`` gives, by default the sealed one."""
-    return factory(server_url, folders) if factory else sealed_session_store(server_url, folders)
+    async def end(self) -> None:
+        """Ends the session on the server (when it answers) and forgets the remembered login."""
+        with contextlib.suppress(ClientError):
+            await self.api.logout()
+        self.store.clear()
 
 
-def _codecs(session: UserSession, folders: Folders, codec_factory: CodecFactory | None,
-            outbox_codec_factory: CodecFactory | None) -> tuple[Codec | None, Codec | None]:
-    """(cache codec, outbox codec) from the factories; None means the sealed default."""
-    codec = codec_factory(session, folders) if codec_factory else None
-    outbox_codec = outbox_codec_factory(session, folders) if outbox_codec_factory else None
-    return codec, outbox_codec
+@dataclass(frozen=True, slots=True)
+class Places:
+    """Where and how a user's data is kept: the folders' roots (default the platform's user
+    data and cache folders), and the factories. ``codec_factory(session, folders)`` gives the
+    cache codec (default: AES-GCM sealed with the user's key from the OS keyring or its
+    key-file fallback), ``outbox_codec_factory`` the outbox's (default: sealed with the user's
+    key when the cache codec is the default, else the cache codec), and
+    ``session_store_factory(server_url, folders)`` the remembered-login store (default
+    :class:`~inbox_app.client.session.remembered.SealedSessionStore`: token in the keyring)."""
+
+    data_dir: Path | None = None
+    cache_dir: Path | None = None
+    codec_factory: CodecFactory | None = None
+    outbox_codec_factory: CodecFactory | None = None
+    session_store_factory: StoreFactory | None = None
+
+    def folders(self, server_url: str) -> Folders:
+        return Folders.for_server(server_url, data_dir=self.data_dir, cache_dir=self.cache_dir)
+
+    def store(self, server_url: str, folders: Folders) -> SessionStoreLike:
+        factory = self.session_store_factory
+        return factory(server_url, folders) if factory else sealed_session_store(server_url,
+                                                                                 folders)
+
+    def codecs(self, session: UserSession,
+               folders: Folders) -> tuple[Codec | None, Codec | None]:
+        """(cache codec, outbox codec) from the factories; None means the sealed default."""
+        codec = self.codec_factory(session, folders) if self.codec_factory else None
+        outbox = (self.outbox_codec_factory(session, folders) if self.outbox_codec_factory
+                  else None)
+        return codec, outbox
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What :func:`log_in` and :func:`resume_remembered` hand to ``build``: the client's
+    parts."""
+
+    api: Api
+    session: UserSession
+    folders: Folders
+    store: SessionStoreLike
+    codec: Codec | None
+    outbox_codec: Codec | None
+    #: the server's cache policy at login; None: the built-in table (resume restores the
+    #: mirrored one itself)
+    policy: dict[CacheKind, KindPolicy] | None
+    #: False for a resumed session: nothing is known to be fresh until the server answers
+    reachable: bool
+
+
+class SignedInClient(Protocol):
+    """What :func:`log_in` and :func:`resume_remembered` need of the client ``build`` gives."""
+
+    @property
+    def sign_in(self) -> SignIn: ...
+
+    @property
+    def cache(self) -> LocalCache: ...
+
+    @property
+    def keystore(self) -> KeyStore: ...
+
+
+C = TypeVar("C", bound=SignedInClient)
+
+
+async def log_in(build: Callable[[Opening], C], server_url: str, email: str, password: str,
+                 places: Places) -> C:
+    """Logs in (raises RejectedError/UnauthorizedError with the server's message) and returns
+    the client ``build`` makes. Raises RejectedError (code "keystore") when the OS keyring
+    holds the key but cannot be read."""
+    api = Api(server_url)
+    try:
+        answer = await api.login(email, password)
+        try:
+            policy: dict[CacheKind, KindPolicy] | None = parse_policy_document(
+                await api.cache_policy())
+        except (ClientError, ValueError) as exc:
+            log.warning("cache policy not mirrored, using the built-in table: %s", exc)
+            policy = None
+    except BaseException:
+        await api.close()
+        raise
+    folders = places.folders(server_url)
+    store = places.store(server_url, folders)
+    session_json = answer.session.model_dump(mode="json")
+    try:
+        codec, outbox_codec = places.codecs(answer.session, folders)
+        store.save(answer.token, session_json)
+        client = build(Opening(api, answer.session, folders, store, codec, outbox_codec,
+                               policy, reachable=True))
+    except KeyStoreError as exc:
+        await api.close()
+        raise RejectedError(f"the key store could not be used: {exc}",
+                            code="keystore") from exc
+    log.info("signed in; local data sealed, key kept in %s",
+             client.keystore.backend_description)
+    await client.sign_in.remember_password(password)
+    if policy is not None:
+        await client.cache.set_meta(_POLICY_META, policy_document(policy))
+    await client.cache.put(session_key(answer.session.user.id), answer.session, session_json)
+    return client
+
+
+async def resume_remembered(build: Callable[[Opening], C], server_url: str,
+                            places: Places) -> C | None:
+    """The client ``build`` makes of the remembered session of ``server_url``, without the
+    network (works offline); None when nothing usable is remembered."""
+    folders = places.folders(server_url)
+    store = places.store(server_url, folders)
+    remembered = store.load()
+    if remembered is None:
+        return None
+    try:
+        session = UserSession.model_validate(remembered.get("session"))
+    except ValidationError as exc:
+        log.warning("remembered session does not fit the contract: %s", exc)
+        return None
+    if session.expires_at <= datetime.now(UTC):
+        log.info("remembered session expired; log in again")
+        return None
+    api = Api(server_url, token=remembered["token"])
+    try:
+        codec, outbox_codec = places.codecs(session, folders)
+        client = build(Opening(api, session, folders, store, codec, outbox_codec, None,
+                               reachable=False))
+    except KeyStoreError as exc:
+        log.warning("the user's key cannot be read (%s): log in again", exc)
+        await api.close()
+        return None
+    document = await client.cache.get_meta(_POLICY_META)
+    if document is not None:
+        with contextlib.suppress(ValueError):
+            client.cache.policy = parse_policy_document(document)
+    return client

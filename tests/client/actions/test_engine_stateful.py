@@ -3,8 +3,9 @@
 Random sequences of actions, server answers (confirm, reject, transient, "applied but the
 answer was lost"), changes by other users, offline spells and crash-restarts. After every
 step: the view equals the server's state with the still-pending actions applied in order
-(computed by the model, not by the engine), nothing was lost, and the server applied no
-action twice.
+(computed by the model, not by the engine), nothing was lost, every send the engine made is
+accounted for (one per outcome the server gave, none after the action was confirmed, rolled
+back or discarded), and the server applied each confirmed action once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +39,9 @@ TOGGLES = [ActionKind.MARK_READ, ActionKind.MARK_UNREAD, ActionKind.ARCHIVE,
 
 @dataclass
 class ModelServer:
-    """The truth: summaries, and the Idempotency-Key store (key -> stored answer)."""
+    """The truth: summaries, and the Idempotency-Key store (key -> stored answer), as the real
+    server keeps it: a repeated key gets the stored answer. ``applied`` counts the changes
+    made, per key."""
 
     truth: dict[int, ConversationSummary] = field(
         default_factory=lambda: {c: summary(c) for c in CONVERSATIONS})
@@ -62,8 +66,10 @@ class ModelServer:
 class Sender:
     def __init__(self) -> None:
         self.calls: dict[str, tuple[Mutation, asyncio.Future[object]]] = {}
+        self.sends: Counter[str] = Counter()  # every send the engine made, per action
 
     async def send(self, mutation: Mutation) -> object:
+        self.sends[mutation.id] += 1
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         self.calls[mutation.id] = (mutation.copy(), future)
         try:
@@ -92,6 +98,8 @@ class EngineMachine(RuleBasedStateMachine):
         self.submitted: list[Mutation] = []
         self.fate: dict[str, str] = {}  # pending | confirmed | rolled_back | failed
         self.transient_failures: dict[str, int] = {}
+        self.outcomes: Counter[str] = Counter()  # sends that got an answer, or were cut off
+        self.settled_sends: dict[str, int] = {}  # confirmed/rolled back/failed: sends then
         self.engine = self.call(self._new_engine)
 
     def _new_engine(self) -> MutationEngine:
@@ -153,7 +161,7 @@ class EngineMachine(RuleBasedStateMachine):
         mutation, future = self._call(index)
         answer = self.server.apply(mutation)
         self._push(mutation.conversation_id)
-        self.fate[mutation.id] = "confirmed"
+        self._settle(mutation.id, "confirmed")
         future.set_result(answer)
         self.run(_settle())
 
@@ -163,7 +171,7 @@ class EngineMachine(RuleBasedStateMachine):
         mutation, future = self._call(index)
         if mutation.id in self.server.answers:
             return  # already applied once: a repeat gets the stored answer, not a 4xx
-        self.fate[mutation.id] = "failed" if mutation.is_text else "rolled_back"
+        self._settle(mutation.id, "failed" if mutation.is_text else "rolled_back")
         future.set_exception(RejectedError("não", code="conflict"))
         self.run(_settle())
 
@@ -175,13 +183,15 @@ class EngineMachine(RuleBasedStateMachine):
             self.server.apply(mutation)
             self._push(mutation.conversation_id)
         self.transient_failures[mutation.id] = self.transient_failures.get(mutation.id, 0) + 1
+        self.outcomes[mutation.id] += 1
         future.set_exception(TransientError("HTTP 503", status=503))
         self.run(_settle())
 
     @precondition(lambda self: self.sender.calls)
     @rule(index=st.integers(0, 9))
     def offline(self, index: int) -> None:
-        _, future = self._call(index)
+        mutation, future = self._call(index)
+        self.outcomes[mutation.id] += 1
         future.set_exception(OfflineError("connection refused"))
         self.run(_settle())
         self.call(lambda: self.engine.set_online(True))
@@ -200,6 +210,7 @@ class EngineMachine(RuleBasedStateMachine):
         if applied:  # whatever was in flight reached the server before the crash
             for mutation, _ in list(self.sender.calls.values()):
                 self.server.apply(mutation)
+        self.outcomes.update(list(self.sender.calls))  # those sends are cut off by the crash
         self.run(self.engine.close())
         self.sender.calls.clear()
         self.engine = self.call(self._new_engine)
@@ -213,8 +224,15 @@ class EngineMachine(RuleBasedStateMachine):
             self.call(lambda: self.engine.discard(mutation_id))
             self.fate[mutation_id] = "discarded"
         else:
-            self.call(lambda: self.engine.retry(mutation_id))
             self.fate[mutation_id] = "pending"
+            del self.settled_sends[mutation_id]  # Retry: it may be sent again
+            self.call(lambda: self.engine.retry(mutation_id))
+
+    def _settle(self, mutation_id: str, fate: str) -> None:
+        """The engine gets the outcome that ends this action's sending (until a Retry)."""
+        self.fate[mutation_id] = fate
+        self.outcomes[mutation_id] += 1
+        self.settled_sends[mutation_id] = self.sender.sends[mutation_id]
 
     # --- invariants ------------------------------------------------------------------------
 
@@ -233,11 +251,29 @@ class EngineMachine(RuleBasedStateMachine):
         engine_ids = [m.id for m in self.engine.pending]
         expected = [m.id for m in self.submitted if self.fate[m.id] in ("pending", "failed")]
         assert engine_ids == expected
-        assert all(n == 1 for n in self.server.applied.values())
         for m in self.engine.pending:
             assert (m.state == "failed") == (self.fate[m.id] == "failed")
         on_disk = {m.id for m in Outbox(self.folder, fsync=False).load()}
         assert on_disk == set(engine_ids)
+
+    @invariant()
+    def every_send_accounted_for(self) -> None:
+        """One send per outcome the model gave (no second send of an action while one is in
+        flight), and none after the action was confirmed, rolled back or discarded."""
+        for mutation_id, sends in self.sender.sends.items():
+            in_flight = 1 if mutation_id in self.sender.calls else 0
+            assert sends == self.outcomes[mutation_id] + in_flight, mutation_id
+            if mutation_id in self.settled_sends:
+                assert sends == self.settled_sends[mutation_id], "sent after its outcome"
+
+    @invariant()
+    def applied_once(self) -> None:
+        """Each confirmed action changed the server once; what the server applied without the
+        engine knowing yet (answer lost, crash) is still pending, so it will be confirmed."""
+        confirmed = {i for i, f in self.fate.items() if f == "confirmed"}
+        pending = {i for i, f in self.fate.items() if f == "pending"}
+        assert all(self.server.applied.get(i) == 1 for i in confirmed)
+        assert set(self.server.applied) <= confirmed | pending
 
     def teardown(self) -> None:
         try:

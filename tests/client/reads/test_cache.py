@@ -101,7 +101,8 @@ async def test_planted_pickle_is_refused_and_dropped(tmp_path: Path) -> None:
 async def test_off_contract_entry_is_a_miss(tmp_path: Path) -> None:
     cache = LocalCache(tmp_path / "c")
     await cache.put(list_key(1), *inbox())
-    cache.forget_memory()
+    await cache.close()
+    cache = LocalCache(tmp_path / "c")  # the next start: only the disk copy
     assert await cache.get(list_key(1), lambda v: (_ for _ in ()).throw(ValueError("bad"))) \
         is None
     assert await cache.get(list_key(1), ConversationList.model_validate) is None  # dropped

@@ -1,8 +1,9 @@
 """Sealed values in a real diskcache.Cache (inbox_app/client/security/safe_disk.py + crypto.py).
 
 No plaintext anywhere in the cache folder (SQLite db, WAL, value files); a flipped byte is
-rejected and dropped; a planted pickle is rejected and never executed. The JSONDisk test shows
-that diskcache's own JSON disk does run a planted pickle, i.e. why SafeDisk exists.
+rejected, and the client's cache (LocalCache) drops the entry; a planted pickle is rejected and
+never executed. The JSONDisk test shows that diskcache's own JSON disk does run a planted
+pickle, i.e. why SafeDisk exists.
 """
 
 from __future__ import annotations
@@ -24,24 +25,46 @@ from diskcache.core import MODE_BINARY, MODE_PICKLE, MODE_TEXT
 from faker import Faker
 
 from inbox_app.client.files.private import create_private_file, private_dir
+from inbox_app.client.reads.cache import DISK_MIN_FILE_SIZE, LocalCache
 from inbox_app.client.security.crypto import SealedCodec, TamperedError, new_key
 from inbox_app.client.security.safe_disk import SafeDisk
 from inbox_app.contract import policy
 
-_MISSING = object()
+
+def get_sealed(cache: diskcache.Cache, key: str, codec: SealedCodec) -> Any:
+    """Reads and unseals ``key`` (raises TamperedError for what is not a sealed entry)."""
+    return codec.decode(cache.get(key), associated=key)
 
 
-def get_sealed(cache: diskcache.Cache, key: str, codec: SealedCodec, default: Any = None) -> Any:
-    """Reads and unseals ``key`` the way the client's cache does: a rejected entry is deleted
-    and read as a miss (never shown, never kept)."""
+def same(value: Any) -> Any:
+    return value
+
+
+async def put_as_client(folder: Path, codec: SealedCodec, values: dict[str, Any]) -> None:
+    """Stores ``values`` through the client's cache (sealed, each bound to its key)."""
+    cache = LocalCache(folder, codec=codec)
     try:
-        data = cache.get(key, default=_MISSING)
-        if data is _MISSING:
-            return default
-        return codec.decode(data, associated=key)
-    except TamperedError:
-        cache.delete(key)
-        return default
+        for key, value in values.items():
+            await cache.put(key, value, value)
+    finally:
+        await cache.close()
+
+
+async def read_as_client(folder: Path, codec: SealedCodec, key: str) -> Any:
+    """Reads ``key`` through a fresh client cache (nothing in memory): the value, or None for
+    a miss — a rejected entry is a miss, and LocalCache drops it from the disk."""
+    cache = LocalCache(folder, codec=codec)
+    try:
+        entry = await cache.get(key, same)
+        return None if entry is None else entry.value
+    finally:
+        await cache.close()
+
+
+def stored(folder: Path, key: str) -> bool:
+    """Whether the cache's table still holds a row for ``key``."""
+    with _rows(folder) as db:
+        return db.execute("SELECT 1 FROM Cache WHERE key = ?", (key,)).fetchone() is not None
 
 
 def set_sealed(cache: diskcache.Cache, key: str, codec: SealedCodec, value: Any) -> None:
@@ -145,6 +168,12 @@ def test_files_and_folders_are_private(
 
 
 @contextlib.contextmanager
+def _opened(folder: Path) -> Iterator[diskcache.Cache]:
+    with diskcache.Cache(str(folder), disk=SafeDisk) as cache:
+        yield cache
+
+
+@contextlib.contextmanager
 def _rows(folder: Path) -> Iterator[sqlite3.Connection]:
     """A second SQLite connection to the cache's db, as another process would open it."""
     db = sqlite3.connect(folder / "cache.db", isolation_level=None)
@@ -154,42 +183,49 @@ def _rows(folder: Path) -> Iterator[sqlite3.Connection]:
         db.close()
 
 
-def test_flipped_byte_inline_is_rejected_and_dropped(
-    cache: diskcache.Cache, codec: SealedCodec, folder: Path
+async def test_flipped_byte_inline_is_rejected_and_dropped(
+    codec: SealedCodec, folder: Path
 ) -> None:
-    key = policy.patient_key(5)
-    set_sealed(cache, key, codec, {"name": "Ana Canário"})
+    key, intact = policy.patient_key(5), policy.patient_key(6)
+    await put_as_client(folder, codec, {key: {"name": "Ana Canário"}, intact: {"name": "Bia"}})
     with _rows(folder) as db:
         (value,) = db.execute("SELECT value FROM Cache WHERE key = ?", (key,)).fetchone()
         damaged = bytearray(value)
         damaged[len(damaged) // 2] ^= 0x04
         db.execute("UPDATE Cache SET value = ? WHERE key = ?", (bytes(damaged), key))
-    with pytest.raises(TamperedError):
+    with pytest.raises(TamperedError), _opened(folder) as cache:
         codec.decode(cache.get(key), associated=key)
-    assert get_sealed(cache, key, codec, default="miss") == "miss"
-    assert key not in cache  # dropped, so the next read fetches from the server
+    assert await read_as_client(folder, codec, key) is None
+    assert not stored(folder, key)  # dropped, so the next read fetches from the server
+    assert await read_as_client(folder, codec, intact) == {"name": "Bia"}
 
 
-def test_flipped_byte_in_value_file_is_rejected_and_dropped(
-    cache: diskcache.Cache, codec: SealedCodec, folder: Path
+async def test_flipped_byte_in_value_file_is_rejected_and_dropped(
+    codec: SealedCodec, folder: Path
 ) -> None:
     key = policy.list_key(1)
-    set_sealed(cache, key, codec, ["x" * 100] * 1000)
+    big = ["x" * 1000] * (DISK_MIN_FILE_SIZE // 1000 + 1)  # past the inline limit: a file
+    await put_as_client(folder, codec, {key: big})
     (val_file,) = [p for p in files_under(folder) if p.suffix == ".val"]
     data = bytearray(val_file.read_bytes())
     data[-1] ^= 0x01
     val_file.write_bytes(bytes(data))
-    assert get_sealed(cache, key, codec) is None
-    assert key not in cache
+    assert await read_as_client(folder, codec, key) is None
+    assert not stored(folder, key)
     assert not val_file.exists()  # diskcache removed the value file with the row
 
 
-def test_entry_moved_to_another_key_is_rejected(
-    cache: diskcache.Cache, codec: SealedCodec
+async def test_entry_moved_to_another_key_is_rejected_and_dropped(
+    codec: SealedCodec, folder: Path
 ) -> None:
-    set_sealed(cache, policy.patient_key(1), codec, {"name": "Bia"})
-    cache.set(policy.patient_key(2), cache.get(policy.patient_key(1)))
-    assert get_sealed(cache, policy.patient_key(2), codec) is None
+    first, second = policy.patient_key(1), policy.patient_key(2)
+    await put_as_client(folder, codec, {first: {"name": "Bia"}, second: {"name": "Caio"}})
+    with _rows(folder) as db:
+        db.execute("UPDATE Cache SET value = (SELECT value FROM Cache WHERE key = ?)"
+                   " WHERE key = ?", (first, second))
+    assert await read_as_client(folder, codec, second) is None
+    assert not stored(folder, second)
+    assert await read_as_client(folder, codec, first) == {"name": "Bia"}
 
 
 class Boom:
@@ -214,7 +250,7 @@ def plant_row(folder: Path, key: str, *, mode: int, value: bytes | None, filenam
         )
 
 
-def test_planted_pickle_row_is_rejected_and_not_run(
+async def test_planted_pickle_row_is_rejected_and_not_run(
     cache: diskcache.Cache, codec: SealedCodec, folder: Path
 ) -> None:
     marker = folder.parent / "pwned"
@@ -222,12 +258,12 @@ def test_planted_pickle_row_is_rejected_and_not_run(
     plant_row(folder, key, mode=MODE_PICKLE, value=pickle.dumps(Boom(marker)))
     with pytest.raises(TamperedError, match="mode 4"):
         cache.get(key)
-    assert get_sealed(cache, key, codec) is None
-    assert key not in cache
+    assert await read_as_client(folder, codec, key) is None
+    assert not stored(folder, key)
     assert not marker.exists()
 
 
-def test_planted_pickle_file_is_rejected_and_not_run(
+async def test_planted_pickle_file_is_rejected_and_not_run(
     cache: diskcache.Cache, codec: SealedCodec, folder: Path
 ) -> None:
     marker = folder.parent / "pwned"
@@ -235,12 +271,18 @@ def test_planted_pickle_file_is_rejected_and_not_run(
     (folder / "ab" / "evil.val").write_bytes(pickle.dumps(Boom(marker)))
     key = policy.detail_key(3)
     plant_row(folder, key, mode=MODE_PICKLE, value=None, filename="ab/evil.val")
-    assert get_sealed(cache, key, codec) is None
+    with pytest.raises(TamperedError, match="mode 4"):
+        cache.get(key)
+    assert await read_as_client(folder, codec, key) is None
+    assert not stored(folder, key)
     # A pickle disguised as a binary value file reaches the codec, which rejects it.
+    (folder / "ab").mkdir(exist_ok=True)  # the drop removed the file and its empty folder
+    (folder / "ab" / "evil.val").write_bytes(pickle.dumps(Boom(marker)))
     plant_row(folder, key, mode=MODE_BINARY, value=None, filename="ab/evil.val")
     with pytest.raises(TamperedError, match="not a sealed entry"):
-        codec.decode(cache.get(key), associated=key)
-    assert get_sealed(cache, key, codec) is None
+        get_sealed(cache, key, codec)
+    assert await read_as_client(folder, codec, key) is None
+    assert not stored(folder, key)
     assert not marker.exists()
 
 
@@ -266,14 +308,16 @@ def test_planted_pickled_key_is_rejected_and_not_run(
     [(MODE_TEXT, None, "ab/x.val"), (1, "a text row", None), (1, 12, None),
      (MODE_BINARY, None, "../../outside.val")],
 )
-def test_other_foreign_rows_are_rejected(
+async def test_other_foreign_rows_are_rejected_and_dropped(
     cache: diskcache.Cache, codec: SealedCodec, folder: Path, row: tuple
 ) -> None:
     mode, value, filename = row
     key = policy.patient_key(9)
     plant_row(folder, key, mode=mode, value=value, filename=filename)
-    assert get_sealed(cache, key, codec, default="miss") == "miss"
-    assert key not in cache
+    with pytest.raises(TamperedError):
+        get_sealed(cache, key, codec)
+    assert await read_as_client(folder, codec, key) is None
+    assert not stored(folder, key)
 
 
 def test_diskcache_jsondisk_does_run_a_planted_pickle(tmp_path: Path) -> None:

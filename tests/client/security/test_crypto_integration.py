@@ -3,7 +3,7 @@
 Uses LocalCache and Outbox as they are (their ``codec=`` parameter), to show the wiring issue 7
 needs: 100 canaries through cache and outbox leave no plaintext in the cache, data or key
 folders; tampered and planted entries are dropped; another user's key reads nothing; the
-logout sequence leaves no file of that user.
+client's logout leaves no file of that user.
 """
 
 from __future__ import annotations
@@ -11,29 +11,40 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from diskcache.core import MODE_PICKLE
 
+from inbox_app.client import InboxClient
 from inbox_app.client.actions.outbox import Outbox
 from inbox_app.client.actions.record import ActionKind, Mutation
-from inbox_app.client.files.private import remove_tree
+from inbox_app.client.files.folders import Folders
+from inbox_app.client.net.api import Api
 from inbox_app.client.reads.cache import LocalCache
-from inbox_app.client.session.remembered import keystore_for
+from inbox_app.client.security.keystore import keystore_for
+from inbox_app.client.session.remembered import sealed_session_store
 from inbox_app.contract import policy
+from inbox_app.contract.models import Clinic, User, UserSession
 from tests.client.security.test_crypto_diskcache import canaries
 
-SERVER = "http://127.0.0.1:8000"
+SERVER = "http://127.0.0.1:9"  # nothing listens there: the client's logout runs offline
 
 
 pytestmark = pytest.mark.usefixtures("no_keyring")
 
 
 @pytest.fixture
-def dirs(tmp_path: Path) -> dict[str, Path]:
-    return {"cache": tmp_path / "cache" / "user-12", "data": tmp_path / "data" / "user-12",
-            "keys": tmp_path / "keys"}
+def folders(tmp_path: Path) -> Folders:
+    return Folders.for_server(SERVER, data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def dirs(folders: Folders) -> dict[str, Path]:
+    """User 12's folders, where the client keeps them."""
+    return {"cache": folders.user_cache(12), "data": folders.user_data(12),
+            "keys": folders.key_dir}
 
 
 def same(value: object) -> object:
@@ -139,19 +150,19 @@ async def test_entry_copied_under_another_key_is_rejected(dirs: dict[str, Path])
         await cache.close()
 
 
-async def test_logout_sequence_leaves_no_file_of_the_user(
-    dirs: dict[str, Path], tmp_path: Path
+async def test_logout_leaves_no_file_of_the_user(
+    dirs: dict[str, Path], folders: Folders, tmp_path: Path
 ) -> None:
     await fill(dirs, canaries(10))
     bruno = keystore_for(SERVER, 20, key_dir=dirs["keys"])
     bruno.key()
-    store = keystore_for(SERVER, 12, key_dir=dirs["keys"])
-    store.save_token("tok")
-    # what logout must do once the outbox is empty (sent, or discarded by the user)
-    cache = LocalCache(dirs["cache"], codec=store.codec("cache"))
-    await cache.destroy()
-    remove_tree(dirs["cache"])
-    remove_tree(dirs["data"])
-    store.delete()
+    session = UserSession(
+        user=User(id=12, clinic_id=1, name="Ana", email="ana@x", role="receptionist"),
+        clinic=Clinic(id=1, name="Aurora"), expires_at=datetime.now(UTC) + timedelta(hours=1))
+    sealed_session_store(SERVER, folders).save("tok", session.model_dump(mode="json"))
+    client = InboxClient(Api(SERVER, token="tok"), session, folders)
+    assert client.unsent_count() == 10 and folders.session_file.exists()
+    await client.logout(discard_pending=True)  # the server cannot be reached: ends offline
     left = [p for p, _ in all_bytes(tmp_path)]
     assert left == [bruno.key_file]
+    assert sealed_session_store(SERVER, folders).load() is None
