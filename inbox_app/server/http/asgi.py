@@ -70,7 +70,10 @@ def create_app(settings: Settings) -> FastAPI:
         # one pooled Redis client per process: the bus publishes through the cache's
         bus = await Bus.create(settings.redis_url, client=cache.client)
         auth = Auth(db, settings.token_ttl_seconds)
-        hub = Hub(db, auth, bus)
+        limits = settings.limits
+        hub = Hub(db, auth, bus, sockets_per_token=limits.live_sockets_per_token,
+                  replays_per_minute=limits.live_replays_per_minute,
+                  hello_timeout=limits.head_timeout)
         await hub.start()
         writer = Writer(db, cache, bus, settings.event_log_size)
         metrics.bind(db_queries=lambda: db.queries, live_clients=hub.client_count,
