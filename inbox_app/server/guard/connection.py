@@ -17,8 +17,8 @@ with three checks added:
 - one client address holds at most ``connections_per_address`` open connections (live
   sockets included); one more is answered 503 and closed.
 
-Its cost per request (a few attribute updates and one timer) is measured in
-tests/benchmarks/bench_connection.py.
+Its cost per request (a few attribute updates; one timer per connection, not one per
+request) is measured in tests/benchmarks/bench_connection.py.
 """
 
 from __future__ import annotations
@@ -62,9 +62,12 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._in_head = True
         self._head_received = 0  # bytes fed to the parser while the head is incomplete
-        self._head_size = 0  # bytes of the request line and headers parsed so far
         self._refused = False
-        self._deadline: asyncio.TimerHandle | None = None
+        #: what must arrive in time ("request head", "request body") or None, and since when;
+        #: one timer per connection checks it, so a request costs no timer of its own
+        self._awaiting: str | None = None
+        self._since = 0.0
+        self._timer: asyncio.TimerHandle | None = None
         self._address: str | None = None
 
     # --- connection ---------------------------------------------------------------------
@@ -76,7 +79,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
                                  "too many connections from this address",
                                  {"limit": self.limits.connections_per_address}))
             return
-        self._arm(self.limits.head_timeout, "request head")
+        self._await("request head")
+        self._timer = self.loop.call_later(self.limits.head_timeout, self._check_deadline)
 
     def _admit(self, transport: asyncio.Transport) -> bool:
         limit = self.limits.connections_per_address
@@ -106,7 +110,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._address = None
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        self._stop_timer()
         self._release()
         super().connection_lost(exc)
 
@@ -124,20 +128,32 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     # --- deadlines ----------------------------------------------------------------------
 
-    def _arm(self, seconds: float, what: str) -> None:
-        self._disarm()
-        self._deadline = self.loop.call_later(seconds, self._expired, what)
+    def _await(self, what: str | None) -> None:
+        self._awaiting = what
+        if what is not None:
+            self._since = self.loop.time()
 
-    def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+    def _stop_timer(self) -> None:
+        self._awaiting = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
-    def _expired(self, what: str) -> None:
-        self._deadline = None
-        if not self.transport.is_closing():
-            log.debug("closed a connection: %s incomplete in time", what)
-            self.transport.close()
+    def _check_deadline(self) -> None:
+        self._timer = None
+        if self.transport.is_closing():
+            return
+        limits = self.limits
+        wait = limits.head_timeout
+        if self._awaiting is not None:
+            timeout = limits.head_timeout if self._awaiting == "request head" \
+                else limits.body_timeout
+            wait = self._since + timeout - self.loop.time()
+            if wait <= 0:
+                log.debug("closed a connection: %s incomplete in time", self._awaiting)
+                self.transport.close()
+                return
+        self._timer = self.loop.call_later(wait, self._check_deadline)
 
     # --- the request head ---------------------------------------------------------------
 
@@ -172,30 +188,26 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if not self._in_head:  # the next request on a kept-alive connection
             self._in_head = True
             self._head_received = 0
-            self._arm(self.limits.head_timeout, "request head")
-        self._head_size = 0
-
-    def on_url(self, url: bytes) -> None:
-        super().on_url(url)
-        self._head_size += len(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        super().on_header(name, value)
-        self._head_size += len(name) + len(value) + 4
+            self._await("request head")
 
     def on_headers_complete(self) -> None:
         self._in_head = False
-        self._disarm()
-        if (self._head_size > self.limits.max_head_bytes
-                or len(self.headers) > self.limits.max_headers):
+        self._awaiting = None
+        limits = self.limits
+        if len(self.headers) > limits.max_headers or (
+            # what arrived may hold a body too: only then are the head's own bytes counted
+            self._head_received > limits.max_head_bytes
+            and len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers)
+            > limits.max_head_bytes
+        ):
             self._refuse_head()
             raise _Refused  # stops the parser before the app sees the request
         super().on_headers_complete()
         if not self.parser.should_upgrade():
-            self._arm(self.limits.body_timeout, "request body")
+            self._await("request body")
 
     def on_message_complete(self) -> None:
-        self._disarm()
+        self._awaiting = None
         super().on_message_complete()
 
     def _refuse_head(self) -> None:
@@ -209,7 +221,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def _refuse(self, answer: bytes) -> None:
         self._refused = True
-        self._disarm()
+        self._stop_timer()
         if not self.transport.is_closing():
             self.transport.write(answer)
             self.transport.close()
