@@ -1,18 +1,23 @@
-"""A logging filter that keeps patient names, phone numbers and message text out of the logs.
+"""A logging filter that keeps patient data, tokens and hashes out of the logs, both sides.
 
-Issue 7: logs never contain patient data. The code logs ids, keys and error kinds, not
-values; this filter is the net under that rule for what slips through anyway:
+Issue 7: logs never contain patient data; issue 16: nor tokens or password hashes, on the
+server too. The code logs ids, keys and error kinds, not values; this filter is the net under
+that rule for what slips through anyway. It lives in the contract because what it hides is
+the contract's knowledge (which fields carry patient data, what a token looks like), and the
+client and the server must hide the same things; it does no I/O of its own. It catches:
 
 - pydantic validation errors quote the offending input (``input_value='Maria Silva'``), and
   they reach the log inside "answer breaks the contract" messages;
 - a contract model, dict or list passed as a log argument (its patient name, phone, preview,
   message or note body);
 - JSON or repr text with such fields (``"body": "..."``, ``'patient_name': '...'``);
-- phone numbers anywhere in the text.
+- phone numbers anywhere in the text;
+- bearer tokens (``Authorization: Bearer …``, ``?token=…`` in an access log line), password
+  hashes (argon2, scrypt) and SHA-256 hex digests (how the server stores token hashes).
 
 Install it on the handlers (a filter on a logger does not see its children's records)::
 
-    logscrub.install()          # every handler of the root logger, after logging is set up
+    redaction.install()         # every handler of the root logger, after logging is set up
 
 It rewrites ``record.msg``/``record.args`` into the scrubbed text, and pre-renders the
 exception and stack text scrubbed, so every formatter downstream sees only the scrubbed form.
@@ -33,10 +38,19 @@ REDACTED = "<redacted>"
 SENSITIVE_FIELDS = frozenset({
     "body", "text", "name", "patient_name", "phone", "patient_phone", "email",
     "last_message_preview", "preview", "notes", "birth_date", "document", "insurance",
+    "password", "password_hash", "token", "token_hash",
 })
 
 _FIELD_ALT = "|".join(sorted(SENSITIVE_FIELDS, key=len, reverse=True))
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # tokens: a query parameter (a live socket's URL in the access log) or a bearer header
+    (re.compile(r"([?&](?:token|access_token)=)[^&\s\"']*", re.IGNORECASE), rf"\1{REDACTED}"),
+    (re.compile(r"(\bbearer\s+)[\w.~+/=\-]+", re.IGNORECASE), rf"\1{REDACTED}"),
+    # password hashes: $argon2id$v=19$m=...,t=...,p=...$salt$hash, and scrypt$n$r$p$salt$hash
+    (re.compile(r"\$argon2(?:id|i|d)\$[^\s'\"]+"), REDACTED),
+    (re.compile(r"\bscrypt\$[^\s'\"]+"), REDACTED),
+    # SHA-256 hex digests (token hashes)
+    (re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])"), REDACTED),
     # pydantic: "[type=string_type, input_value='Maria', input_type=str]"
     (re.compile(r"input_value=.*?(?=, input_type=)", re.DOTALL), f"input_value={REDACTED}"),
     # JSON text: "body": "...", with escapes
