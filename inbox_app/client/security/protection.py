@@ -25,12 +25,14 @@ from inbox_app.client.errors import (
     ClientError,
     PendingActionsError,
     RejectedError,
+    TooManyAttemptsError,
     TransientError,
 )
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.files.private import remove_tree
 from inbox_app.client.security.keystore import KeyStore
 from inbox_app.client.session.remembered import SealedSessionStore, keystore_for
+from inbox_app.client.session.unlock import UnlockRefused
 
 if TYPE_CHECKING:
     from inbox_app.client.inbox import InboxClient
@@ -71,11 +73,19 @@ class DataProtection:
     async def unlock(self: InboxClient, password: str) -> None:
         """Unlocks with the user's password: checked by the server, or — when the server
         cannot be reached — against the verifier sealed at the last login. Raises
-        RejectedError for a wrong password (the client stays locked)."""
+        RejectedError for a wrong password (the client stays locked), and
+        TooManyAttemptsError while the server's or the offline attempt limit holds."""
         try:
             await self._renew_session(password)
-        except TransientError:
-            ok = await self._verifier.check_async(password)
+        except TransientError as exc:
+            if exc.status == 429:  # the server throttles: no offline guessing around it
+                raise TooManyAttemptsError("too many wrong passwords",
+                                           retry_after=exc.retry_after) from None
+            try:
+                ok = await self._verifier.check_async(password)
+            except UnlockRefused as refused:
+                raise TooManyAttemptsError("too many wrong passwords",
+                                           retry_after=refused.retry_after) from None
             if not ok:
                 raise RejectedError("wrong password", code="unauthorized") from None
             log.info("unlocked offline (local verifier)")
