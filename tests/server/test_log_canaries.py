@@ -66,7 +66,8 @@ def test_no_patient_data_token_or_hash_in_the_verbose_log(server_factory, redis_
             assert http.get(f"/api/conversations/{cid}/messages",
                             params={"before": 10**9}).status_code == 200
             for method, path, body in [
-                ("POST", "read", None), ("POST", "archive", None), ("POST", "unarchive", None),
+                ("POST", "read", None), ("POST", "unread", None), ("POST", "read", None),
+                ("POST", "archive", None), ("POST", "unarchive", None),
                 ("PUT", "priority", {"priority": "urgent"}),
                 ("POST", "notes", {"body": m["note"]}),
                 ("POST", "messages", {"body": m["reply"]}),
