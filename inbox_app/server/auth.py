@@ -124,6 +124,15 @@ class Auth:
                     address: str = "") -> tuple[str, AuthUser] | None:
         """A new token for valid credentials, else ``None``; a 429 :class:`ApiError` while
         this account or address must wait after failed sign-ins."""
+        if self.throttle is None:
+            return await self._login(email, password, address)
+        # one attempt per account at a time here: a burst is judged one by one, each after
+        # the previous failure was counted, instead of all before the first one is
+        async with self.throttle.turn(email):
+            return await self._login(email, password, address)
+
+    async def _login(self, email: str, password: str,
+                     address: str) -> tuple[str, AuthUser] | None:
         throttle = self.throttle
         if throttle is not None:
             wait = await throttle.retry_after(email, address)

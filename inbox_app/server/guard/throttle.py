@@ -17,17 +17,22 @@ the full delay and stops being checked at all. The price: attackers spread over 
 addresses still get one guess per account per ``CLEAN_ADDRESS_DELAY`` seconds (and each of
 their addresses its own delay after its free failures).
 
-With Redis the counters are shared by every instance (one hash per counter, with an expiry);
-without it, or while Redis fails, they live in this process (bounded).
+Attempts on one account are judged one at a time in each process (:meth:`LoginThrottle.turn`),
+so a burst of concurrent guesses gets only the free failures checked, not all of its guesses
+before the first failure is counted. With Redis the counters are shared by every instance
+(one hash per counter, with an expiry); without it, or while Redis fails, they live in this
+process (bounded).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from inbox_app.server.guard.limits import Limits
 from inbox_app.server.redis.client import REDIS_ERRORS
@@ -50,6 +55,27 @@ class LoginThrottle:
         self._redis = redis
         self._redis_ok = redis_ok
         self._local: dict[str, tuple[int, float]] = {}
+        #: per account: a lock and how many attempts hold or wait for it
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, email: str) -> AsyncIterator[None]:
+        """One sign-in attempt of an account at a time in this process (a burst of
+        concurrent attempts would otherwise all be checked before any failure counts)."""
+        key = email.strip().lower()
+        lock, users = self._turns.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._turns[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._turns[key]
+            if users <= 1:
+                del self._turns[key]
+            else:
+                self._turns[key] = (lock, users - 1)
 
     def delay(self, failures: int) -> float:
         """Seconds a counter with ``failures`` imposes after its latest failure."""

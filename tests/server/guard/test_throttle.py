@@ -9,6 +9,7 @@ answer is unmistakable and no test waits for a delay to pass. The receptionist s
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 
@@ -87,3 +88,15 @@ def test_an_old_scrypt_hash_is_upgraded_at_the_next_successful_sign_in(server_fa
     assert attempt(server.url, AURORA, DEMO_PASSWORD).status_code == 200
     assert stored().startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert attempt(server.url, AURORA, DEMO_PASSWORD).status_code == 200
+
+
+async def test_a_burst_of_concurrent_guesses_gets_only_the_free_ones_checked(
+    server_factory
+) -> None:
+    server = server_factory(env=THROTTLE)
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+        answers = await asyncio.gather(*(
+            http.post("/api/auth/login", json={"email": AURORA, "password": f"guess{i}"})
+            for i in range(20)))
+    codes = sorted(answer.status_code for answer in answers)
+    assert codes == [401] * 3 + [429] * 17, codes
