@@ -11,6 +11,7 @@ from inbox_app.client.errors import (
     OfflineError,
     PendingActionsError,
     RejectedError,
+    TooManyAttemptsError,
     TransientError,
     UnauthorizedError,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "PendingItem",
     "RejectedError",
     "Snapshot",
+    "TooManyAttemptsError",
     "TransientError",
     "UnauthorizedError",
 ]

@@ -6,7 +6,8 @@
      ├── TransientError          retry later (network, timeout, 5xx, 408, 429)
      │    └── OfflineError       the server could not be reached at all: pause, spend no attempt
      ├── RejectedError           the server said no (other 4xx): roll back, show .message
-     │    └── UnauthorizedError  the token is missing, wrong or expired: log in again
+     │    ├── UnauthorizedError  the token is missing, wrong or expired: log in again
+     │    └── TooManyAttemptsError  too many wrong passwords: wait .retry_after (or sign in)
      ├── InvalidAnswerError      the answer breaks the wire contract
      └── NotAvailableOffline     a read missed the local cache while the server is unreachable
 
@@ -74,6 +75,17 @@ class RejectedError(ClientError):
 
 class UnauthorizedError(RejectedError):
     """The session is missing, invalid or expired: the user must log in again."""
+
+
+class TooManyAttemptsError(RejectedError):
+    """Too many wrong passwords (the server's 429 at sign-in, or the offline unlock's limit).
+
+    ``retry_after`` is the wait in seconds; ``None`` when offline unlock is over until the
+    next online sign-in."""
+
+    def __init__(self, message: str, *, retry_after: float | None) -> None:
+        super().__init__(message, code="rate_limited", status=429)
+        self.retry_after = retry_after
 
 
 class PendingActionsError(ClientError):

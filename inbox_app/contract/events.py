@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 CLOSE_UNAUTHORIZED = 4401
 #: WebSocket close code for a frame that breaks the protocol (not JSON, not a hello).
 CLOSE_PROTOCOL = 4400
+#: WebSocket close code when a token already holds the most live sockets the server allows.
+CLOSE_TOO_MANY_SOCKETS = 4409
+#: WebSocket close code when one socket sent more hellos (replays) per minute than allowed.
+CLOSE_TOO_MANY_REPLAYS = 4429
 
 
 class EventType(StrEnum):

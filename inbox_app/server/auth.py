@@ -1,8 +1,11 @@
 """Passwords, tokens and the ``current_user`` dependency.
 
-Passwords are hashed with scrypt (stdlib, memory-hard). Tokens are 256 random bits; only
-their SHA-256 is stored, so a copy of the database holds no usable token. A token expires
-after ``token_ttl_seconds`` and dies at logout.
+Passwords are hashed with argon2id at OWASP's advised cost (19 MiB, 2 passes, 1 lane); a
+hash of the older form (scrypt at N=2**14) still verifies and is replaced by an argon2id
+hash at the user's next successful sign-in. Failed sign-ins are throttled per account and
+per address (:mod:`inbox_app.server.guard.throttle`): 429 with Retry-After. Tokens are 256
+random bits; only their SHA-256 is stored, so a copy of the database holds no usable token.
+A token expires after ``token_ttl_seconds`` and dies at logout.
 """
 
 from __future__ import annotations
@@ -17,27 +20,53 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
+from inbox_app.contract.errors import ErrorCode
 from inbox_app.server.db.database import Database
 from inbox_app.server.db.schema import tokens, users
-from inbox_app.server.http.errors import unauthorized
+from inbox_app.server.guard.throttle import LoginThrottle
+from inbox_app.server.http.errors import ApiError, unauthorized
 
-# scrypt cost: 16 MiB and ~40 ms per hash here, the usual interactive-login setting.
+#: OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (its first choice)
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+#: the scrypt cost of hashes made before argon2id (verified, then upgraded)
 _N, _R, _P, _DKLEN = 2**14, 8, 1, 32
 
 
 def hash_password(password: str) -> str:
-    """``scrypt$n$r$p$salt$hash`` with a random 16-byte salt."""
+    """An argon2id hash (``$argon2id$v=19$m=19456,t=2,p=1$salt$hash``), random salt."""
+    return _HASHER.hash(password)
+
+
+def legacy_scrypt_hash(password: str) -> str:
+    """The former ``scrypt$n$r$p$salt$hash`` form (kept to test its upgrade)."""
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
     salt_b64, digest_b64 = base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
     return f"scrypt${_N}${_R}${_P}${salt_b64}${digest_b64}"
 
 
+def needs_rehash(stored: str) -> bool:
+    """Whether a verified hash should be replaced (older scheme or cost)."""
+    if not stored.startswith("$argon2id$"):
+        return True
+    try:
+        return _HASHER.check_needs_rehash(stored)
+    except (InvalidHashError, ValueError):
+        return True
+
+
 def verify_password(password: str, stored: str) -> bool:
-    """Constant-time check of ``password`` against a :func:`hash_password` string."""
+    """Constant-time check of ``password`` against an argon2id or legacy scrypt hash."""
+    if stored.startswith("$argon2"):
+        try:
+            return _HASHER.verify(stored, password)
+        except (VerificationError, InvalidHashError, ValueError):
+            return False
     try:
         scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
         if scheme != "scrypt":
@@ -84,13 +113,34 @@ _MEMO_MAX = 10_000
 class Auth:
     """Logins, token checks and logouts against the database."""
 
-    def __init__(self, db: Database, token_ttl_seconds: int) -> None:
+    def __init__(self, db: Database, token_ttl_seconds: int,
+                 throttle: LoginThrottle | None = None) -> None:
         self.db = db
         self.ttl = timedelta(seconds=token_ttl_seconds)
         self._memo: dict[str, tuple[AuthUser, float]] = {}
+        self.throttle = throttle
 
-    async def login(self, email: str, password: str) -> tuple[str, AuthUser] | None:
-        """A new token for valid credentials, else ``None``."""
+    async def login(self, email: str, password: str,
+                    address: str = "") -> tuple[str, AuthUser] | None:
+        """A new token for valid credentials, else ``None``; a 429 :class:`ApiError` while
+        this account or address must wait after failed sign-ins."""
+        if self.throttle is None:
+            return await self._login(email, password, address)
+        # one attempt per account at a time here: a burst is judged one by one, each after
+        # the previous failure was counted, instead of all before the first one is
+        async with self.throttle.turn(email):
+            return await self._login(email, password, address)
+
+    async def _login(self, email: str, password: str,
+                     address: str) -> tuple[str, AuthUser] | None:
+        throttle = self.throttle
+        if throttle is not None:
+            wait = await throttle.retry_after(email, address)
+            if wait:
+                raise ApiError(
+                    ErrorCode.RATE_LIMITED, "too many failed sign-ins; try again later",
+                    {"retry_after": wait}, headers={"Retry-After": str(wait)},
+                )
         async with self.db.read() as conn:
             row = (await conn.execute(
                 select(users).where(users.c.email == email.strip().lower())
@@ -98,7 +148,17 @@ class Auth:
         stored = row["password_hash"] if row is not None else _DUMMY_HASH
         ok = await asyncio.to_thread(verify_password, password, stored)
         if row is None or not ok:
+            if throttle is not None:
+                await throttle.failed(email, address)
             return None
+        if throttle is not None:
+            await throttle.succeeded(email, address)
+        if needs_rehash(stored):
+            # the next successful sign-in upgrades an older hash (scrypt, or a lower cost)
+            fresh = await asyncio.to_thread(hash_password, password)
+            async with self.db.write() as conn:
+                await conn.execute(update(users).where(users.c.id == row["id"])
+                                   .values(password_hash=fresh))
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
         expires = now + self.ttl

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import uvicorn
 
 from inbox_app.server.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
+from inbox_app.server.guard import redaction
+from inbox_app.server.guard.connection import guarded_protocol
 from inbox_app.server.http.asgi import create_app, prepare_database
 from inbox_app.server.settings import Settings, parse_settings
 
@@ -81,7 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         create_app(settings), log_level="debug" if settings.verbose else "warning",
         access_log=settings.verbose, ws_ping_interval=20, ws_ping_timeout=20,
         timeout_graceful_shutdown=5, lifespan="on",
+        # a capped request head, head and body deadlines, connections per address (issue 16)
+        http=guarded_protocol(settings.limits),
     )
+    redaction.install()  # after uvicorn's logging setup: no patient data, token or hash
     server = _Server(config, settings, port)
     server.run(sockets=[sock])
     return 0 if server.started else 1

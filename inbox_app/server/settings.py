@@ -11,10 +11,12 @@ import argparse
 import os
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+
+from inbox_app.server.guard.limits import Limits
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -47,6 +49,8 @@ class Settings:
     simulate_inbound: float | None = None
     #: Create the schema (and seed with ``demo_data``), then exit without serving.
     init_only: bool = False
+    #: abuse limits (connections, live sockets, sign-ins), from INBOX_* variables (issue 16)
+    limits: Limits = field(default_factory=Limits)
 
 
 def _positive_int(name: str, text: str) -> int:
@@ -129,4 +133,5 @@ def parse_settings(
         demo_size=args.demo_size or "full",
         simulate_inbound=args.simulate_inbound,
         init_only=args.init_only,
+        limits=Limits.from_env(env),
     )

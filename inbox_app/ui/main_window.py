@@ -7,6 +7,7 @@ the bridge talks to the client.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,7 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.client import ClientError, PendingActionsError, RejectedError, Snapshot
+from inbox_app.client import (
+    ClientError,
+    PendingActionsError,
+    RejectedError,
+    Snapshot,
+    TooManyAttemptsError,
+)
 from inbox_app.ui import assets, labels
 from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.list_panel import ConversationList
@@ -194,6 +201,15 @@ class MainWindow(QMainWindow):
     async def _try_unlock(self, password: str) -> None:
         try:
             await self.bridge.unlock(password)
+        except TooManyAttemptsError as exc:
+            if exc.retry_after is None:
+                self.lock_screen.reset(self.tr(
+                    "Too many wrong passwords. Connect to the server to unlock."))
+            else:
+                self.lock_screen.reset(self.tr(
+                    "Too many wrong passwords. Try again in %n second(s).", "",
+                    math.ceil(exc.retry_after)))
+            return
         except RejectedError:
             self.lock_screen.reset(self.tr("Wrong password."))
             return

@@ -380,6 +380,17 @@
         <translation>&amp;About Clinic Inbox</translation>
     </message>
     <message>
+        <source>Too many wrong passwords. Connect to the server to unlock.</source>
+        <translation>Too many wrong passwords. Connect to the server to unlock.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many wrong passwords. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Too many wrong passwords. Try again in %n second.</numerusform>
+            <numerusform>Too many wrong passwords. Try again in %n seconds.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Wrong password.</source>
         <translation>Wrong password.</translation>
     </message>

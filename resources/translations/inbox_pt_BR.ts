@@ -380,6 +380,17 @@
         <translation>&amp;Sobre a Caixa da Clínica</translation>
     </message>
     <message>
+        <source>Too many wrong passwords. Connect to the server to unlock.</source>
+        <translation>Senhas incorretas demais. Conecte-se ao servidor para desbloquear.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many wrong passwords. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Senhas incorretas demais. Tente de novo em %n segundo.</numerusform>
+            <numerusform>Senhas incorretas demais. Tente de novo em %n segundos.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Wrong password.</source>
         <translation>Senha incorreta.</translation>
     </message>

@@ -1,4 +1,4 @@
-"""Auth (inbox_app/server/auth.py): scrypt-hashed passwords, hashed random tokens that expire
+"""Auth (inbox_app/server/auth.py): argon2id-hashed passwords, hashed random tokens that expire
 and die at logout."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tests.support import ServerProcess
 
 def test_password_hash_round_trip_and_salt() -> None:
     one, two = hash_password("demo1234"), hash_password("demo1234")
-    assert one.startswith("scrypt$") and one != two  # random salt
+    assert one.startswith("$argon2id$") and one != two  # random salt
     assert verify_password("demo1234", one)
     assert not verify_password("demo12345", one)
     assert not verify_password("demo1234", "garbage")
@@ -53,7 +53,7 @@ def test_database_holds_no_password_and_no_token(server: ServerProcess) -> None:
     with sqlite3.connect(path) as db:
         hashes = [row[0] for row in db.execute("SELECT password_hash FROM users")]
         tokens = [row[0] for row in db.execute("SELECT token_hash FROM tokens")]
-    assert hashes and all(h.startswith("scrypt$") and "demo1234" not in h for h in hashes)
+    assert hashes and all(h.startswith("$argon2id$") and "demo1234" not in h for h in hashes)
     assert user.token not in tokens
     assert token_hash(user.token) in tokens
     user.close()

@@ -196,3 +196,37 @@ def test_about_box_says_where_the_key_is(qtbot: Any, signed: Signed) -> None:
     assert str(signed.client.keystore.key_file) in about.text.text()
     assert "AES-256-GCM" in about.text.text()
     about.close()
+
+
+def test_offline_unlock_attempts_meet_a_growing_delay_on_the_lock_screen(
+        qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess,
+        tmp_path: Path) -> None:
+    """Issue 16: guessing at the lock screen offline is answered with a wait, not a check."""
+    from PySide6.QtCore import QSettings
+
+    from inbox_app.client.session.unlock import FREE_ATTEMPTS
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings().setValue("server_url", server.url)
+    client = sign_in(qtbot, server, tmp_path)
+    close_window(qtbot, open_window(qtbot, client))
+    server.stop()
+    resumed = run(qtbot, ui_app.sign_in(None, data_dir=tmp_path / "data",
+                                        cache_dir=tmp_path / "cache"))
+    assert resumed is not None and resumed.locked
+    window = run(qtbot, ui_app.open_window(resumed))
+    qtbot.addWidget(window)
+    try:
+        for _ in range(FREE_ATTEMPTS):
+            qtbot.keyClicks(window.lock_screen.password, "errada")
+            window.lock_screen.unlock_button.click()
+            qtbot.waitUntil(window.lock_screen.unlock_button.isEnabled, timeout=TIMEOUT)
+            assert window.lock_screen.error.text() == "Wrong password."
+        qtbot.keyClicks(window.lock_screen.password, "demo1234")
+        window.lock_screen.unlock_button.click()
+        qtbot.waitUntil(window.lock_screen.unlock_button.isEnabled, timeout=TIMEOUT)
+        assert window.lock_screen.error.text().startswith("Too many wrong passwords. Try again")
+        assert window.locked and resumed.locked
+    finally:
+        close_window(qtbot, window)

@@ -25,7 +25,12 @@ from collections.abc import Callable, MutableMapping, Sized
 from pathlib import Path
 from typing import Any, Protocol
 
-from inbox_app.client.errors import PendingActionsError, RejectedError, TransientError
+from inbox_app.client.errors import (
+    PendingActionsError,
+    RejectedError,
+    TooManyAttemptsError,
+    TransientError,
+)
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.files.private import remove_tree
 from inbox_app.client.security.codec import Codec
@@ -110,10 +115,14 @@ class Protection:
         """Unlocks with the user's password: checked by the server, or — when the server
         cannot be reached — against the verifier sealed at the last login. Returns whether
         the server renewed the session. Raises RejectedError for a wrong password (the client
-        stays locked)."""
+        stays locked), and TooManyAttemptsError while the server's or the offline attempt
+        limit holds."""
         try:
             await self._sign_in.renew(password)
-        except TransientError:
+        except TransientError as exc:
+            if exc.status == 429:  # the server throttles: no offline guessing around it
+                raise TooManyAttemptsError("too many wrong passwords",
+                                           retry_after=exc.retry_after) from None
             if not await self._sign_in.check_offline(password):
                 raise RejectedError("wrong password", code="unauthorized") from None
             renewed = False

@@ -24,14 +24,14 @@ from typing import Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from inbox_app.client.errors import ClientError, RejectedError
+from inbox_app.client.errors import ClientError, RejectedError, TooManyAttemptsError
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.api import Api
 from inbox_app.client.reads.cache import LocalCache
 from inbox_app.client.security.codec import Codec
 from inbox_app.client.security.keystore import KeyStore, KeyStoreError
 from inbox_app.client.session.remembered import SessionStoreLike, sealed_session_store
-from inbox_app.client.session.unlock import UnlockVerifier
+from inbox_app.client.session.unlock import UnlockRefused, UnlockVerifier
 from inbox_app.contract.models import UserSession
 from inbox_app.contract.policy import (
     CacheKind,
@@ -78,8 +78,13 @@ class SignIn:
         await self.remember_password(password)
 
     async def check_offline(self, password: str) -> bool:
-        """Whether ``password`` matches the verifier sealed at the last login."""
-        return await self.verifier.check_async(password)
+        """Whether ``password`` matches the verifier sealed at the last login. Raises
+        TooManyAttemptsError while the offline attempt limit holds."""
+        try:
+            return await self.verifier.check_async(password)
+        except UnlockRefused as refused:
+            raise TooManyAttemptsError("too many wrong passwords",
+                                       retry_after=refused.retry_after) from None
 
     async def end(self) -> None:
         """Ends the session on the server (when it answers) and forgets the remembered login."""

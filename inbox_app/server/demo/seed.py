@@ -105,10 +105,10 @@ async def seed(db: Database, size: str = "full") -> bool:
             )).first()
         if present is not None:
             return False
-        hashes = await asyncio.gather(*(
-            asyncio.to_thread(hash_password, DEMO_PASSWORD)
-            for _clinic, people in DEMO_CLINICS for _ in people
-        ))
+        # one hash for every demo user (they share the password): argon2id costs tens of
+        # milliseconds a hash, and the tests seed often
+        one = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
+        hashes = [one for _clinic, people in DEMO_CLINICS for _ in people]
         now = datetime.now(UTC).replace(microsecond=0)
         async with db.write() as conn:
             for index, (clinic_name, people) in enumerate(DEMO_CLINICS):

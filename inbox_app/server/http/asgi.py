@@ -24,6 +24,7 @@ from inbox_app.server.db.database import Database
 from inbox_app.server.db.writes import Writer
 from inbox_app.server.demo import seed as demo
 from inbox_app.server.demo.inbound import simulate_inbound
+from inbox_app.server.guard.throttle import LoginThrottle
 from inbox_app.server.http.errors import install_error_handlers
 from inbox_app.server.http.fast_reads import FastReads
 from inbox_app.server.http.limits import BodyLimitMiddleware
@@ -69,8 +70,14 @@ def create_app(settings: Settings) -> FastAPI:
         cache = await Cache.create(settings.redis_url, verbose=settings.verbose)
         # one pooled Redis client per process: the bus publishes through the cache's
         bus = await Bus.create(settings.redis_url, client=cache.client)
-        auth = Auth(db, settings.token_ttl_seconds)
-        hub = Hub(db, auth, bus)
+        # failed sign-ins counted in Redis, shared by every instance (in process without it)
+        throttle = LoginThrottle(settings.limits, cache.client,
+                                 lambda: not cache.breaker.is_open)
+        auth = Auth(db, settings.token_ttl_seconds, throttle)
+        limits = settings.limits
+        hub = Hub(db, auth, bus, sockets_per_token=limits.live_sockets_per_token,
+                  replays_per_minute=limits.live_replays_per_minute,
+                  hello_timeout=limits.head_timeout)
         await hub.start()
         writer = Writer(db, cache, bus, settings.event_log_size)
         metrics.bind(db_queries=lambda: db.queries, live_clients=hub.client_count,

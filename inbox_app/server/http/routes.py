@@ -118,12 +118,13 @@ async def _write(
 
 
 @router.post("/auth/login", response_model=LoginAnswer,
-             responses={401: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
+             responses={401: _ERR, 413: _ERR, 415: _ERR, 422: _ERR, 429: _ERR})
 async def login(request: Request, body: LoginRequest) -> Response:
     """Exchanges email and password for a bearer token and the session."""
     _check_text(body.email, body.password)
     state = state_of(request)
-    result = await state.auth.login(body.email, body.password)
+    address = request.client.host if request.client is not None else ""
+    result = await state.auth.login(body.email, body.password, address)
     if result is None:
         raise ApiError(ErrorCode.UNAUTHORIZED, "wrong email or password")
     token, user = result

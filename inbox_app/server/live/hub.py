@@ -14,7 +14,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import defaultdict
+import time
+from collections import defaultdict, deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -23,6 +24,8 @@ from pydantic import ValidationError
 
 from inbox_app.contract.events import (
     CLOSE_PROTOCOL,
+    CLOSE_TOO_MANY_REPLAYS,
+    CLOSE_TOO_MANY_SOCKETS,
     CLOSE_UNAUTHORIZED,
     EventType,
     Hello,
@@ -41,6 +44,11 @@ HELLO_TIMEOUT_SECONDS = 30.0
 CLOSE_TRY_AGAIN_LATER = 1013
 #: Events a socket may have queued before it is told to resync instead.
 QUEUE_LIMIT = 1000
+#: A hello is ~30 characters; a longer frame is refused before it is parsed (a deeply
+#: nested one would otherwise exhaust the parser's recursion).
+MAX_FRAME_CHARS = 1024
+DEFAULT_SOCKETS_PER_TOKEN = 5
+DEFAULT_REPLAYS_PER_MINUTE = 10
 
 
 class _Socket:
@@ -49,18 +57,28 @@ class _Socket:
     def __init__(self, ws: WebSocket, user: AuthUser) -> None:
         self.ws = ws
         self.user = user
-        self.queue: asyncio.Queue[LiveEvent] = asyncio.Queue(QUEUE_LIMIT)
+        self.queue: deque[LiveEvent] = deque()
         self.last_sent = 0
-        self.overflowed = asyncio.Event()
-        self.kicked = asyncio.Event()  # logout: close with 4401
+        self.overflowed = False
+        self.kicked = False  # logout: close with 4401
+        #: set by every offer and kick: the send loop waits on this one event, so it needs
+        #: no helper tasks (three per wait used to outlive every closed socket)
+        self.wake = asyncio.Event()
         # A replay (after a second hello) and the send loop must not interleave frames.
         self.send_lock = asyncio.Lock()
+        #: monotonic times of the latest hellos, for the replay rate limit
+        self.hellos: deque[float] = deque()
 
     def offer(self, event: LiveEvent) -> None:
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self.overflowed.set()
+        if len(self.queue) >= QUEUE_LIMIT:
+            self.overflowed = True
+        else:
+            self.queue.append(event)
+        self.wake.set()
+
+    def kick(self) -> None:
+        self.kicked = True
+        self.wake.set()
 
 
 class ProtocolError(Exception):
@@ -74,10 +92,20 @@ def resync_event(clinic_id: int, seq: int) -> LiveEvent:
 class Hub:
     """Per-clinic fan-out of bus events to the sockets of this process."""
 
-    def __init__(self, db: Database, auth: Auth, bus: Bus) -> None:
+    def __init__(
+        self, db: Database, auth: Auth, bus: Bus, *,
+        sockets_per_token: int = DEFAULT_SOCKETS_PER_TOKEN,
+        replays_per_minute: int = DEFAULT_REPLAYS_PER_MINUTE,
+        hello_timeout: float = HELLO_TIMEOUT_SECONDS,
+    ) -> None:
         self.db = db
         self.auth = auth
         self.bus = bus
+        self.sockets_per_token = sockets_per_token
+        self.replays_per_minute = replays_per_minute
+        self.hello_timeout = hello_timeout
+        #: open sockets per token hash, counted from the accept (before the hello)
+        self._per_token: dict[str, int] = defaultdict(int)
         self._sockets: dict[int, set[_Socket]] = defaultdict(set)
         self._delivered: dict[int, int] = {}
         self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -153,7 +181,7 @@ class Hub:
         for sockets in self._sockets.values():
             for sock in sockets:
                 if sock.user.token_hash == token_hash:
-                    sock.kicked.set()
+                    sock.kick()
 
     async def serve(self, ws: WebSocket) -> None:
         """Runs one ``WS /api/live`` connection to its end."""
@@ -167,16 +195,37 @@ class Hub:
         if user is None:
             await ws.close(CLOSE_UNAUTHORIZED, "missing, invalid or expired token")
             return
+        held = self._per_token[user.token_hash]
+        if held >= self.sockets_per_token:
+            log.info("live: user %s already holds %s sockets, refusing one more", user.id, held)
+            with contextlib.suppress(Exception):
+                await ws.close(CLOSE_TOO_MANY_SOCKETS, "too many live sockets for this token")
+            self._forget_token_if_idle(user.token_hash)
+            return
+        self._per_token[user.token_hash] += 1
         try:
-            hello = await asyncio.wait_for(_receive_hello(ws), HELLO_TIMEOUT_SECONDS)
+            await self._serve_user(ws, user)
+        finally:
+            self._per_token[user.token_hash] -= 1
+            self._forget_token_if_idle(user.token_hash)
+
+    def _forget_token_if_idle(self, token_hash: str) -> None:
+        if self._per_token.get(token_hash, 1) <= 0:
+            del self._per_token[token_hash]
+
+    async def _serve_user(self, ws: WebSocket, user: AuthUser) -> None:
+        try:
+            hello = await asyncio.wait_for(_receive_hello(ws), self.hello_timeout)
         except (ProtocolError, TimeoutError) as exc:
-            reason = str(exc) or "expected a hello frame"
+            reason = str(exc) or "expected a hello frame in time"
+            log.warning("live: user %s closed with %s: %s", user.id, CLOSE_PROTOCOL, reason)
             with contextlib.suppress(Exception):
                 await ws.close(CLOSE_PROTOCOL, reason[:120])
             return
         except WebSocketDisconnect:
             return
         sock = _Socket(ws, user)
+        sock.hellos.append(time.monotonic())
         self._sockets[user.clinic_id].add(sock)
         log.debug("live: user %s connected (since=%s)", user.id, hello.since)
         tasks: list[asyncio.Task[tuple[int, str] | None]] = []
@@ -223,25 +272,19 @@ class Hub:
 
     async def _send_loop(self, sock: _Socket) -> tuple[int, str] | None:
         while True:
-            if sock.overflowed.is_set():
-                sock.overflowed.clear()
-                while not sock.queue.empty():
-                    sock.queue.get_nowait()
+            await sock.wake.wait()
+            sock.wake.clear()
+            if sock.kicked:
+                return CLOSE_UNAUTHORIZED, "logged out"
+            if sock.overflowed:
+                sock.overflowed = False
+                sock.queue.clear()
                 async with self.db.read() as conn:
                     current = await event_log.current_seq(conn, sock.user.clinic_id)
                 async with sock.send_lock:
                     await self._send(sock, resync_event(sock.user.clinic_id, current))
-            get = asyncio.create_task(sock.queue.get())
-            overflow = asyncio.create_task(sock.overflowed.wait())
-            kicked = asyncio.create_task(sock.kicked.wait())
-            await asyncio.wait({get, overflow, kicked}, return_when=asyncio.FIRST_COMPLETED)
-            for task in (get, overflow, kicked):
-                if not task.done():
-                    task.cancel()
-            if sock.kicked.is_set():
-                return CLOSE_UNAUTHORIZED, "logged out"
-            if get.done() and not get.cancelled():
-                event = get.result()
+            while sock.queue and not sock.kicked and not sock.overflowed:
+                event = sock.queue.popleft()
                 async with sock.send_lock:
                     if event.type is EventType.RESYNC or event.seq > sock.last_sent:
                         await self._send(sock, event)
@@ -251,9 +294,19 @@ class Hub:
             try:
                 hello = await _receive_hello(sock.ws)
             except ProtocolError as exc:
+                log.warning("live: user %s closed with %s: %s", sock.user.id, CLOSE_PROTOCOL,
+                            exc)
                 return CLOSE_PROTOCOL, str(exc)[:120]
             except WebSocketDisconnect:
                 return None
+            now = time.monotonic()
+            while sock.hellos and now - sock.hellos[0] >= 60.0:
+                sock.hellos.popleft()
+            if len(sock.hellos) >= self.replays_per_minute:
+                log.info("live: user %s asked for more than %s replays a minute, closing",
+                         sock.user.id, self.replays_per_minute)
+                return CLOSE_TOO_MANY_REPLAYS, "too many hellos (replays) per minute"
+            sock.hellos.append(now)
             # A second hello asks for a replay from its seq, e.g. after a client-side reset.
             await self._replay(sock, hello.since)
 
@@ -270,9 +323,11 @@ async def _receive_hello(ws: WebSocket) -> Hello:
     text = message.get("text")
     if text is None:
         raise ProtocolError("frames must be JSON text, got a binary frame")
+    if len(text) > MAX_FRAME_CHARS:
+        raise ProtocolError(f"frame longer than {MAX_FRAME_CHARS} characters")
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ProtocolError("frame is not JSON") from None
     try:
         return Hello.model_validate(data)

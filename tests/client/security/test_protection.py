@@ -16,9 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from inbox_app.client import InboxClient, PendingActionsError, RejectedError
+from inbox_app.client import (
+    InboxClient,
+    PendingActionsError,
+    RejectedError,
+    TooManyAttemptsError,
+)
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.security.crypto import SealedCodec, TamperedError
+from inbox_app.client.session.unlock import FREE_ATTEMPTS
 from inbox_app.contract.policy import patient_key
 from tests.client.conftest import ClientFactory, wait_state
 from tests.client.faultproxy import FaultProxy
@@ -229,3 +235,21 @@ async def test_flipped_byte_and_planted_pickle_are_dropped_never_shown(
     finally:
         db.close()
     assert patient_key(first.patient_id) not in keys and detail_key(first.id) not in keys
+
+
+async def test_offline_unlock_meets_the_attempt_limit(
+        proxy: FaultProxy, make_client: ClientFactory) -> None:
+    """Issue 16: guessing at the lock screen while offline meets growing delays."""
+    client, recorder = await make_client(proxy.url)
+    await wait_state(recorder, "online")
+    client.lock()
+    await proxy.stop_listening()
+    await proxy.drop_connections()
+    for _ in range(FREE_ATTEMPTS):
+        with pytest.raises(RejectedError) as wrong:
+            await client.unlock("errada")
+        assert not isinstance(wrong.value, TooManyAttemptsError)
+    with pytest.raises(TooManyAttemptsError) as refused:
+        await client.unlock("demo1234")  # inside the delay: refused unchecked
+    assert refused.value.retry_after is not None and refused.value.retry_after > 0
+    assert client.locked

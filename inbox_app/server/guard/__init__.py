@@ -1,0 +1,1 @@
+"""Guards against abuse: connection limits, sign-in throttling and log redaction (issue 16)."""
