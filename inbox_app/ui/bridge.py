@@ -131,6 +131,9 @@ class ClientBridge(QObject):
         """Shows a conversation; a load still running for another one is cancelled."""
         self.open_id = conversation_id
         self.detail_snapshot = None
+        # Opening reads it (as Chatwoot and WhatsApp do), once per open: a later U (mark
+        # unread) while it stays open is not undone, the detail reloads never mark again.
+        self._mark_read(conversation_id)
         self.tasks.run(self._load_detail(conversation_id, with_patient=True),
                        name="open conversation", replace=True)
 
@@ -205,7 +208,9 @@ class ClientBridge(QObject):
             return None
         if kind == "note":
             return self.client.add_note(self.open_id, text)
-        return self.client.reply(self.open_id, text)
+        mutation_id = self.client.reply(self.open_id, text)
+        self._mark_read(self.open_id)  # answering the patient is reading them
+        return mutation_id
 
     def retry(self, mutation_id: str) -> None:
         """Sends a failed note or reply again."""
@@ -214,6 +219,14 @@ class ClientBridge(QObject):
     def discard(self, mutation_id: str) -> None:
         """Drops a failed note or reply."""
         self.client.discard(mutation_id)
+
+    def _mark_read(self, conversation_id: int) -> str | None:
+        """Marks a conversation read through the optimistic engine when it has unread
+        messages; the mutation id, or None when there was nothing to mark."""
+        view = self.model.view_of(conversation_id)
+        if view is None or view.summary.unread_count == 0:
+            return None
+        return self.client.mark_read(conversation_id)
 
     def _open_view(self) -> ConversationView | None:
         if self.open_id is None:
