@@ -24,6 +24,7 @@ from inbox_app.client import (
     InboxClient,
     NotAvailableOffline,
     Snapshot,
+    TransientError,
 )
 from inbox_app.contract.models import Patient, Priority, Status
 from inbox_app.ui import labels
@@ -56,6 +57,10 @@ class ClientBridge(QObject):
     problem = Signal(str, str)
     #: a patient wrote: (conversation id, patient name, preview)
     liveMessage = Signal(int, str, str)
+    #: an older page of the open conversation: (conversation id, [Message], more older ones)
+    olderLoaded = Signal(int, list, bool)
+    #: the older page could not be loaded: (conversation id, what to say)
+    olderUnavailable = Signal(int, str)
     #: the session ended on the server: the user must sign in again
     needsLogin = Signal()
     #: every Change handled (tests wait on it)
@@ -136,6 +141,28 @@ class ClientBridge(QObject):
         self._mark_read(conversation_id)
         self.tasks.run(self._load_detail(conversation_id, with_patient=True),
                        name="open conversation", replace=True)
+
+    def load_older(self, before: int) -> None:
+        """Loads the messages of the open conversation older than id ``before`` (the
+        ``before`` cursor); the answer comes as :attr:`olderLoaded` or :attr:`olderUnavailable`.
+        """
+        if self.open_id is None or self.locked:
+            return
+        self.tasks.run(self._load_older(self.open_id, before), name="older messages",
+                       replace=True)
+
+    async def _load_older(self, conversation_id: int, before: int) -> None:
+        try:
+            page = await self.client.older_page(conversation_id, before)
+        except (TransientError, NotAvailableOffline):
+            self.olderUnavailable.emit(
+                conversation_id, self.tr("Older messages are not on this computer."))
+            return
+        except ClientError as exc:
+            self.olderUnavailable.emit(conversation_id, _reason(exc))
+            return
+        if conversation_id == self.open_id and not self.locked:
+            self.olderLoaded.emit(conversation_id, page.items, page.has_more)
 
     async def _load_detail(self, conversation_id: int, *, with_patient: bool) -> None:
         try:

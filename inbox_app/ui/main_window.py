@@ -132,6 +132,11 @@ class MainWindow(QMainWindow):
         self.pane.composed.connect(b.compose)
         self.pane.retryRequested.connect(b.retry)
         self.pane.discardRequested.connect(b.discard)
+        self.pane.thread.olderRequested.connect(b.load_older)
+        b.olderLoaded.connect(lambda cid, messages, more: cid == b.open_id
+                              and self.pane.thread.add_older(messages, more))
+        b.olderUnavailable.connect(lambda cid, text: cid == b.open_id
+                                   and self.pane.thread.older_unavailable(text))
         self.status.metricsRequested.connect(self.show_metrics)
 
     def _bind_keys(self) -> None:

@@ -75,8 +75,12 @@
     <name>ClientBridge</name>
     <message>
         <source>Conversations not available</source>
-        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) the session ended on the server: the user must sign in again every Change handled (tests wait on it)</extracomment>
+        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) an older page of the open conversation: (conversation id, [Message], more older ones) the older page could not be loaded: (conversation id, what to say) the session ended on the server: the user must sign in again every Change handled (tests wait on it)</extracomment>
         <translation>Conversas indisponíveis</translation>
+    </message>
+    <message>
+        <source>Older messages are not on this computer.</source>
+        <translation>As mensagens mais antigas não estão neste computador.</translation>
     </message>
     <message>
         <source>Not available offline: never opened on this computer.</source>
@@ -532,6 +536,13 @@
     <message>
         <source>Local cache: {0}% hits</source>
         <translation>Cache local: {0}% de acertos</translation>
+    </message>
+</context>
+<context>
+    <name>Thread</name>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>Carregando mensagens mais antigas…</translation>
     </message>
 </context>
 <context>
