@@ -6,9 +6,10 @@ All go through Qt's translator (``QCoreApplication.translate`` with a fixed cont
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QDate, QLocale
 from PySide6.QtGui import QColor
 
 from inbox_app.contract.models import Priority
@@ -69,16 +70,42 @@ def connection_label(state: str) -> str:
 
 
 def short_time(when: datetime | None, now: datetime | None = None) -> str:
-    """HH:MM today, the weekday within a week, the short date before that (local time)."""
+    """A list row's time: HH:MM today, "Yesterday", the weekday within a week, else the
+    locale's short date (local time; Qt's locale formats, so English gets English)."""
     if when is None:
         return ""
     local = when.astimezone()
-    now = (now or datetime.now().astimezone()).astimezone()
-    if local.date() == now.date():
-        return local.strftime("%H:%M")
-    if now - local < timedelta(days=6):
-        return QLocale().dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)
-    return local.strftime("%d/%m/%y")
+    today = (now or datetime.now().astimezone()).astimezone().date()
+    days = (today - local.date()).days
+    if days <= 0:
+        return clock_time(local)
+    if days == 1:
+        return translate("Labels", "Yesterday")
+    if days < 7:
+        return QLocale().dayName(local.isoweekday(), QLocale.FormatType.LongFormat)
+    return QLocale().toString(_qdate(local.date()), QLocale.FormatType.ShortFormat)
+
+
+def day_label(day: date, today: date | None = None) -> str:
+    """A thread's date separator: "Today", "Yesterday", else the locale's long date, without
+    the year when it is this year ("segunda-feira, 23 de novembro", "Monday, November 23")."""
+    today = today or datetime.now().astimezone().date()
+    days = (today - day).days
+    if days == 0:
+        return translate("Labels", "Today")
+    if days == 1:
+        return translate("Labels", "Yesterday")
+    locale = QLocale()
+    fmt = locale.dateFormat(QLocale.FormatType.LongFormat)
+    if day.year == today.year:
+        # the year and what joins it ("'de' yyyy", ", yyyy", "yyyy年"): a thread's days
+        # are this year's unless said otherwise
+        fmt = re.sub(r"[\s,]*(?:'[^']*'\s*)?y+(?:'[^']*')?", "", fmt).strip(" ,")
+    return locale.toString(_qdate(day), fmt)
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
 
 
 def clock_time(when: datetime) -> str:

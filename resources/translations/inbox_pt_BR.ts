@@ -269,6 +269,14 @@
         <source>Offline</source>
         <translation>Sem conexão</translation>
     </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Ontem</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hoje</translation>
+    </message>
 </context>
 <context>
     <name>LockScreen</name>

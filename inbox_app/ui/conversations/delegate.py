@@ -6,6 +6,8 @@ row has the same height (the view relies on it for uniform row heights).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
@@ -28,6 +30,11 @@ _SELECTED = QColor("#e6f4f1")
 _HOVER = QColor("#f9fafb")
 _RULE = QColor("#f2f4f7")
 _FAILED = QColor("#d92d20")
+
+
+def row_time(view: ConversationView, now: datetime | None = None) -> str:
+    """The time a row shows: the last message's time today, a day or a date before."""
+    return labels.short_time(view.summary.last_message_at or view.summary.updated_at, now)
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -94,7 +101,7 @@ class ConversationDelegate(QStyledItemDelegate):
         # line 1, right to left: time, pending clock / failed mark
         small = self._font(base, "small")
         painter.setFont(small)
-        time_text = labels.short_time(summary.last_message_at or summary.updated_at)
+        time_text = row_time(view)
         fm_small = QFontMetrics(small)
         time_w = fm_small.horizontalAdvance(time_text)
         painter.setPen(_ACCENT if unread else muted)

@@ -3,14 +3,15 @@
 Patient messages on the left, the clinic's replies on the right, internal notes as yellow
 cards in the middle ("Internal note", author, time). Optimistic notes and replies show a
 clock and lighter text while pending, and a red mark with Retry and Discard when they failed.
-A conversation holds at most 100 messages plus its notes (the detail page), so a widget per
-bubble is fine here, unlike the conversation list.
+A date separator ("Today", "Yesterday", the weekday and date) opens each day. A conversation
+holds 100 messages per page plus its notes, so a widget per bubble is fine here, unlike the
+conversation list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -50,6 +51,20 @@ def _entries(detail: DetailView, older: list[Message] | None = None) -> list[_En
     entries.sort(key=lambda e: e.when)
     entries += [_Entry(p.created_at, 1, p) for p in detail.pending_items]
     return entries
+
+
+def _with_days(items: list[Message | Note | PendingItem]) -> list[object]:
+    """The items with the local date put before the first item of each day."""
+    out: list[object] = []
+    last: date | None = None
+    for item in items:
+        when = item.sent_at if isinstance(item, Message) else item.created_at
+        day = when.astimezone().date()
+        if day != last:
+            out.append(day)
+            last = day
+        out.append(item)
+    return out
 
 
 class _Text(QLabel):
@@ -213,6 +228,7 @@ class Thread(QScrollArea):
         self._layout.addWidget(self.older_line)
         self.setWidget(self._body)
         self.bubbles: list[Bubble] = []
+        self.days: list[QLabel] = []  # the date separators ("Today", "Yesterday", ...)
         self._rows: list[QWidget] = []
         # Stay at the newest message while the user has not scrolled up: the range grows
         # after the layout runs, so follow rangeChanged rather than scrolling once.
@@ -290,7 +306,7 @@ class Thread(QScrollArea):
             self.older_line.hide()
         self._detail = detail
         entries = _entries(detail, self._older) if detail is not None else []
-        shown = [e.item for e in entries]
+        shown = _with_days([e.item for e in entries])
         if shown == self._shown:
             return
         bar = self.verticalScrollBar()
@@ -305,11 +321,23 @@ class Thread(QScrollArea):
             self._layout.removeWidget(row)
             row.deleteLater()
         del self._rows[keep:]
-        del self.bubbles[keep:]
-        for entry in entries[keep:]:
-            self._add(entry.item)
+        del self.bubbles[sum(not isinstance(item, date) for item in shown[:keep]):]
+        del self.days[sum(isinstance(item, date) for item in shown[:keep]):]
+        for item in shown[keep:]:
+            if isinstance(item, date):
+                self._add_day(item)
+            else:
+                self._add(item)
         if self._stick:
             bar.setValue(bar.maximum())
+
+    def _add_day(self, day: date) -> None:
+        label = QLabel(labels.day_label(day), self._body)
+        label.setObjectName("daySeparator")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.addWidget(label)
+        self._rows.append(label)
+        self.days.append(label)
 
     def _add(self, item: Message | Note | PendingItem) -> None:
         bubble = Bubble(item, self._body)
