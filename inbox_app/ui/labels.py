@@ -56,8 +56,18 @@ def action_label(action: str | None) -> str:
 
 def channel_label(channel: str) -> str:
     """The channel a patient wrote through, as its brand writes it (not translated)."""
-    return {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail"}.get(
-        channel.lower(), channel.capitalize())
+    return {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail",
+            "instagram": "Instagram"}.get(channel.lower(), channel.capitalize())
+
+
+#: The channels with an icon of their own (``channel-<name>.svg``); others get a plain bubble.
+CHANNEL_ICONS = frozenset({"whatsapp", "sms", "email", "instagram"})
+
+
+def channel_icon(channel: str) -> str:
+    """The icon name of a channel (its brand's colour), ``channel-other`` for the rest."""
+    name = channel.lower()
+    return f"channel-{name}" if name in CHANNEL_ICONS else "channel-other"
 
 
 def connection_label(state: str) -> str:

@@ -1,4 +1,4 @@
-"""Paints one conversation row: name, time, preview, unread badge, priority chip, states.
+"""Paints one conversation row: channel, name, time, preview, unread badge, priority, states.
 
 A delegate rather than a widget per row, so 100,000 rows cost one painted screenful. Every
 row has the same height (the view relies on it for uniform row heights).
@@ -22,6 +22,7 @@ VIEW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 ROW_HEIGHT = 66
 _PAD = 12
+_CHANNEL_W = 20  # the channel icon before the name, and its gap
 _INK = QColor("#101828")
 _MUTED = QColor("#667085")
 _LIGHT = QColor("#98a2b3")
@@ -120,14 +121,18 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.drawPixmap(x_end - 14, line1 + 3, assets.pixmap("archive", 14))
             x_end -= 20
 
-        # line 1: the patient's name, bold when unread
+        # line 1: the channel's icon (one patient on two channels is two rows), then the
+        # patient's name, bold when unread (the row's accessible text names the channel)
+        painter.drawPixmap(left, line1 + 3, assets.pixmap(labels.channel_icon(summary.channel),
+                                                          14))
+        name_left = left + _CHANNEL_W
         name_font = self._font(base, "name_bold" if unread else "name")
         painter.setFont(name_font)
         painter.setPen(ink)
         fm = QFontMetrics(name_font)
-        name_w = max(10, x_end - left - 4)
+        name_w = max(10, x_end - name_left - 4)
         painter.drawText(
-            QRect(left, line1, name_w, 20),
+            QRect(name_left, line1, name_w, 20),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             fm.elidedText(summary.patient_name, Qt.TextElideMode.ElideRight, name_w),
         )

@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 
 from inbox_app.client import ConversationView
 from inbox_app.client.reads.listing import Filter, ListFilter, SortKey, sort_key
+from inbox_app.ui import labels
 from inbox_app.ui.conversations.delegate import ID_ROLE, VIEW_ROLE
 
 __all__ = ["ConversationListModel", "Filter"]
@@ -70,8 +71,12 @@ class ConversationListModel(QAbstractListModel):
             return view
         if role == ID_ROLE:
             return view.summary.id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return view.summary.patient_name
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            # the channel tells one patient's two conversations apart (its row icon)
+            summary = view.summary
+            return f"{summary.patient_name}, {labels.channel_label(summary.channel)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return view.summary.last_message_preview
         return None
