@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.client import ClientError, PendingActionsError, RejectedError, Snapshot
+from inbox_app.client.reads.listing import Filter
 from inbox_app.ui import assets, labels
 from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.list_panel import ConversationList
@@ -53,9 +54,11 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.bridge = bridge
         session = bridge.client.session
-        self.setWindowTitle(
-            self.tr("Clinic Inbox — {0} · {1}").format(session.clinic.name, session.user.name)
-        )
+        self._title = self.tr("Clinic Inbox — {0} · {1}").format(
+            session.clinic.name, session.user.name)
+        self.setWindowTitle(self._title)
+        # "(12) Clinic Inbox — …": the conversations with unread messages, as WhatsApp Web
+        bridge.model.countsChanged.connect(self._show_unread_count)
         self.setWindowIcon(assets.icon("app"))
         self.resize(1200, 760)
 
@@ -286,6 +289,11 @@ class MainWindow(QMainWindow):
         self.banner.show_offline(
             snapshot.fetched_at if snapshot else None, reconnecting=state == "reconnecting"
         )
+
+    def _show_unread_count(self) -> None:
+        unread = self.bridge.model.count(Filter.UNREAD)
+        self.setWindowTitle(f"({QLocale().toString(unread)}) {self._title}" if unread
+                            else self._title)
 
     def _refresh_status(self) -> None:
         client = self.bridge.client

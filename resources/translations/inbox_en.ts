@@ -165,6 +165,10 @@
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
 </context>
 <context>
     <name>ConversationPane</name>
@@ -259,6 +263,7 @@
     </message>
     <message>
         <source>Online</source>
+        <extracomment>The channels with an icon of their own (``channel-&lt;name&gt;.svg``); others get a plain bubble.</extracomment>
         <translation>Online</translation>
     </message>
     <message>

@@ -7,6 +7,8 @@ Plain Python over :class:`ConversationView`, no Qt: the Qt model of the list onl
 - Search: accent- and case-insensitive over the patient's name and the last message's preview,
   and over the phone's digits whatever the punctuation (three digits at least).
 - Order: newest activity first, the larger id first on ties.
+- Counts: how many conversations each tab holds (the tabs show Unread's and Urgent's, the
+  window title Unread's), kept up to date one conversation at a time.
 """
 
 from __future__ import annotations
@@ -151,3 +153,36 @@ class ListFilter:
         )
         self._haystack[summary.id] = (source, haystack)
         return haystack
+
+
+class TabCounts:
+    """How many conversations each tab holds, updated per conversation (O(1) a change, so a
+    change at 100k rows never recounts them all)."""
+
+    def __init__(self) -> None:
+        self._counts = dict.fromkeys(Filter, 0)
+
+    def count(self, tab: Filter) -> int:
+        """The conversations ``tab`` shows (the search aside)."""
+        return self._counts[tab]
+
+    def clear(self) -> None:
+        """Counts nothing (a new list)."""
+        self._counts = dict.fromkeys(Filter, 0)
+
+    def add(self, summary: ConversationSummary) -> None:
+        """Counts a conversation in every tab that shows it."""
+        self._step(summary, 1)
+
+    def remove(self, summary: ConversationSummary) -> None:
+        """Stops counting a conversation (it changed or left the list)."""
+        self._step(summary, -1)
+
+    def _step(self, summary: ConversationSummary, delta: int) -> None:
+        for tab in Filter:
+            if in_tab(summary, tab):
+                self._counts[tab] += delta
+
+    def snapshot(self) -> dict[Filter, int]:
+        """A copy of every tab's count."""
+        return dict(self._counts)

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,6 +73,7 @@ class ConversationList(QWidget):
             Filter.UNREAD: self.tr("Unread"),
             Filter.URGENT: self.tr("Urgent"),
         }
+        self._tab_labels = labels
         for value, label in labels.items():
             button = QPushButton(label, self)
             button.setCheckable(True)
@@ -105,6 +115,7 @@ class ConversationList(QWidget):
         model.rowsShifted.connect(lambda *_: self._restore_selection())
         model.modelReset.connect(self._restore_selection)
         model.rowsInserted.connect(lambda *_: self._restore_selection())
+        model.countsChanged.connect(self._show_counts)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 0, 0)
@@ -158,6 +169,15 @@ class ConversationList(QWidget):
         self.search.selectAll()
 
     # --- internals ------------------------------------------------------------------------
+    def _show_counts(self) -> None:
+        """Unread and Urgent say how many conversations they hold ("Unread (3)")."""
+        for tab in (Filter.UNREAD, Filter.URGENT):
+            button = self.findChild(QPushButton, f"filter_{tab}")
+            count = self.model.count(tab)
+            label = self._tab_labels[tab]
+            button.setText(self.tr("{0} ({1})").format(label, QLocale().toString(count))
+                           if count else label)
+
     def _apply_search(self) -> None:
         self._search_timer.stop()
         self.model.set_search(self.search.text())
