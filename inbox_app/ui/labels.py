@@ -70,6 +70,15 @@ def channel_icon(channel: str) -> str:
     return f"channel-{name}" if name in CHANNEL_ICONS else "channel-other"
 
 
+def tab_label(tab: str) -> str:
+    """The translated name of the tab a conversation lives in, Open or Archived (a search
+    result says it)."""
+    return {
+        "open": translate("Labels", "Open"),
+        "archived": translate("Labels", "Archived"),
+    }.get(str(tab), str(tab))
+
+
 def connection_label(state: str) -> str:
     """The translated connection state of the status bar."""
     return {

@@ -211,6 +211,13 @@
     </message>
 </context>
 <context>
+    <name>EmptyNotice</name>
+    <message>
+        <source>Nothing found</source>
+        <translation>Nothing found</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Urgent</source>
@@ -262,8 +269,16 @@
         <translation>Action</translation>
     </message>
     <message>
-        <source>Online</source>
+        <source>Open</source>
         <extracomment>The channels with an icon of their own (``channel-&lt;name&gt;.svg``); others get a plain bubble.</extracomment>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>Archived</translation>
+    </message>
+    <message>
+        <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>

@@ -211,6 +211,13 @@
     </message>
 </context>
 <context>
+    <name>EmptyNotice</name>
+    <message>
+        <source>Nothing found</source>
+        <translation>Nada encontrado</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Urgent</source>
@@ -262,8 +269,16 @@
         <translation>Ação</translation>
     </message>
     <message>
-        <source>Online</source>
+        <source>Open</source>
         <extracomment>The channels with an icon of their own (``channel-&lt;name&gt;.svg``); others get a plain bubble.</extracomment>
+        <translation>Abertas</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>Arquivadas</translation>
+    </message>
+    <message>
+        <source>Online</source>
         <translation>Conectado</translation>
     </message>
     <message>

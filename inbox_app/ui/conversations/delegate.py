@@ -20,6 +20,8 @@ from inbox_app.ui import assets, labels
 VIEW_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The conversation id of a row.
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The tab a search result lives in (translated), None when not searching.
+TAB_ROLE = Qt.ItemDataRole.UserRole + 3
 ROW_HEIGHT = 66
 _PAD = 12
 _CHANNEL_W = 20  # the channel icon before the name, and its gap
@@ -111,6 +113,15 @@ class ConversationDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, time_text,
         )
         x_end = right - time_w - 6
+        tab = index.data(TAB_ROLE)
+        if tab:  # a search result: the tab it lives in, before the time
+            tab_w = fm_small.horizontalAdvance(tab)
+            painter.setPen(muted)
+            painter.drawText(
+                QRect(x_end - tab_w, line1, tab_w, 20),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tab,
+            )
+            x_end -= tab_w + 8
         if view.failed:
             painter.drawPixmap(x_end - 14, line1 + 3, assets.pixmap("failed", 14))
             x_end -= 20

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from inbox_app.ui import assets
 from inbox_app.ui.conversations.delegate import ID_ROLE, ROW_HEIGHT, ConversationDelegate
+from inbox_app.ui.conversations.empty_notice import EmptyNotice
 from inbox_app.ui.conversations.model import ConversationListModel, Filter
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class ConversationList(QWidget):
         model.rowsAboutToBeRemoved.connect(self._model_removing)
         model.rowsRemoved.connect(self._model_removed)
         self.view.setModel(self.model)
+        self.empty_notice = EmptyNotice(model, self.view)  # "Nothing found"
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         model.rowsShifted.connect(lambda *_: self._restore_selection())
         model.modelReset.connect(self._restore_selection)

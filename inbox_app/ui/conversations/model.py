@@ -30,9 +30,16 @@ from PySide6.QtCore import (
 )
 
 from inbox_app.client import ConversationView
-from inbox_app.client.reads.listing import Filter, ListFilter, SortKey, TabCounts, sort_key
+from inbox_app.client.reads.listing import (
+    Filter,
+    ListFilter,
+    SortKey,
+    TabCounts,
+    home_tab,
+    sort_key,
+)
 from inbox_app.ui import labels
-from inbox_app.ui.conversations.delegate import ID_ROLE, VIEW_ROLE
+from inbox_app.ui.conversations.delegate import ID_ROLE, TAB_ROLE, VIEW_ROLE
 
 __all__ = ["ConversationListModel", "Filter"]
 
@@ -76,10 +83,16 @@ class ConversationListModel(QAbstractListModel):
             return view.summary.id
         if role == Qt.ItemDataRole.DisplayRole:
             return view.summary.patient_name
+        if role == TAB_ROLE:
+            return labels.tab_label(home_tab(view.summary)) if self.searching else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            # the channel tells one patient's two conversations apart (its row icon)
+            # the channel tells one patient's two conversations apart (its row icon); a
+            # search result says its tab
             summary = view.summary
-            return f"{summary.patient_name}, {labels.channel_label(summary.channel)}"
+            parts = [summary.patient_name, labels.channel_label(summary.channel)]
+            if self.searching:
+                parts.append(labels.tab_label(home_tab(summary)))
+            return ", ".join(parts)
         if role == Qt.ItemDataRole.ToolTipRole:
             return view.summary.last_message_preview
         return None
@@ -89,6 +102,11 @@ class ConversationListModel(QAbstractListModel):
     def filter(self) -> Filter:
         """The filter the user chose."""
         return self._rules.filter
+
+    @property
+    def searching(self) -> bool:
+        """Whether a search shows results from every tab (instead of one tab's rows)."""
+        return self._rules.searching
 
     @property
     def all_count(self) -> int:
