@@ -30,6 +30,7 @@ from inbox_app.ui.conversations.list_panel import ConversationList
 from inbox_app.ui.conversations.pane import ConversationPane
 from inbox_app.ui.conversations.patient_card import PatientCard
 from inbox_app.ui.privacy import AboutDialog, IdleWatcher, LockScreen, UnsentDialog, lock_seconds
+from inbox_app.ui.shortcuts import ShortcutsDialog
 from inbox_app.ui.widgets.feedback import OfflineBanner, Toast, Toasts
 from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
 
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.toasts = Toasts(central)
         self.signed_out = False
         self.about: AboutDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.unsent_dialog: UnsentDialog | None = None
         self.idle = IdleWatcher(lock_seconds(lock_after), self)
         self.idle.idle.connect(self.lock)
@@ -167,6 +169,8 @@ class MainWindow(QMainWindow):
         self.sign_out_action.triggered.connect(
             lambda: self.bridge.tasks.run(self.sign_out(), name="sign out", replace=True))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.shortcuts_action = help_menu.addAction(self.tr("&Keyboard shortcuts"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = help_menu.addAction(self.tr("&About Clinic Inbox"))
         self.about_action.triggered.connect(self.show_about)
 
@@ -240,6 +244,12 @@ class MainWindow(QMainWindow):
         self.signed_out = True
         self.close()
         return True
+
+    def show_shortcuts(self) -> None:
+        """Opens (or raises) the table of keyboard shortcuts."""
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        _show_on_top(self.shortcuts_dialog)
 
     def show_about(self) -> None:
         """Opens (or raises) the about box."""

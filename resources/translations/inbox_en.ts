@@ -35,6 +35,10 @@
         <source>Clinic Inbox</source>
         <translation>Clinic Inbox</translation>
     </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>About &amp;Qt</translation>
+    </message>
 </context>
 <context>
     <name>Bubble</name>
@@ -408,6 +412,10 @@
         <translation>&amp;Help</translation>
     </message>
     <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
         <source>&amp;About Clinic Inbox</source>
         <translation>&amp;About Clinic Inbox</translation>
     </message>
@@ -538,6 +546,56 @@
     <message>
         <source>Never</source>
         <translation>Never</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Search name, phone or message</source>
+        <translation>Search name, phone or message</translation>
+    </message>
+    <message>
+        <source>Previous or next conversation</source>
+        <translation>Previous or next conversation</translation>
+    </message>
+    <message>
+        <source>Archive or unarchive</source>
+        <translation>Archive or unarchive</translation>
+    </message>
+    <message>
+        <source>Mark as read or unread</source>
+        <translation>Mark as read or unread</translation>
+    </message>
+    <message>
+        <source>Priority: urgent, high, normal, low</source>
+        <translation>Priority: urgent, high, normal, low</translation>
+    </message>
+    <message>
+        <source>Send the note or reply</source>
+        <translation>Send the note or reply</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>Lock now</translation>
+    </message>
+    <message>
+        <source>Cache metrics</source>
+        <translation>Cache metrics</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>What they do</source>
+        <translation>What they do</translation>
     </message>
 </context>
 <context>

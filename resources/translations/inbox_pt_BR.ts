@@ -35,6 +35,10 @@
         <source>Clinic Inbox</source>
         <translation>Caixa da Clínica</translation>
     </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Sobre o &amp;Qt</translation>
+    </message>
 </context>
 <context>
     <name>Bubble</name>
@@ -408,6 +412,10 @@
         <translation>A&amp;juda</translation>
     </message>
     <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Atalhos de teclado</translation>
+    </message>
+    <message>
         <source>&amp;About Clinic Inbox</source>
         <translation>&amp;Sobre a Caixa da Clínica</translation>
     </message>
@@ -538,6 +546,56 @@
     <message>
         <source>Never</source>
         <translation>Nunca</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Search name, phone or message</source>
+        <translation>Buscar nome, telefone ou mensagem</translation>
+    </message>
+    <message>
+        <source>Previous or next conversation</source>
+        <translation>Conversa anterior ou seguinte</translation>
+    </message>
+    <message>
+        <source>Archive or unarchive</source>
+        <translation>Arquivar ou desarquivar</translation>
+    </message>
+    <message>
+        <source>Mark as read or unread</source>
+        <translation>Marcar como lida ou não lida</translation>
+    </message>
+    <message>
+        <source>Priority: urgent, high, normal, low</source>
+        <translation>Prioridade: urgente, alta, normal, baixa</translation>
+    </message>
+    <message>
+        <source>Send the note or reply</source>
+        <translation>Enviar a nota ou a resposta</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>Bloquear agora</translation>
+    </message>
+    <message>
+        <source>Cache metrics</source>
+        <translation>Métricas do cache</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Atalhos de teclado</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Teclas</translation>
+    </message>
+    <message>
+        <source>What they do</source>
+        <translation>O que fazem</translation>
     </message>
 </context>
 <context>
