@@ -59,8 +59,12 @@ RUNTIME_PACKAGES = ("asyncpg",)
 #: The Faker locale the demo data uses (inbox_app/server/demo/seed.py); other locales stay out.
 FAKER_LOCALE = "pt_BR"
 
+#: Qt's own translations that ship, one per language of the app (inbox_app/ui/assets.py
+#: QT_CATALOGUES: the standard buttons, key names and the About Qt box); the rest stay out.
+KEPT_QT_TRANSLATIONS = ("PySide6/Qt/translations/qtbase_pt_BR.qm",)
+
 #: Collected files (destination paths in the bundle, POSIX style) a lean bundle leaves out.
-#: Qt's own translations: the app installs only its own (inbox_app/ui/assets.py).
+#: Qt's own translations but :data:`KEPT_QT_TRANSLATIONS`.
 #: Qt plugins: only the platforms a receptionist's desktop uses (xcb, wayland) and offscreen
 #: (self-check, CI) ship; out go image formats beyond SVG, the Qt Quick virtual keyboard,
 #: device integrations for embedded boards, Wayland's GL buffer integrations (the widgets
@@ -207,6 +211,8 @@ class Pruner:
     def keep_file(self, dest: str) -> bool:
         """Whether a collected data file or binary (destination path in the bundle) ships."""
         path = PurePosixPath(dest.replace("\\", "/"))
+        if str(path) in KEPT_QT_TRANSLATIONS:
+            return True
         if any(fnmatch.fnmatch(str(path), pattern) for pattern in DROPPED_FILES):
             return False
         locale_part = _faker_locale_part(path)

@@ -62,6 +62,7 @@ from inbox_app.contract.models import (
     ConversationList,
     ConversationSummary,
     Message,
+    MessagesPage,
     Note,
     Patient,
     Priority,
@@ -335,6 +336,11 @@ class InboxClient:
     async def older_messages(self, conversation_id: int, before: int) -> list[Message]:
         """Messages older than id ``before`` (not cached)."""
         return (await self.api.older_messages(conversation_id, before)).items
+
+    async def older_page(self, conversation_id: int, before: int) -> MessagesPage:
+        """The page of messages older than id ``before`` and whether still older ones exist
+        (not cached: offline this raises a :class:`TransientError`)."""
+        return await self.api.older_messages(conversation_id, before)
 
     def _detail_view(self, detail: ConversationDetail) -> DetailView:
         row = self.engine.view(detail.summary)

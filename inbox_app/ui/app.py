@@ -76,7 +76,9 @@ def create_application(argv: list[str] | None = None, *, language: str | None = 
     if getattr(app, "_inbox_language", None) != chosen:
         for old in getattr(app, "_inbox_translators", []):
             app.removeTranslator(old)
-        app._inbox_translators = [assets.install_translator(app, chosen)]  # type: ignore[attr-defined]
+        translators = [assets.install_translator(app, chosen),
+                       assets.install_qt_translator(app, chosen)]  # Qt's own buttons
+        app._inbox_translators = [t for t in translators if t is not None]  # type: ignore[attr-defined]
         app._inbox_language = chosen  # type: ignore[attr-defined]
     return app
 

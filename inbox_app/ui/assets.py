@@ -10,8 +10,17 @@ import functools
 import logging
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QLocale, QSize, Qt, QTranslator
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QSize,
+    Qt,
+    QTranslator,
+)
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
@@ -86,6 +95,38 @@ def choose_language(requested: str | None = None) -> str:
 def translation_file(language: str) -> bytes:
     """The compiled ``.qm`` of a language (``inbox_<lang>.qm``)."""
     return read_bytes("translations", f"inbox_{language}.qm")
+
+
+#: Qt's own catalogue the app ships for each language it ships (the standard buttons such as
+#: Close and Cancel, the names of keys, the About Qt box); English needs none.
+QT_CATALOGUES = {"pt_BR": "qtbase_pt_BR"}
+
+
+def qt_translations_folder() -> Path:
+    """Where Qt's own ``.qm`` files are: QLibraryInfo's translations path (PySide6's bundled
+    folder, also in the frozen build), else the folder beside the PySide6 package."""
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    if folder.is_dir():
+        return folder
+    import PySide6
+
+    return Path(PySide6.__file__).parent / "Qt" / "translations"
+
+
+def install_qt_translator(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Installs Qt's own translation of ``language`` (``qtbase_pt_BR``), so standard dialog
+    buttons speak it too; None for English or when the file is missing (logged: the app still
+    runs, with those few buttons in English)."""
+    name = QT_CATALOGUES.get(language)
+    if name is None:
+        return None
+    translator = QTranslator(app)
+    folder = qt_translations_folder()
+    if not translator.load(name, str(folder)):
+        log.warning("Qt's translation %s not found in %s", name, folder)
+        return None
+    app.installTranslator(translator)
+    return translator
 
 
 def install_translator(app: QCoreApplication, language: str) -> QTranslator:

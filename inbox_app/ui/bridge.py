@@ -24,6 +24,7 @@ from inbox_app.client import (
     InboxClient,
     NotAvailableOffline,
     Snapshot,
+    TransientError,
 )
 from inbox_app.contract.models import Patient, Priority, Status
 from inbox_app.ui import labels
@@ -56,6 +57,10 @@ class ClientBridge(QObject):
     problem = Signal(str, str)
     #: a patient wrote: (conversation id, patient name, preview)
     liveMessage = Signal(int, str, str)
+    #: an older page of the open conversation: (conversation id, [Message], more older ones)
+    olderLoaded = Signal(int, list, bool)
+    #: the older page could not be loaded: (conversation id, what to say)
+    olderUnavailable = Signal(int, str)
     #: the session ended on the server: the user must sign in again
     needsLogin = Signal()
     #: every Change handled (tests wait on it)
@@ -131,8 +136,33 @@ class ClientBridge(QObject):
         """Shows a conversation; a load still running for another one is cancelled."""
         self.open_id = conversation_id
         self.detail_snapshot = None
+        # Opening reads it (as Chatwoot and WhatsApp do), once per open: a later U (mark
+        # unread) while it stays open is not undone, the detail reloads never mark again.
+        self._mark_read(conversation_id)
         self.tasks.run(self._load_detail(conversation_id, with_patient=True),
                        name="open conversation", replace=True)
+
+    def load_older(self, before: int) -> None:
+        """Loads the messages of the open conversation older than id ``before`` (the
+        ``before`` cursor); the answer comes as :attr:`olderLoaded` or :attr:`olderUnavailable`.
+        """
+        if self.open_id is None or self.locked:
+            return
+        self.tasks.run(self._load_older(self.open_id, before), name="older messages",
+                       replace=True)
+
+    async def _load_older(self, conversation_id: int, before: int) -> None:
+        try:
+            page = await self.client.older_page(conversation_id, before)
+        except (TransientError, NotAvailableOffline):
+            self.olderUnavailable.emit(
+                conversation_id, self.tr("Older messages are not on this computer."))
+            return
+        except ClientError as exc:
+            self.olderUnavailable.emit(conversation_id, _reason(exc))
+            return
+        if conversation_id == self.open_id and not self.locked:
+            self.olderLoaded.emit(conversation_id, page.items, page.has_more)
 
     async def _load_detail(self, conversation_id: int, *, with_patient: bool) -> None:
         try:
@@ -205,7 +235,9 @@ class ClientBridge(QObject):
             return None
         if kind == "note":
             return self.client.add_note(self.open_id, text)
-        return self.client.reply(self.open_id, text)
+        mutation_id = self.client.reply(self.open_id, text)
+        self._mark_read(self.open_id)  # answering the patient is reading them
+        return mutation_id
 
     def retry(self, mutation_id: str) -> None:
         """Sends a failed note or reply again."""
@@ -214,6 +246,14 @@ class ClientBridge(QObject):
     def discard(self, mutation_id: str) -> None:
         """Drops a failed note or reply."""
         self.client.discard(mutation_id)
+
+    def _mark_read(self, conversation_id: int) -> str | None:
+        """Marks a conversation read through the optimistic engine when it has unread
+        messages; the mutation id, or None when there was nothing to mark."""
+        view = self.model.view_of(conversation_id)
+        if view is None or view.summary.unread_count == 0:
+            return None
+        return self.client.mark_read(conversation_id)
 
     def _open_view(self) -> ConversationView | None:
         if self.open_id is None:

@@ -6,9 +6,10 @@ All go through Qt's translator (``QCoreApplication.translate`` with a fixed cont
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QDate, QLocale
 from PySide6.QtGui import QColor
 
 from inbox_app.contract.models import Priority
@@ -55,8 +56,27 @@ def action_label(action: str | None) -> str:
 
 def channel_label(channel: str) -> str:
     """The channel a patient wrote through, as its brand writes it (not translated)."""
-    return {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail"}.get(
-        channel.lower(), channel.capitalize())
+    return {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail",
+            "instagram": "Instagram"}.get(channel.lower(), channel.capitalize())
+
+
+#: The channels with an icon of their own (``channel-<name>.svg``); others get a plain bubble.
+CHANNEL_ICONS = frozenset({"whatsapp", "sms", "email", "instagram"})
+
+
+def channel_icon(channel: str) -> str:
+    """The icon name of a channel (its brand's colour), ``channel-other`` for the rest."""
+    name = channel.lower()
+    return f"channel-{name}" if name in CHANNEL_ICONS else "channel-other"
+
+
+def tab_label(tab: str) -> str:
+    """The translated name of the tab a conversation lives in, Open or Archived (a search
+    result says it)."""
+    return {
+        "open": translate("Labels", "Open"),
+        "archived": translate("Labels", "Archived"),
+    }.get(str(tab), str(tab))
 
 
 def connection_label(state: str) -> str:
@@ -69,16 +89,42 @@ def connection_label(state: str) -> str:
 
 
 def short_time(when: datetime | None, now: datetime | None = None) -> str:
-    """HH:MM today, the weekday within a week, the short date before that (local time)."""
+    """A list row's time: HH:MM today, "Yesterday", the weekday within a week, else the
+    locale's short date (local time; Qt's locale formats, so English gets English)."""
     if when is None:
         return ""
     local = when.astimezone()
-    now = (now or datetime.now().astimezone()).astimezone()
-    if local.date() == now.date():
-        return local.strftime("%H:%M")
-    if now - local < timedelta(days=6):
-        return QLocale().dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)
-    return local.strftime("%d/%m/%y")
+    today = (now or datetime.now().astimezone()).astimezone().date()
+    days = (today - local.date()).days
+    if days <= 0:
+        return clock_time(local)
+    if days == 1:
+        return translate("Labels", "Yesterday")
+    if days < 7:
+        return QLocale().dayName(local.isoweekday(), QLocale.FormatType.LongFormat)
+    return QLocale().toString(_qdate(local.date()), QLocale.FormatType.ShortFormat)
+
+
+def day_label(day: date, today: date | None = None) -> str:
+    """A thread's date separator: "Today", "Yesterday", else the locale's long date, without
+    the year when it is this year ("segunda-feira, 23 de novembro", "Monday, November 23")."""
+    today = today or datetime.now().astimezone().date()
+    days = (today - day).days
+    if days == 0:
+        return translate("Labels", "Today")
+    if days == 1:
+        return translate("Labels", "Yesterday")
+    locale = QLocale()
+    fmt = locale.dateFormat(QLocale.FormatType.LongFormat)
+    if day.year == today.year:
+        # the year and what joins it ("'de' yyyy", ", yyyy", "yyyy年"): a thread's days
+        # are this year's unless said otherwise
+        fmt = re.sub(r"[\s,]*(?:'[^']*'\s*)?y+(?:'[^']*')?", "", fmt).strip(" ,")
+    return locale.toString(_qdate(day), fmt)
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
 
 
 def clock_time(when: datetime) -> str:

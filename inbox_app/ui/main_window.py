@@ -10,7 +10,7 @@ import logging
 import math
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,12 +30,14 @@ from inbox_app.client import (
     Snapshot,
     TooManyAttemptsError,
 )
+from inbox_app.client.reads.listing import Filter
 from inbox_app.ui import assets, labels
 from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.list_panel import ConversationList
 from inbox_app.ui.conversations.pane import ConversationPane
 from inbox_app.ui.conversations.patient_card import PatientCard
 from inbox_app.ui.privacy import AboutDialog, IdleWatcher, LockScreen, UnsentDialog, lock_seconds
+from inbox_app.ui.shortcuts import ShortcutsDialog
 from inbox_app.ui.widgets.feedback import OfflineBanner, Toast, Toasts
 from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
 
@@ -60,9 +62,11 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.bridge = bridge
         session = bridge.client.session
-        self.setWindowTitle(
-            self.tr("Clinic Inbox — {0} · {1}").format(session.clinic.name, session.user.name)
-        )
+        self._title = self.tr("Clinic Inbox — {0} · {1}").format(
+            session.clinic.name, session.user.name)
+        self.setWindowTitle(self._title)
+        # "(12) Clinic Inbox — …": the conversations with unread messages, as WhatsApp Web
+        bridge.model.countsChanged.connect(self._show_unread_count)
         self.setWindowIcon(assets.icon("app"))
         self.resize(1200, 760)
 
@@ -95,6 +99,7 @@ class MainWindow(QMainWindow):
         self.toasts = Toasts(central)
         self.signed_out = False
         self.about: AboutDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.unsent_dialog: UnsentDialog | None = None
         self.idle = IdleWatcher(lock_seconds(lock_after), self)
         self.idle.idle.connect(self.lock)
@@ -139,6 +144,11 @@ class MainWindow(QMainWindow):
         self.pane.composed.connect(b.compose)
         self.pane.retryRequested.connect(b.retry)
         self.pane.discardRequested.connect(b.discard)
+        self.pane.thread.olderRequested.connect(b.load_older)
+        b.olderLoaded.connect(lambda cid, messages, more: cid == b.open_id
+                              and self.pane.thread.add_older(messages, more))
+        b.olderUnavailable.connect(lambda cid, text: cid == b.open_id
+                                   and self.pane.thread.older_unavailable(text))
         self.status.metricsRequested.connect(self.show_metrics)
 
     def _bind_keys(self) -> None:
@@ -166,6 +176,8 @@ class MainWindow(QMainWindow):
         self.sign_out_action.triggered.connect(
             lambda: self.bridge.tasks.run(self.sign_out(), name="sign out", replace=True))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.shortcuts_action = help_menu.addAction(self.tr("&Keyboard shortcuts"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = help_menu.addAction(self.tr("&About Clinic Inbox"))
         self.about_action.triggered.connect(self.show_about)
 
@@ -249,6 +261,12 @@ class MainWindow(QMainWindow):
         self.close()
         return True
 
+    def show_shortcuts(self) -> None:
+        """Opens (or raises) the table of keyboard shortcuts."""
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        _show_on_top(self.shortcuts_dialog)
+
     def show_about(self) -> None:
         """Opens (or raises) the about box."""
         if self.about is None:
@@ -297,6 +315,11 @@ class MainWindow(QMainWindow):
         self.banner.show_offline(
             snapshot.fetched_at if snapshot else None, reconnecting=state == "reconnecting"
         )
+
+    def _show_unread_count(self) -> None:
+        unread = self.bridge.model.count(Filter.UNREAD)
+        self.setWindowTitle(f"({QLocale().toString(unread)}) {self._title}" if unread
+                            else self._title)
 
     def _refresh_status(self) -> None:
         client = self.bridge.client

@@ -226,6 +226,9 @@ class AboutDialog(QDialog):
         self.key_text = key_text
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.about_qt = buttons.addButton(self.tr("About &Qt"),
+                                          QDialogButtonBox.ButtonRole.HelpRole)
+        self.about_qt.clicked.connect(lambda: QMessageBox.aboutQt(self))
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)

@@ -35,6 +35,10 @@
         <source>Clinic Inbox</source>
         <translation>Caixa da Clínica</translation>
     </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Sobre o &amp;Qt</translation>
+    </message>
 </context>
 <context>
     <name>Bubble</name>
@@ -75,8 +79,12 @@
     <name>ClientBridge</name>
     <message>
         <source>Conversations not available</source>
-        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) the session ended on the server: the user must sign in again every Change handled (tests wait on it)</extracomment>
+        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) an older page of the open conversation: (conversation id, [Message], more older ones) the older page could not be loaded: (conversation id, what to say) the session ended on the server: the user must sign in again every Change handled (tests wait on it)</extracomment>
         <translation>Conversas indisponíveis</translation>
+    </message>
+    <message>
+        <source>Older messages are not on this computer.</source>
+        <translation>As mensagens mais antigas não estão neste computador.</translation>
     </message>
     <message>
         <source>Not available offline: never opened on this computer.</source>
@@ -161,6 +169,10 @@
         <source>Urgent</source>
         <translation>Urgentes</translation>
     </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
 </context>
 <context>
     <name>ConversationPane</name>
@@ -200,6 +212,13 @@
     <message>
         <source>Archive</source>
         <translation>Arquivar</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyNotice</name>
+    <message>
+        <source>Nothing found</source>
+        <translation>Nada encontrado</translation>
     </message>
 </context>
 <context>
@@ -254,6 +273,15 @@
         <translation>Ação</translation>
     </message>
     <message>
+        <source>Open</source>
+        <extracomment>The channels with an icon of their own (``channel-&lt;name&gt;.svg``); others get a plain bubble.</extracomment>
+        <translation>Abertas</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>Arquivadas</translation>
+    </message>
+    <message>
         <source>Online</source>
         <translation>Conectado</translation>
     </message>
@@ -264,6 +292,14 @@
     <message>
         <source>Offline</source>
         <translation>Sem conexão</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Ontem</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hoje</translation>
     </message>
 </context>
 <context>
@@ -374,6 +410,10 @@
     <message>
         <source>&amp;Help</source>
         <translation>A&amp;juda</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Atalhos de teclado</translation>
     </message>
     <message>
         <source>&amp;About Clinic Inbox</source>
@@ -520,6 +560,56 @@
     </message>
 </context>
 <context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Search name, phone or message</source>
+        <translation>Buscar nome, telefone ou mensagem</translation>
+    </message>
+    <message>
+        <source>Previous or next conversation</source>
+        <translation>Conversa anterior ou seguinte</translation>
+    </message>
+    <message>
+        <source>Archive or unarchive</source>
+        <translation>Arquivar ou desarquivar</translation>
+    </message>
+    <message>
+        <source>Mark as read or unread</source>
+        <translation>Marcar como lida ou não lida</translation>
+    </message>
+    <message>
+        <source>Priority: urgent, high, normal, low</source>
+        <translation>Prioridade: urgente, alta, normal, baixa</translation>
+    </message>
+    <message>
+        <source>Send the note or reply</source>
+        <translation>Enviar a nota ou a resposta</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>Bloquear agora</translation>
+    </message>
+    <message>
+        <source>Cache metrics</source>
+        <translation>Métricas do cache</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Atalhos de teclado</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Teclas</translation>
+    </message>
+    <message>
+        <source>What they do</source>
+        <translation>O que fazem</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>Cache metrics</source>
@@ -543,6 +633,13 @@
     <message>
         <source>Local cache: {0}% hits</source>
         <translation>Cache local: {0}% de acertos</translation>
+    </message>
+</context>
+<context>
+    <name>Thread</name>
+    <message>
+        <source>Loading older messages…</source>
+        <translation>Carregando mensagens mais antigas…</translation>
     </message>
 </context>
 <context>

@@ -96,7 +96,8 @@ def test_the_pruner_drops_qt_translations_and_unused_plugins_only() -> None:
                  "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
                  "PySide6/Qt/plugins/imageformats/libqsvg.so",
                  "PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so",
-                 "inbox_app/resources/translations/inbox_pt_BR.qm"):
+                 "inbox_app/resources/translations/inbox_pt_BR.qm",
+                 "PySide6/Qt/translations/qtbase_pt_BR.qm"):  # Qt's buttons in Portuguese
         assert pruner.keep_file(kept), kept
 
 

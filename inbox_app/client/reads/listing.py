@@ -5,8 +5,12 @@ Plain Python over :class:`ConversationView`, no Qt: the Qt model of the list onl
 - Tabs: Open (open conversations), Archived, Unread (open with unread messages), Urgent (open
   and urgent).
 - Search: accent- and case-insensitive over the patient's name and the last message's preview,
-  and over the phone's digits whatever the punctuation (three digits at least).
+  and over the phone's digits whatever the punctuation (three digits at least). A search
+  covers every tab, open and archived alike, and each result says in which tab it lives
+  (:func:`home_tab`).
 - Order: newest activity first, the larger id first on ties.
+- Counts: how many conversations each tab holds (the tabs show Unread's and Urgent's, the
+  window title Unread's), kept up to date one conversation at a time.
 """
 
 from __future__ import annotations
@@ -67,6 +71,12 @@ def in_tab(summary: ConversationSummary, tab: Filter) -> bool:
     return True
 
 
+def home_tab(summary: ConversationSummary) -> Filter:
+    """The tab a conversation lives in: Archived, or Open (Unread and Urgent are parts of
+    Open), which a search result names."""
+    return Filter.ARCHIVED if summary.status == Status.ARCHIVED else Filter.OPEN
+
+
 class Search:
     """What the user typed, folded once; matches name, preview and phone digits."""
 
@@ -104,6 +114,11 @@ class ListFilter:
         return self._filter
 
     @property
+    def searching(self) -> bool:
+        """Whether a search replaces the tab (results from every tab)."""
+        return bool(self._search.text)
+
+    @property
     def search(self) -> str:
         """The search as matched (folded), empty for none."""
         return self._search.text
@@ -122,11 +137,11 @@ class ListFilter:
         return changed
 
     def accepts(self, view: ConversationView) -> bool:
-        """Whether the chosen tab and search show this conversation."""
+        """Whether the chosen tab and search show this conversation (a search: every tab)."""
         summary = view.summary
-        if not in_tab(summary, self._filter):
-            return False
-        return self._search.matches(self._haystack_of(summary)) if self._search.text else True
+        if self._search.text:
+            return self._search.matches(self._haystack_of(summary))
+        return in_tab(summary, self._filter)
 
     def visible(self, views: Iterable[ConversationView]) -> list[ConversationView]:
         """The conversations shown, in list order."""
@@ -151,3 +166,36 @@ class ListFilter:
         )
         self._haystack[summary.id] = (source, haystack)
         return haystack
+
+
+class TabCounts:
+    """How many conversations each tab holds, updated per conversation (O(1) a change, so a
+    change at 100k rows never recounts them all)."""
+
+    def __init__(self) -> None:
+        self._counts = dict.fromkeys(Filter, 0)
+
+    def count(self, tab: Filter) -> int:
+        """The conversations ``tab`` shows (the search aside)."""
+        return self._counts[tab]
+
+    def clear(self) -> None:
+        """Counts nothing (a new list)."""
+        self._counts = dict.fromkeys(Filter, 0)
+
+    def add(self, summary: ConversationSummary) -> None:
+        """Counts a conversation in every tab that shows it."""
+        self._step(summary, 1)
+
+    def remove(self, summary: ConversationSummary) -> None:
+        """Stops counting a conversation (it changed or left the list)."""
+        self._step(summary, -1)
+
+    def _step(self, summary: ConversationSummary, delta: int) -> None:
+        for tab in Filter:
+            if in_tab(summary, tab):
+                self._counts[tab] += delta
+
+    def snapshot(self) -> dict[Filter, int]:
+        """A copy of every tab's count."""
+        return dict(self._counts)

@@ -1,10 +1,12 @@
-"""Paints one conversation row: name, time, preview, unread badge, priority chip, states.
+"""Paints one conversation row: channel, name, time, preview, unread badge, priority, states.
 
 A delegate rather than a widget per row, so 100,000 rows cost one painted screenful. Every
 row has the same height (the view relies on it for uniform row heights).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -18,8 +20,11 @@ from inbox_app.ui import assets, labels
 VIEW_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The conversation id of a row.
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The tab a search result lives in (translated), None when not searching.
+TAB_ROLE = Qt.ItemDataRole.UserRole + 3
 ROW_HEIGHT = 66
 _PAD = 12
+_CHANNEL_W = 20  # the channel icon before the name, and its gap
 _INK = QColor("#101828")
 _MUTED = QColor("#667085")
 _LIGHT = QColor("#98a2b3")
@@ -28,6 +33,11 @@ _SELECTED = QColor("#e6f4f1")
 _HOVER = QColor("#f9fafb")
 _RULE = QColor("#f2f4f7")
 _FAILED = QColor("#d92d20")
+
+
+def row_time(view: ConversationView, now: datetime | None = None) -> str:
+    """The time a row shows: the last message's time today, a day or a date before."""
+    return labels.short_time(view.summary.last_message_at or view.summary.updated_at, now)
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -94,7 +104,7 @@ class ConversationDelegate(QStyledItemDelegate):
         # line 1, right to left: time, pending clock / failed mark
         small = self._font(base, "small")
         painter.setFont(small)
-        time_text = labels.short_time(summary.last_message_at or summary.updated_at)
+        time_text = row_time(view)
         fm_small = QFontMetrics(small)
         time_w = fm_small.horizontalAdvance(time_text)
         painter.setPen(_ACCENT if unread else muted)
@@ -103,6 +113,15 @@ class ConversationDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, time_text,
         )
         x_end = right - time_w - 6
+        tab = index.data(TAB_ROLE)
+        if tab:  # a search result: the tab it lives in, before the time
+            tab_w = fm_small.horizontalAdvance(tab)
+            painter.setPen(muted)
+            painter.drawText(
+                QRect(x_end - tab_w, line1, tab_w, 20),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tab,
+            )
+            x_end -= tab_w + 8
         if view.failed:
             painter.drawPixmap(x_end - 14, line1 + 3, assets.pixmap("failed", 14))
             x_end -= 20
@@ -113,14 +132,18 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.drawPixmap(x_end - 14, line1 + 3, assets.pixmap("archive", 14))
             x_end -= 20
 
-        # line 1: the patient's name, bold when unread
+        # line 1: the channel's icon (one patient on two channels is two rows), then the
+        # patient's name, bold when unread (the row's accessible text names the channel)
+        painter.drawPixmap(left, line1 + 3, assets.pixmap(labels.channel_icon(summary.channel),
+                                                          14))
+        name_left = left + _CHANNEL_W
         name_font = self._font(base, "name_bold" if unread else "name")
         painter.setFont(name_font)
         painter.setPen(ink)
         fm = QFontMetrics(name_font)
-        name_w = max(10, x_end - left - 4)
+        name_w = max(10, x_end - name_left - 4)
         painter.drawText(
-            QRect(left, line1, name_w, 20),
+            QRect(name_left, line1, name_w, 20),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             fm.elidedText(summary.patient_name, Qt.TextElideMode.ElideRight, name_w),
         )

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from inbox_app.ui import assets
 from inbox_app.ui.conversations.delegate import ID_ROLE, ROW_HEIGHT, ConversationDelegate
+from inbox_app.ui.conversations.empty_notice import EmptyNotice
 from inbox_app.ui.conversations.model import ConversationListModel, Filter
 
 log = logging.getLogger(__name__)
@@ -64,6 +74,7 @@ class ConversationList(QWidget):
             Filter.UNREAD: self.tr("Unread"),
             Filter.URGENT: self.tr("Urgent"),
         }
+        self._tab_labels = labels
         for value, label in labels.items():
             button = QPushButton(label, self)
             button.setCheckable(True)
@@ -101,10 +112,12 @@ class ConversationList(QWidget):
         model.rowsAboutToBeRemoved.connect(self._model_removing)
         model.rowsRemoved.connect(self._model_removed)
         self.view.setModel(self.model)
+        self.empty_notice = EmptyNotice(model, self.view)  # "Nothing found"
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         model.rowsShifted.connect(lambda *_: self._restore_selection())
         model.modelReset.connect(self._restore_selection)
         model.rowsInserted.connect(lambda *_: self._restore_selection())
+        model.countsChanged.connect(self._show_counts)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 0, 0)
@@ -158,6 +171,15 @@ class ConversationList(QWidget):
         self.search.selectAll()
 
     # --- internals ------------------------------------------------------------------------
+    def _show_counts(self) -> None:
+        """Unread and Urgent say how many conversations they hold ("Unread (3)")."""
+        for tab in (Filter.UNREAD, Filter.URGENT):
+            button = self.findChild(QPushButton, f"filter_{tab}")
+            count = self.model.count(tab)
+            label = self._tab_labels[tab]
+            button.setText(self.tr("{0} ({1})").format(label, QLocale().toString(count))
+                           if count else label)
+
     def _apply_search(self) -> None:
         self._search_timer.stop()
         self.model.set_search(self.search.text())

@@ -30,8 +30,16 @@ from PySide6.QtCore import (
 )
 
 from inbox_app.client import ConversationView
-from inbox_app.client.reads.listing import Filter, ListFilter, SortKey, sort_key
-from inbox_app.ui.conversations.delegate import ID_ROLE, VIEW_ROLE
+from inbox_app.client.reads.listing import (
+    Filter,
+    ListFilter,
+    SortKey,
+    TabCounts,
+    home_tab,
+    sort_key,
+)
+from inbox_app.ui import labels
+from inbox_app.ui.conversations.delegate import ID_ROLE, TAB_ROLE, VIEW_ROLE
 
 __all__ = ["ConversationListModel", "Filter"]
 
@@ -49,6 +57,8 @@ class ConversationListModel(QAbstractListModel):
     #: Rows first..last changed places (a row moved within them): the same row numbers now
     #: hold other conversations, so views re-find their selection by id.
     rowsShifted = Signal(int, int)
+    #: How many conversations a tab holds changed (read them with :meth:`count`).
+    countsChanged = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +67,7 @@ class ConversationListModel(QAbstractListModel):
         self._keys: list[SortKey] = []
         self._key_of: dict[int, SortKey] = {}  # ids of the visible rows -> their key
         self._rules = ListFilter()
+        self._counts = TabCounts()
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -70,8 +81,18 @@ class ConversationListModel(QAbstractListModel):
             return view
         if role == ID_ROLE:
             return view.summary.id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return view.summary.patient_name
+        if role == TAB_ROLE:
+            return labels.tab_label(home_tab(view.summary)) if self.searching else None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            # the channel tells one patient's two conversations apart (its row icon); a
+            # search result says its tab
+            summary = view.summary
+            parts = [summary.patient_name, labels.channel_label(summary.channel)]
+            if self.searching:
+                parts.append(labels.tab_label(home_tab(summary)))
+            return ", ".join(parts)
         if role == Qt.ItemDataRole.ToolTipRole:
             return view.summary.last_message_preview
         return None
@@ -83,9 +104,27 @@ class ConversationListModel(QAbstractListModel):
         return self._rules.filter
 
     @property
+    def searching(self) -> bool:
+        """Whether a search shows results from every tab (instead of one tab's rows)."""
+        return self._rules.searching
+
+    @property
     def all_count(self) -> int:
         """Every known conversation, shown or filtered out."""
         return len(self._all)
+
+    def count(self, tab: Filter) -> int:
+        """How many conversations ``tab`` holds, the search aside (its button says it)."""
+        return self._counts.count(tab)
+
+    def _recount(self, old: ConversationView | None, new: ConversationView | None) -> None:
+        before = self._counts.snapshot()
+        if old is not None:
+            self._counts.remove(old.summary)
+        if new is not None:
+            self._counts.add(new.summary)
+        if self._counts.snapshot() != before:
+            self.countsChanged.emit()
 
     def view_at(self, row: int) -> ConversationView:
         """The conversation on a visible row."""
@@ -133,11 +172,16 @@ class ConversationListModel(QAbstractListModel):
         """Loads a whole list at once (first load, resync)."""
         self._all = {view.summary.id: view for view in views}
         self._rules.clear()
+        self._counts.clear()
+        for view in self._all.values():
+            self._counts.add(view.summary)
         self._refilter()
+        self.countsChanged.emit()
 
     def upsert(self, view: ConversationView) -> None:
         """Adds or updates one conversation with the fewest signals that keep the order."""
         cid = view.summary.id
+        self._recount(self._all.get(cid), view)
         self._all[cid] = view
         old_key = self._key_of.get(cid)
         if not self.accepts(view):
@@ -180,7 +224,7 @@ class ConversationListModel(QAbstractListModel):
 
     def remove(self, conversation_id: int) -> None:
         """Forgets a conversation (it left the clinic's list)."""
-        self._all.pop(conversation_id, None)
+        self._recount(self._all.pop(conversation_id, None), None)
         self._rules.forget(conversation_id)
         key = self._key_of.get(conversation_id)
         if key is not None:

@@ -3,14 +3,15 @@
 Patient messages on the left, the clinic's replies on the right, internal notes as yellow
 cards in the middle ("Internal note", author, time). Optimistic notes and replies show a
 clock and lighter text while pending, and a red mark with Retry and Discard when they failed.
-A conversation holds at most 100 messages plus its notes (the detail page), so a widget per
-bubble is fine here, unlike the conversation list.
+A date separator ("Today", "Yesterday", the weekday and date) opens each day. A conversation
+holds 100 messages per page plus its notes, so a widget per bubble is fine here, unlike the
+conversation list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -40,13 +41,30 @@ class _Entry:
     item: Message | Note | PendingItem
 
 
-def _entries(detail: DetailView) -> list[_Entry]:
-    """Messages and notes by time; pending items last, in the order they were made."""
-    entries = [_Entry(m.sent_at, 0, m) for m in detail.messages]
+def _entries(detail: DetailView, older: list[Message] | None = None) -> list[_Entry]:
+    """Messages (the ``older`` pages first) and notes by time; pending items last, in the
+    order they were made."""
+    known = {m.id for m in detail.messages}
+    messages = [m for m in older or () if m.id not in known] + list(detail.messages)
+    entries = [_Entry(m.sent_at, 0, m) for m in messages]
     entries += [_Entry(n.created_at, 0, n) for n in detail.notes]
     entries.sort(key=lambda e: e.when)
     entries += [_Entry(p.created_at, 1, p) for p in detail.pending_items]
     return entries
+
+
+def _with_days(items: list[Message | Note | PendingItem]) -> list[object]:
+    """The items with the local date put before the first item of each day."""
+    out: list[object] = []
+    last: date | None = None
+    for item in items:
+        when = item.sent_at if isinstance(item, Message) else item.created_at
+        day = when.astimezone().date()
+        if day != last:
+            out.append(day)
+            last = day
+        out.append(item)
+    return out
 
 
 class _Text(QLabel):
@@ -178,10 +196,17 @@ class Bubble(QFrame):
 
 
 class Thread(QScrollArea):
-    """The scrolling column of bubbles; rebuilt from a DetailView, kept at the bottom."""
+    """The scrolling column of bubbles; rebuilt from a DetailView, kept at the bottom.
+
+    Scrolling to the top asks for the page of older messages (:attr:`olderRequested`, with
+    the id of the oldest message shown as the ``before`` cursor); :meth:`add_older` puts it
+    above, keeping in view what the user was reading.
+    """
 
     retryRequested = Signal(str)
     discardRequested = Signal(str)
+    # the user reached the top and older messages exist: the oldest message id shown
+    olderRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,23 +219,94 @@ class Thread(QScrollArea):
         self._layout.setContentsMargins(16, 12, 16, 12)
         self._layout.setSpacing(8)
         self._layout.addStretch(1)
+        # "Loading older messages…" / "not on this computer", above the oldest message
+        self.older_line = QLabel(self._body)
+        self.older_line.setObjectName("olderLine")
+        self.older_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.older_line.setWordWrap(True)
+        self.older_line.hide()
+        self._layout.addWidget(self.older_line)
         self.setWidget(self._body)
         self.bubbles: list[Bubble] = []
+        self.days: list[QLabel] = []  # the date separators ("Today", "Yesterday", ...)
         self._rows: list[QWidget] = []
         # Stay at the newest message while the user has not scrolled up: the range grows
         # after the layout runs, so follow rangeChanged rather than scrolling once.
         self._stick = True
         bar = self.verticalScrollBar()
-        bar.rangeChanged.connect(lambda _lo, hi: bar.setValue(hi) if self._stick else None)
-        bar.valueChanged.connect(
-            lambda value: setattr(self, "_stick", value >= bar.maximum() - 24)
-        )
+        bar.rangeChanged.connect(self._range_changed)
+        bar.valueChanged.connect(self._value_changed)
+        # a user's own scrolling ends the anchoring after older messages came in
+        bar.actionTriggered.connect(lambda _action: setattr(self, "_anchor", None))
         self._shown: list[object] | None = None
+        self._detail: DetailView | None = None
+        self._older: list[Message] = []
+        self._older_more: bool | None = None  # None: as the detail says
+        self._older_loading = False
+        # distance from the bottom to keep while older messages are laid out above
+        self._anchor: int | None = None
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        bar = self.verticalScrollBar()
+        if self._anchor is not None:
+            bar.setValue(high - self._anchor)
+        elif self._stick:
+            bar.setValue(high)
+
+    def _value_changed(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._stick = value >= bar.maximum() - 24
+        if value == bar.minimum() and bar.maximum() > 0 and self._anchor is None:
+            self.request_older()
+
+    @property
+    def has_older(self) -> bool:
+        """Whether older messages than those shown exist on the server."""
+        if self._older_more is not None:
+            return self._older_more
+        return self._detail is not None and self._detail.has_more_messages
+
+    def request_older(self) -> None:
+        """Asks for the page before the oldest message shown (once at a time)."""
+        if self._older_loading or not self.has_older:
+            return
+        messages = [b.item for b in self.bubbles if isinstance(b.item, Message)]
+        if not messages:
+            return
+        self._older_loading = True
+        self.older_line.setText(self.tr("Loading older messages…"))
+        self.older_line.show()
+        self.olderRequested.emit(min(m.id for m in messages))
+
+    def add_older(self, messages: list[Message], has_more: bool) -> None:
+        """Shows a page of older messages above, keeping the reading position."""
+        self._older_loading = False
+        self._older_more = has_more
+        self.older_line.hide()
+        known = {m.id for m in self._older}
+        self._older = [m for m in messages if m.id not in known] + self._older
+        bar = self.verticalScrollBar()
+        self._anchor = bar.maximum() - bar.value()
+        self._stick = False
+        if self._detail is not None:
+            self.show_detail(self._detail)
+
+    def older_unavailable(self, text: str) -> None:
+        """Says why the older page is not shown (offline: not on this computer)."""
+        self._older_loading = False
+        self.older_line.setText(text)
+        self.older_line.show()
 
     def show_detail(self, detail: DetailView | None) -> None:
         """Shows a conversation; does nothing when nothing visible changed."""
-        entries = _entries(detail) if detail is not None else []
-        shown = [e.item for e in entries]
+        if detail is None or (self._detail is not None
+                              and self._detail.summary.id != detail.summary.id):
+            self._older, self._older_more, self._older_loading = [], None, False
+            self._anchor = None
+            self.older_line.hide()
+        self._detail = detail
+        entries = _entries(detail, self._older) if detail is not None else []
+        shown = _with_days([e.item for e in entries])
         if shown == self._shown:
             return
         bar = self.verticalScrollBar()
@@ -225,11 +321,23 @@ class Thread(QScrollArea):
             self._layout.removeWidget(row)
             row.deleteLater()
         del self._rows[keep:]
-        del self.bubbles[keep:]
-        for entry in entries[keep:]:
-            self._add(entry.item)
+        del self.bubbles[sum(not isinstance(item, date) for item in shown[:keep]):]
+        del self.days[sum(isinstance(item, date) for item in shown[:keep]):]
+        for item in shown[keep:]:
+            if isinstance(item, date):
+                self._add_day(item)
+            else:
+                self._add(item)
         if self._stick:
             bar.setValue(bar.maximum())
+
+    def _add_day(self, day: date) -> None:
+        label = QLabel(labels.day_label(day), self._body)
+        label.setObjectName("daySeparator")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.addWidget(label)
+        self._rows.append(label)
+        self.days.append(label)
 
     def _add(self, item: Message | Note | PendingItem) -> None:
         bubble = Bubble(item, self._body)
@@ -257,3 +365,4 @@ class Thread(QScrollArea):
         """Removes every bubble; the next conversation starts at its newest message."""
         self.show_detail(None)
         self._shown = None
+        self._detail = None

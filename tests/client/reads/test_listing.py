@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from inbox_app.client import ConversationView
-from inbox_app.client.reads.listing import Filter, ListFilter, fold, sort_key
+from inbox_app.client.reads.listing import (
+    Filter,
+    ListFilter,
+    TabCounts,
+    fold,
+    home_tab,
+    sort_key,
+)
 from inbox_app.contract.models import ConversationSummary, Priority, Status
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -121,3 +128,43 @@ def test_search_changes_only_when_what_matches_changes() -> None:
 
 def test_fold_removes_accents_and_case() -> None:
     assert fold("ÁGUEDA Conceição") == "agueda conceicao"
+
+
+def test_tab_counts_follow_each_change() -> None:
+    counts = TabCounts()
+    base = _summary_for_counts()
+    counts.add(base)
+    assert [counts.count(t) for t in Filter] == [1, 0, 1, 0]
+    urgent = base.model_copy(update={"priority": "urgent", "unread_count": 0})
+    counts.remove(base)
+    counts.add(urgent)
+    assert [counts.count(t) for t in Filter] == [1, 0, 0, 1]
+    archived = urgent.model_copy(update={"status": "archived"})
+    counts.remove(urgent)
+    counts.add(archived)
+    assert [counts.count(t) for t in Filter] == [0, 1, 0, 0]
+    counts.remove(archived)
+    assert [counts.count(t) for t in Filter] == [0, 0, 0, 0]
+
+
+def _summary_for_counts() -> ConversationSummary:
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    return ConversationSummary(
+        id=1, clinic_id=1, patient_id=1, patient_name="Maria", channel="whatsapp",
+        status="open", priority="normal", unread_count=2, last_message_preview="oi",
+        last_message_at=now, updated_at=now, version=1)
+
+
+def test_a_search_covers_every_tab_and_names_each_results_tab() -> None:
+    opened = ConversationView(_summary_for_counts())
+    archived = ConversationView(_summary_for_counts().model_copy(
+        update={"id": 2, "status": "archived"}))
+    rules = ListFilter()
+    rules.set_filter(Filter.URGENT)
+    assert rules.visible([opened, archived]) == []
+    rules.set_search("maria")
+    assert rules.searching
+    assert {v.id for v in rules.visible([opened, archived])} == {1, 2}
+    assert [home_tab(v.summary) for v in (opened, archived)] == [Filter.OPEN, Filter.ARCHIVED]
+    rules.set_search("")
+    assert rules.visible([opened, archived]) == []
