@@ -29,6 +29,8 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests_total = 0
+        #: reads the cache-hit fast path answered itself (``http/fast_reads.py``)
+        self.fast_reads = 0
         self.by_route: Counter[str] = Counter()
         self.by_status: Counter[int] = Counter()
         self._latencies: deque[float] = deque(maxlen=_WINDOW)
@@ -83,6 +85,7 @@ class Metrics:
                 "p95_ms": round(p95, 3),
                 "by_route": dict(self.by_route),
                 "by_status": {str(k): v for k, v in self.by_status.items()},
+                "fast_reads": self.fast_reads,
             },
             "db": {"queries": self._db_queries(), "write_queries": self._db_write_queries()},
             "live": {"clients": self._live_clients()},

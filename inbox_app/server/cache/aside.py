@@ -84,13 +84,16 @@ class Cache:
             cache.breaker.trip(exc)
         return cache
 
-    async def get_or_load(self, kind: CacheKind, key: str, load: Loader) -> CachedValue | None:
+    async def get_or_load(self, kind: CacheKind, key: str, load: Loader, *,
+                          scope: int | None = None) -> CachedValue | None:
         """The value of ``key``; ``None`` when ``load`` says the entity does not exist.
 
         ``load`` returns ``(owner clinic id, JSON bytes)`` or ``None``. Concurrent calls for
-        one key share one Redis read and at most one ``load``.
+        one key share one Redis read and at most one ``load``. With ``scope`` (a clinic id),
+        ``load`` may answer ``None`` for another clinic's entity; callers of another scope
+        then do not take that ``None`` for theirs.
         """
-        return await self._reads.get(kind, key, load, record=True)
+        return await self._reads.get(kind, key, load, record=True, scope=scope)
 
     async def warm(self, entries: Entries) -> int:
         """Loads into Redis every entry not already there (at start, after a resync).

@@ -33,23 +33,34 @@ class SharedReads:
 
     def __init__(self, link: RedisLink) -> None:
         self._link = link
-        self._inflight: dict[str, asyncio.Task[Outcome]] = {}
+        #: per key, the read in flight and the scope of its loader
+        self._inflight: dict[str, tuple[asyncio.Task[Outcome], int | None]] = {}
 
-    async def get(self, kind: CacheKind, key: str, load: Loader, *,
-                  record: bool) -> CachedValue | None:
+    async def get(self, kind: CacheKind, key: str, load: Loader, *, record: bool,
+                  scope: int | None = None) -> CachedValue | None:
         """The value of ``key``, joining a read in flight; counted in the metrics if
-        ``record`` (warming is not, so it does not flatter the hit rate)."""
+        ``record`` (warming is not, so it does not flatter the hit rate).
+
+        ``scope``: ``load`` answers ``None`` for a value that exists but is not this scope's
+        (a clinic's loader, so another clinic's id costs what a missing one does). A caller
+        that joined another scope's load and got ``None`` from it reads for itself."""
         started = time.perf_counter()
         metrics = self._link.metrics[kind]
         outcome = "abandoned"
         while outcome == "abandoned":  # joined a refresh that gave up: read for ourselves
-            task = self._inflight.get(key)
-            if task is None or task.done():
-                task = self.start(key, self.read(kind, key, load))
-            elif record:
-                metrics.coalesced += 1
+            running = self._inflight.get(key)
+            if running is None or running[0].done():
+                task = self.start(key, self.read(kind, key, load), scope)
+                theirs = False
+            else:
+                task, their_scope = running
+                theirs = their_scope is not None and their_scope != scope
+                if record:
+                    metrics.coalesced += 1
             # shielded: one cancelled request (client gone) must not cancel the others' load
             outcome, value = await asyncio.shield(task)
+            if theirs and value is None:
+                outcome = "abandoned"
         if not record:
             return value
         ms = (time.perf_counter() - started) * 1000.0
@@ -69,10 +80,11 @@ class SharedReads:
                 logger.debug("cache SKIP %s (Redis down, %.1f ms)", key, ms)
         return value
 
-    def start(self, key: str, read: Coroutine[Any, Any, Outcome]) -> asyncio.Task[Outcome]:
+    def start(self, key: str, read: Coroutine[Any, Any, Outcome],
+              scope: int | None = None) -> asyncio.Task[Outcome]:
         """Runs ``read`` as the one read of ``key`` in flight, which later callers join."""
         task = asyncio.get_running_loop().create_task(read)
-        self._inflight[key] = task
+        self._inflight[key] = (task, scope)
         task.add_done_callback(functools.partial(self._forget, key))
         return task
 
@@ -82,7 +94,8 @@ class SharedReads:
         self._inflight.pop(key, None)
 
     def _forget(self, key: str, task: asyncio.Task[Outcome]) -> None:
-        if self._inflight.get(key) is task:
+        running = self._inflight.get(key)
+        if running is not None and running[0] is task:
             del self._inflight[key]
         if not task.cancelled():
             task.exception()  # retrieved here so a load error nobody awaited is not "lost"
@@ -144,6 +157,6 @@ class SharedReads:
 
     def cancel(self) -> None:
         """Cancels every read in flight (the cache is closing)."""
-        for task in list(self._inflight.values()):
+        for task, _scope in list(self._inflight.values()):
             task.cancel()
         self._inflight.clear()
