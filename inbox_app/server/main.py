@@ -81,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         create_app(settings), log_level="debug" if settings.verbose else "warning",
         access_log=settings.verbose, ws_ping_interval=20, ws_ping_timeout=20,
         timeout_graceful_shutdown=5, lifespan="on",
+        server_header=False,  # answers do not name the server software (issue 16)
     )
     server = _Server(config, settings, port)
     server.run(sockets=[sock])
