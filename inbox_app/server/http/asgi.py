@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from inbox_app.contract import VERSION
 from inbox_app.contract.errors import ErrorBody
+from inbox_app.contract.metrics import ServerMetrics
 from inbox_app.contract.models import Health
 from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.auth import Auth
@@ -122,10 +123,12 @@ def create_app(settings: Settings) -> FastAPI:
         return Response(body.model_dump_json(), 200 if db_up else 503,
                         media_type="application/json")
 
-    @app.get("/api/metrics", responses={401: {"model": ErrorBody}})
-    async def metrics_json(request: Request) -> dict[str, object]:
+    @app.get("/api/metrics", response_model=ServerMetrics,
+             responses={401: {"model": ErrorBody}})
+    async def metrics_json(request: Request) -> Response:
         """Requests, latency, DB queries, live clients and per-kind cache figures."""
-        return state_of(request).metrics.snapshot()
+        return Response(state_of(request).metrics.snapshot().model_dump_json(),
+                        media_type="application/json")
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics_prometheus() -> Response:
