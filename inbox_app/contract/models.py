@@ -186,6 +186,9 @@ class InboundRequest(Request):
     ] | None = None
     body: Text
     channel: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "whatsapp"
+    #: the provider's id of this message: two deliveries of the same text differ by it (a
+    #: signed delivery is accepted once, see ``server/http/webhook.py``)
+    message_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
 
 def preview(body: str, length: int = PREVIEW_LENGTH) -> str:

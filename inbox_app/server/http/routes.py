@@ -7,7 +7,6 @@ clinic's id is a 404 exactly like a missing one. Writes go through :class:`Write
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
 import orjson
@@ -255,18 +254,24 @@ async def reply(
 
 
 @router.post("/inbound", status_code=201, response_model=Message,
-             responses={401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
+             responses={401: _ERR, 404: _ERR, 409: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
 async def inbound(
     request: Request, body: InboundRequest,
-    webhook_secret: Annotated[str | None, Header(alias="X-Webhook-Secret")] = None,
+    signature: Annotated[str | None, Header(
+        alias="X-Hub-Signature-256",
+        description="sha256=<hex HMAC-SHA256 of the raw body under the webhook secret>; "
+                    "a delivery already received is refused with 409")] = None,
+    webhook_secret: Annotated[str | None, Header(
+        alias="X-Webhook-Secret", description="deprecated: the secret itself, accepted "
+        "while INBOX_WEBHOOK_SHARED_SECRET is on (this release only)")] = None,
 ) -> Response:
     """Webhook: a patient message arrives (creates patient and conversation if new)."""
     state = state_of(request)
-    expected = state.settings.webhook_secret.encode()
-    if webhook_secret is None or not hmac.compare_digest(
-        webhook_secret.encode("utf-8", "replace"), expected
-    ):
-        raise ApiError(ErrorCode.UNAUTHORIZED, "missing or wrong X-Webhook-Secret")
-    _check_text(body.phone, body.name, body.body, body.channel)
-    status, answer = await state.writer.run(state.writer.inbound(body))
+    delivery = await state.webhook.admit(request, state.settings, state.cache)
+    try:
+        _check_text(body.phone, body.name, body.body, body.channel)
+        status, answer = await state.writer.run(state.writer.inbound(body))
+    except BaseException:
+        await state.webhook.forget(delivery, state.cache)
+        raise
     return _json(answer, status)
