@@ -27,7 +27,10 @@ PREVIEW_LENGTH = 120
 
 Id = Annotated[int, Field(ge=1)]
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH),
+    # documents what the server refuses (no database stores NUL); checked there, with a
+    # clearer message than a pattern's
+    Field(json_schema_extra={"pattern": "^[^\\u0000]*$"}),
 ]
 
 

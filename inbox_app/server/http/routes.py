@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel
+from starlette.routing import Match
 
 from inbox_app.contract.errors import ErrorBody, ErrorCode
 from inbox_app.contract.models import (
@@ -43,13 +44,25 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="an id")]
 User = Annotated[AuthUser, Depends(current_user)]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="the client's mutation id; a repeat replays"),
+    Header(
+        alias="Idempotency-Key",
+        description=(
+            "The client's mutation id: 1 to 200 visible ASCII characters. The server keeps "
+            "(key, user) -> answer for 24 h: a repeat of the same request replays the stored "
+            "answer and never applies twice; the same key with another method, path or body "
+            "is a 422, as is a malformed key. Without the header the mutation is applied "
+            "without that protection."),
+        # documented here, checked by idempotency.check_key (its clear message)
+        json_schema_extra={"pattern": "^[!-~]{1,200}$", "minLength": 1, "maxLength": 200},
+    ),
 ]
 
 _ERR = {"model": ErrorBody}
+#: FastAPI answers 400 when a body cannot be decoded (not UTF-8) before JSON parsing
+_NOT_UTF8 = {"model": ErrorBody, "description": "the request body is not UTF-8"}
 READ_ERRORS: dict[int | str, dict[str, Any]] = {401: _ERR, 404: _ERR, 422: _ERR}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR
+    400: _NOT_UTF8, 401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR
 }
 JSON = "application/json"
 NO_STORE = {"Cache-Control": "no-store"}
@@ -100,7 +113,7 @@ async def _write(
 
 
 @router.post("/auth/login", response_model=LoginAnswer,
-             responses={401: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
+             responses={400: _NOT_UTF8, 401: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
 async def login(request: Request, body: LoginRequest) -> Response:
     """Exchanges email and password for a bearer token and the session."""
     _check_text(body.email, body.password)
@@ -254,7 +267,8 @@ async def reply(
 
 
 @router.post("/inbound", status_code=201, response_model=Message,
-             responses={401: _ERR, 404: _ERR, 409: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
+             responses={400: _NOT_UTF8, 401: _ERR, 404: _ERR, 409: _ERR, 413: _ERR, 415: _ERR,
+                        422: _ERR})
 async def inbound(
     request: Request, body: InboundRequest,
     signature: Annotated[str | None, Header(
@@ -275,3 +289,18 @@ async def inbound(
         await state.webhook.forget(delivery, state.cache)
         raise
     return _json(answer, status)
+
+
+@router.options("/{path:path}", status_code=204, include_in_schema=False)
+async def options(request: Request, path: str) -> Response:
+    """``OPTIONS``: the methods the path takes, across every route of that path (Starlette
+    alone names only the first route's, e.g. GET for the messages path that takes POST)."""
+    scope = {**request.scope, "method": "GET"}
+    allowed: set[str] = set()
+    for route in request.app.routes:
+        methods = getattr(route, "methods", None)
+        if methods and "OPTIONS" not in methods and route.matches(scope)[0] != Match.NONE:
+            allowed.update(methods)
+    if not allowed:
+        raise ApiError(ErrorCode.NOT_FOUND, "no such resource")
+    return Response(status_code=204, headers={"Allow": ", ".join(sorted(allowed | {"OPTIONS"}))})
