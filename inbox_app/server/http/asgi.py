@@ -20,7 +20,7 @@ from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.auth import Auth
 from inbox_app.server.cache import warming
 from inbox_app.server.cache.aside import Cache
-from inbox_app.server.db import idempotency
+from inbox_app.server.db import idempotency, identity
 from inbox_app.server.db.database import Database
 from inbox_app.server.db.writes import Writer
 from inbox_app.server.demo import seed as demo
@@ -67,7 +67,10 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = await prepare_database(settings)
-        cache = await Cache.create(settings.redis_url, verbose=settings.verbose)
+        # the cache is bound to this database: another database's values are other keys
+        namespace = identity.cache_namespace(await identity.ensure(db))
+        cache = await Cache.create(settings.redis_url, verbose=settings.verbose,
+                                   namespace=namespace)
         # one pooled Redis client per process: the bus publishes through the cache's
         bus = await Bus.create(settings.redis_url, client=cache.client)
         auth = Auth(db, settings.token_ttl_seconds)
