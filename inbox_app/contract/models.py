@@ -160,9 +160,17 @@ class Health(Answer):
 # --- request bodies ---------------------------------------------------------------------
 
 
+#: what the server takes for a login's fields, in the OpenAPI document: no NUL anywhere, and
+#: for the email three characters once trimmed (Python's whitespace, which ``strip`` removes)
+_NOT_SPACE = "[^\\s\\u001c-\\u001f\\u0085\\u0000]"
+_EMAIL_SCHEMA = {"pattern": f"^[^\\u0000]*{_NOT_SPACE}[^\\u0000]+{_NOT_SPACE}[^\\u0000]*$"}
+
+
 class LoginRequest(Request):
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320),
+                     Field(json_schema_extra=_EMAIL_SCHEMA)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024),
+                        Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})]
 
 
 class PriorityRequest(Request):

@@ -253,3 +253,18 @@ async def test_signed_webhook_deliveries_are_accepted_once(server_factory) -> No
     messages = user.detail(first.json()["conversation_id"])["messages"]
     assert [m["body"] for m in messages][-2:] == ["Bom dia", "Boa tarde"]
     user.close()
+
+
+def test_no_docs_pages_only_the_openapi_document(server: ServerProcess) -> None:
+    # FastAPI's /docs and /redoc load their scripts from a public CDN: not served at all
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert httpx.get(f"{server.url}{path}").status_code == 404, path
+    document = httpx.get(f"{server.url}/openapi.json")
+    assert document.status_code == 200 and "/api/inbound" in document.json()["paths"]
+
+
+def test_options_lists_every_method_of_a_path(server: ServerProcess) -> None:
+    answer = httpx.options(f"{server.url}/api/conversations/1/messages")
+    assert answer.status_code == 204
+    assert {m.strip() for m in answer.headers["allow"].split(",")} >= {"GET", "POST"}
+    assert httpx.options(f"{server.url}/api/nowhere").status_code == 404

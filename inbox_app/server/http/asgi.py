@@ -106,6 +106,9 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Clinic Inbox API", version=VERSION, lifespan=lifespan,
         description="The wire contract of Clinic Inbox (ARCHITECTURE.md section 4).",
+        # no /docs or /redoc: FastAPI's pages load their scripts from a public CDN (issue 16).
+        # The document itself stays at /openapi.json for tools (schemathesis, generators).
+        docs_url=None, redoc_url=None,
     )
     install_error_handlers(app)
     # innermost: ordinary cache hits answered below the framework (issue 3, fast_reads.py)

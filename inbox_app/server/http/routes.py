@@ -297,7 +297,8 @@ async def options(request: Request, path: str) -> Response:
     alone names only the first route's, e.g. GET for the messages path that takes POST)."""
     scope = {**request.scope, "method": "GET"}
     allowed: set[str] = set()
-    for route in request.app.routes:
+    # the app's own routes, and this router's (the app lists it as one opaque entry)
+    for route in [*request.app.routes, *router.routes]:
         methods = getattr(route, "methods", None)
         if methods and "OPTIONS" not in methods and route.matches(scope)[0] != Match.NONE:
             allowed.update(methods)
