@@ -4,8 +4,8 @@ Whatever is kept outside the database about its rows (the Redis cache) is bound 
 (``Cache(namespace=...)``), so a server pointed at another database, or at this one after
 a restore from a backup, never serves or patches a value stored for different rows: the
 same demo ids in two databases are two keys in Redis. A restore that must not reuse what
-Redis holds for the database it replaces takes a new identity (:func:`renew`,
-``inbox-server --renew-database-identity``).
+Redis holds for the database it replaces takes a new identity: :func:`renew`, or
+``DELETE FROM database_identity`` before the server starts (a new one is written then).
 
 The table lives on its own ``MetaData`` and creates itself, so it needs nothing from the
 schema's other tables or their migrations.
