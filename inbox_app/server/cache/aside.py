@@ -70,7 +70,7 @@ class Cache:
         """
         if not redis_url:
             return cls(verbose=verbose, namespace=namespace)
-        options = {}
+        options: dict[str, Any] = {}
         if connect_timeout is not None:
             options["connect_timeout"] = connect_timeout
         if read_timeout is not None:
