@@ -12,7 +12,6 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel
-from starlette.routing import Match
 
 from inbox_app.contract.errors import ErrorBody, ErrorCode
 from inbox_app.contract.models import (
@@ -291,17 +290,20 @@ async def inbound(
     return _json(answer, status)
 
 
-@router.options("/{path:path}", status_code=204, include_in_schema=False)
-async def options(request: Request, path: str) -> Response:
-    """``OPTIONS``: the methods the path takes, across every route of that path (Starlette
-    alone names only the first route's, e.g. GET for the messages path that takes POST)."""
-    scope = {**request.scope, "method": "GET"}
-    allowed: set[str] = set()
-    # the app's own routes, and this router's (the app lists it as one opaque entry)
-    for route in [*request.app.routes, *router.routes]:
-        methods = getattr(route, "methods", None)
-        if methods and "OPTIONS" not in methods and route.matches(scope)[0] != Match.NONE:
-            allowed.update(methods)
-    if not allowed:
-        raise ApiError(ErrorCode.NOT_FOUND, "no such resource")
-    return Response(status_code=204, headers={"Allow": ", ".join(sorted(allowed | {"OPTIONS"}))})
+def _options(allowed: str) -> Any:
+    async def options() -> Response:
+        return Response(status_code=204, headers={"Allow": allowed})
+    return options
+
+
+# OPTIONS on a path names every method of every route of that path (Starlette alone names
+# only the first route's: GET for the messages path, which takes POST too). One route per
+# path, so an unknown path stays a 404.
+_methods: dict[str, set[str]] = {}
+for _route in router.routes:
+    _methods.setdefault(getattr(_route, "path", ""), set()).update(
+        getattr(_route, "methods", None) or ())
+for _path, _allowed in _methods.items():
+    router.add_api_route(_path.removeprefix(router.prefix),
+                         _options(", ".join(sorted(_allowed | {"OPTIONS"}))),
+                         methods=["OPTIONS"], status_code=204, include_in_schema=False)
