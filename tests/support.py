@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -285,3 +285,9 @@ def create_pg_database(template: str | None = None) -> tuple[str, str]:
 
 def drop_pg_database(name: str) -> None:
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def server_cache_keys(store: Any, key: str) -> list[bytes]:
+    """The Redis keys under which running servers keep cache ``key`` (a glob pattern
+    allowed): each server's keys carry its database's identity (server/db/identity.py)."""
+    return store.keys("db:" + "?" * 32 + ":" + key)

@@ -57,6 +57,7 @@ from inbox_app.client.views import (
     Snapshot,
 )
 from inbox_app.contract.events import EventType, LiveEvent
+from inbox_app.contract.metrics import ServerMetrics
 from inbox_app.contract.models import (
     ConversationDetail,
     ConversationList,
@@ -505,7 +506,7 @@ class InboxClient:
         avg_read_ms, hit_rate."""
         return self.cache.metrics.as_dict()
 
-    async def server_metrics(self) -> dict[str, Any]:
+    async def server_metrics(self) -> ServerMetrics:
         """The server's ``GET /api/metrics`` answer."""
         return await self.api.metrics()
 

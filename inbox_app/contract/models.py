@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -26,8 +26,26 @@ MAX_BODY_BYTES = 64 * 1024
 PREVIEW_LENGTH = 120
 
 Id = Annotated[int, Field(ge=1)]
+
+#: a character Python's ``str.strip`` keeps (JSON Schema's ``\s`` lacks U+001C-U+001F, U+0085)
+_KEPT = "[^\\s\\u001c-\\u001f\\u0085\\u0000]"
+
+
+def _schema(trimmed: int = 0) -> Any:
+    """The OpenAPI pattern of a text field: no NUL (no database stores it; the server says so
+    with its own message) and at least ``trimmed`` characters once stripped."""
+    if trimmed == 0:
+        pattern = "^[^\\u0000]*$"
+    elif trimmed == 1:
+        pattern = f"^[^\\u0000]*{_KEPT}[^\\u0000]*$"
+    else:
+        pattern = f"^[^\\u0000]*{_KEPT}[^\\u0000]{{{trimmed - 2},}}{_KEPT}[^\\u0000]*$"
+    return Field(json_schema_extra={"pattern": pattern})
+
+
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH),
+    _schema(1),
 ]
 
 
@@ -158,8 +176,10 @@ class Health(Answer):
 
 
 class LoginRequest(Request):
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320),
+                     _schema(3)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024),
+                        _schema()]
 
 
 class PriorityRequest(Request):
@@ -180,12 +200,17 @@ class InboundRequest(Request):
     """
 
     clinic_id: Id
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40),
+                     _schema(3)]
     name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _schema(1)
     ] | None = None
     body: Text
-    channel: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "whatsapp"
+    channel: Annotated[str, StringConstraints(min_length=1, max_length=40),
+                       _schema()] = "whatsapp"
+    #: the provider's id of this message: two deliveries of the same text differ by it (a
+    #: signed delivery is accepted once, see ``server/http/webhook.py``)
+    message_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
 
 def preview(body: str, length: int = PREVIEW_LENGTH) -> str:

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -231,11 +231,24 @@ class Auth:
 
 def bearer_token(request_headers: object, query_token: str | None = None) -> str | None:
     """The token of ``Authorization: Bearer …`` (or of a ``token`` query parameter)."""
-    header = getattr(request_headers, "get", lambda _k: None)("authorization")
+    return bearer_of(getattr(request_headers, "raw", ()), query_token)
+
+
+def bearer_of(raw_headers: Iterable[tuple[bytes, bytes]],
+              query_token: str | None = None) -> str | None:
+    """:func:`bearer_token` from ASGI's raw headers (lower-case names). Two
+    ``Authorization`` headers are refused (``None``) on every path, the fast read path's
+    included: which one a layer would pick is not something to leave to chance."""
+    header: bytes | None = None
+    for name, value in raw_headers:
+        if name == b"authorization":
+            if header is not None:
+                return None
+            header = value
     if header:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
+        scheme, _, token = header.decode("latin-1").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return token.strip()
         return None
     return query_token or None
 

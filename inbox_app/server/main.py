@@ -85,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         timeout_graceful_shutdown=5, lifespan="on",
         # a capped request head, head and body deadlines, connections per address (issue 16)
         http=guarded_protocol(settings.limits),
+        server_header=False,  # answers do not name the server software (issue 16)
     )
     redaction.install()  # after uvicorn's logging setup: no patient data, token or hash
     server = _Server(config, settings, port)

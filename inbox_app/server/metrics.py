@@ -19,6 +19,14 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from inbox_app.contract.metrics import (
+    CacheFigures,
+    DatabaseFigures,
+    LiveFigures,
+    RequestFigures,
+    ServerMetrics,
+)
+
 #: Recent request latencies kept for the JSON p95 (a window, not the whole history).
 _WINDOW = 2048
 
@@ -29,6 +37,8 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests_total = 0
+        #: reads the cache-hit fast path answered itself (``http/fast_reads.py``)
+        self.fast_reads = 0
         self.by_route: Counter[str] = Counter()
         self.by_status: Counter[int] = Counter()
         self._latencies: deque[float] = deque(maxlen=_WINDOW)
@@ -71,23 +81,26 @@ class Metrics:
         children[0].inc()
         children[1].observe(seconds)
 
-    def snapshot(self) -> dict[str, Any]:
-        """The JSON answer of ``GET /api/metrics``."""
+    def snapshot(self) -> ServerMetrics:
+        """The answer of ``GET /api/metrics``."""
         recent = sorted(self._latencies)
         p95 = recent[min(len(recent) - 1, int(len(recent) * 0.95))] if recent else 0.0
-        return {
-            "requests": {
-                "total": self.requests_total,
-                "avg_ms": round(self._sum_ms / self.requests_total, 3)
+        return ServerMetrics(
+            requests=RequestFigures(
+                total=self.requests_total,
+                avg_ms=round(self._sum_ms / self.requests_total, 3)
                 if self.requests_total else 0.0,
-                "p95_ms": round(p95, 3),
-                "by_route": dict(self.by_route),
-                "by_status": {str(k): v for k, v in self.by_status.items()},
-            },
-            "db": {"queries": self._db_queries(), "write_queries": self._db_write_queries()},
-            "live": {"clients": self._live_clients()},
-            "cache": self._cache_metrics(),
-        }
+                p95_ms=round(p95, 3),
+                by_route=dict(self.by_route),
+                by_status={str(k): v for k, v in self.by_status.items()},
+                fast_reads=self.fast_reads,
+            ),
+            db=DatabaseFigures(queries=self._db_queries(),
+                               write_queries=self._db_write_queries()),
+            live=LiveFigures(clients=self._live_clients()),
+            cache={kind: CacheFigures.model_validate(figures)
+                   for kind, figures in self._cache_metrics().items()},
+        )
 
 
 class _LiveCollector(Collector):

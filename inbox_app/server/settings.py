@@ -41,6 +41,8 @@ class Settings:
     database_url: str = "sqlite+aiosqlite:///inbox.db"
     redis_url: str | None = None
     webhook_secret: str = ""
+    #: accept the old ``X-Webhook-Secret`` header beside the signature (one more release)
+    webhook_shared_secret: bool = True
     token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS
     event_log_size: int = DEFAULT_EVENT_LOG_SIZE
     verbose: bool = False
@@ -124,6 +126,8 @@ def parse_settings(
         # Without a configured secret the webhook still works on this process, but nobody
         # can guess the secret: a random one is made per start.
         webhook_secret=env.get("INBOX_WEBHOOK_SECRET") or secrets.token_urlsafe(24),
+        webhook_shared_secret=env.get("INBOX_WEBHOOK_SHARED_SECRET", "1").strip().lower()
+        not in {"0", "false", "no", "off"},
         token_ttl_seconds=_positive_int("INBOX_TOKEN_TTL_SECONDS", ttl_text)
         if ttl_text else DEFAULT_TOKEN_TTL_SECONDS,
         event_log_size=_positive_int("INBOX_EVENT_LOG_SIZE", log_text)

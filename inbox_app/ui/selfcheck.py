@@ -262,6 +262,6 @@ async def _server(server_url: str) -> str:
         answer = await asyncio.wait_for(api.health(), HEALTH_TIMEOUT)
     finally:
         await api.close()
-    if not isinstance(answer, dict) or answer.get("status") != "ok":
+    if answer.status != "ok":
         raise CheckFailed(f"unexpected health answer: {answer!r}")
-    return f"healthy, version {answer.get('version')}, database {answer.get('db')}"
+    return f"healthy, version {answer.version}, database {answer.db}"

@@ -268,9 +268,13 @@ async def bench(args: argparse.Namespace, log_dir: Path) -> None:
                                       str(port_cashews), redis.url, pg], log_dir))
         wait_for_port(port_floor, 60)
         wait_for_port(port_cashews, 60)
+        [stored_list] = (await asyncio.to_thread(
+            subprocess.check_output, ["redis-cli", "-p", str(redis.port), "--scan", "--pattern",
+                                      "db:" + "?" * 32 + f":conversations:clinic:{clinic}"])
+        ).split() or [f"conversations:clinic:{clinic}".encode()]
         raw_list = await asyncio.to_thread(
             subprocess.check_output, ["redis-cli", "-p", str(redis.port), "STRLEN",
-                                      f"conversations:clinic:{clinic}"])
+                                      stored_list])
         print(f"\nlist: {len(listing)} conversations, stored {int(raw_list)} bytes in Redis")
 
         only = set(args.only.split(","))

@@ -38,12 +38,16 @@ async def _answer(send: Any, body: bytes, *, deflate: bool = False, status: int 
 def floor_app(redis_url: str) -> Any:
     client = aioredis.Redis.from_url(redis_url)
     const: dict[str, bytes] = {}
+    prefix: dict[str, str] = {}
 
     async def app(scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             while (message := await receive())["type"] != "lifespan.shutdown":
                 if message["type"] == "lifespan.startup":
-                    raw = await client.get(list_key(1))
+                    # the server's keys carry its database's identity (server/db/identity.py)
+                    stored = await client.keys("db:" + "?" * 32 + ":" + list_key(1))
+                    prefix["db"] = stored[0].decode()[:-len(list_key(1))] if stored else ""
+                    raw = await client.get(prefix["db"] + list_key(1))
                     const["list"] = raw.split(b":", 2)[2] if raw else b"{}"
                     await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
@@ -52,7 +56,7 @@ def floor_app(redis_url: str) -> Any:
         if path == "/const":
             await _answer(send, const["list"], deflate=True)
         elif path.startswith("/redis/"):
-            raw = await client.get(path[len("/redis/"):])
+            raw = await client.get(prefix["db"] + path[len("/redis/"):])
             if raw is None:
                 await _answer(send, b"{}", status=404)
                 return

@@ -23,7 +23,7 @@ import websockets
 from inbox_app.contract.events import CLOSE_UNAUTHORIZED
 from inbox_app.contract.policy import POLICY, CacheKind
 from tests.server.live_support import closed_with
-from tests.support import RedisProcess, ServerProcess, login
+from tests.support import RedisProcess, ServerProcess, login, server_cache_keys
 
 pytestmark = pytest.mark.redis
 
@@ -125,7 +125,8 @@ def test_every_kind_misses_then_hits_through_the_api_with_its_ttl(
             CacheKind.PATIENT_DATA: f"patient:{conv['patient_id']}:data",
             CacheKind.USER_SESSION: f"user:{ana.session['user']['id']}:session"}
     for kind, cache_key in keys.items():
-        assert POLICY[kind].ttl_seconds - 10 <= store.ttl(cache_key) <= POLICY[kind].ttl_seconds
+        [stored] = server_cache_keys(store, cache_key)
+        assert POLICY[kind].ttl_seconds - 10 <= store.ttl(stored) <= POLICY[kind].ttl_seconds
     store.close()
     assert ana.health()["cache"] == "up"
     until(lambda: f"cache HIT conversation:{conv['id']}:detail (" in "".join(server.output))
@@ -136,7 +137,7 @@ def test_the_busiest_lists_are_warmed_at_start(server_factory,
     server_factory(redis_url=redis_proc.url)
     store = redis.Redis.from_url(redis_proc.url)
     try:
-        until(lambda: len(store.keys("conversations:clinic:*")) == 2)
+        until(lambda: len(server_cache_keys(store, "conversations:clinic:*")) == 2)
     finally:
         store.close()
 
@@ -329,14 +330,15 @@ async def test_a_resync_warms_the_clinic_list(server_factory,
         ana.add_note(conv["id"], f"note {i}")
     store = redis.Redis.from_url(redis_proc.url)
     try:
-        store.delete(f"conversations:clinic:{ana.clinic}")
+        store.delete(*server_cache_keys(store, f"conversations:clinic:{ana.clinic}"))
         ws = await websockets.connect(server.ws_url,
                                       additional_headers={"Authorization": f"Bearer {ana.token}"})
         try:
             await ws.send(json.dumps({"type": "hello", "since": 1}))  # a gap the log lost
             event = json.loads(await asyncio.wait_for(ws.recv(), 10))
             assert event["type"] == "resync"
-            until(lambda: store.exists(f"conversations:clinic:{ana.clinic}") == 1)
+            until(lambda: len(server_cache_keys(store, f"conversations:clinic:{ana.clinic}"))
+                  == 1)
         finally:
             await ws.close()
     finally:

@@ -7,12 +7,14 @@ import subprocess
 import sys
 
 import httpx
+import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from inbox_app.contract.events import EventType
 from inbox_app.contract.models import Health, Message
 from inbox_app.contract.policy import CacheKind
+from inbox_app.server.http.webhook import signature
 from tests.server.conftest import sign_in
 from tests.server.live_support import connect, next_event
 from tests.support import ServerProcess
@@ -219,3 +221,50 @@ def test_health_says_database_down_with_503(server_factory, postgres_demo_url: s
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "1"
     assert answer.json()["error"]["code"] == "unavailable"
+
+
+async def test_signed_webhook_deliveries_are_accepted_once(server_factory) -> None:
+    server = server_factory(env={"INBOX_WEBHOOK_SECRET": SECRET,
+                                 "INBOX_WEBHOOK_SHARED_SECRET": "0"})
+    user = sign_in(server, "ana@aurora.example")
+    body = orjson.dumps({"clinic_id": user.clinic_id, "phone": "+55 11 90000-0002",
+                         "body": "Bom dia", "message_id": "wamid.1"})
+    url = f"{server.url}/api/inbound"
+    json_type = {"Content-Type": "application/json"}
+    async with httpx.AsyncClient() as http:
+        signed = {**json_type, "X-Hub-Signature-256": signature(SECRET, body)}
+        first = await http.post(url, content=body, headers=signed)
+        assert first.status_code == 201, first.text
+        again = await http.post(url, content=body, headers=signed)
+        assert again.status_code == 409  # a replay of a delivery already received
+        assert again.json()["error"]["code"] == "conflict"
+        # the signature covers the raw bytes: another body under it is refused
+        other = body.replace(b"Bom dia", b"Boa tarde")
+        assert (await http.post(url, content=other, headers=signed)).status_code == 401
+        assert (await http.post(url, content=other, headers={
+            **json_type, "X-Hub-Signature-256": signature("not-the-secret", other)})
+        ).status_code == 401
+        # the old shared-secret header is refused once its setting is off
+        assert (await http.post(url, content=other, headers={
+            **json_type, "X-Webhook-Secret": SECRET})).status_code == 401
+        fresh = await http.post(url, content=other, headers={
+            **json_type, "X-Hub-Signature-256": signature(SECRET, other)})
+        assert fresh.status_code == 201
+    messages = user.detail(first.json()["conversation_id"])["messages"]
+    assert [m["body"] for m in messages][-2:] == ["Bom dia", "Boa tarde"]
+    user.close()
+
+
+def test_no_docs_pages_only_the_openapi_document(server: ServerProcess) -> None:
+    # FastAPI's /docs and /redoc load their scripts from a public CDN: not served at all
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert httpx.get(f"{server.url}{path}").status_code == 404, path
+    document = httpx.get(f"{server.url}/openapi.json")
+    assert document.status_code == 200 and "/api/inbound" in document.json()["paths"]
+
+
+def test_options_lists_every_method_of_a_path(server: ServerProcess) -> None:
+    answer = httpx.options(f"{server.url}/api/conversations/1/messages")
+    assert answer.status_code == 204
+    assert {m.strip() for m in answer.headers["allow"].split(",")} >= {"GET", "POST"}
+    assert httpx.options(f"{server.url}/api/nowhere").status_code == 404

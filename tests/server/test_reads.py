@@ -100,11 +100,30 @@ def test_reads_need_a_token(aurora: ApiUser) -> None:
 
 
 def test_deflate_passthrough_decodes_to_the_same_document(aurora: ApiUser) -> None:
-    # With Redis, compressed values pass through as deflate; httpx decodes them. Either way
-    # a client that accepts deflate reads the same document as one that does not.
+    # A list above the compression threshold is stored compressed and passes through as
+    # deflate to a client that takes it (httpx decodes it); a client that does not take it
+    # reads the same document decompressed.
     path = f"/api/clinics/{aurora.clinic_id}/conversations"
     plain = aurora.http.get(path, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
     deflated = aurora.http.get(path, headers={"Accept-Encoding": "deflate"})
+    assert deflated.headers["content-encoding"] == "deflate"
+    assert deflated.headers["vary"] == "Accept-Encoding"
+    assert int(deflated.headers["content-length"]) < len(plain.content)
     assert ConversationList.model_validate_json(plain.content) == \
         ConversationList.model_validate_json(deflated.content)
+
+
+def test_another_clinics_id_costs_what_a_missing_one_does(aurora: ApiUser,
+                                                           boa_vista: ApiUser) -> None:
+    # Without Redis every read loads: another clinic's existing conversation or patient
+    # must run the same database queries as an id that does not exist (no timing oracle).
+    theirs = boa_vista.conversations()[0]
+
+    def queries(path: str) -> int:
+        before = aurora.http.get("/api/metrics").json()["db"]["queries"]
+        assert aurora.http.get(path).status_code == 404
+        return aurora.http.get("/api/metrics").json()["db"]["queries"] - before
+
+    assert queries(f"/api/conversations/{theirs['id']}") == queries("/api/conversations/999999")
+    assert queries(f"/api/patients/{theirs['patient_id']}") == queries("/api/patients/999999")

@@ -18,10 +18,12 @@ from pydantic import BaseModel, ValidationError
 from inbox_app.client.actions.record import ActionKind, Mutation
 from inbox_app.client.errors import InvalidAnswerError, from_exception, from_response
 from inbox_app.contract import VERSION
+from inbox_app.contract.metrics import ServerMetrics
 from inbox_app.contract.models import (
     ConversationDetail,
     ConversationList,
     ConversationSummary,
+    Health,
     LoginAnswer,
     LoginRequest,
     Message,
@@ -97,7 +99,7 @@ class Api:
         return self.parse(response, model)
 
     async def get_document(self, path: str) -> Any:
-        """The JSON of a GET that has no contract model (policy table, metrics, health)."""
+        """The JSON of a GET that has no contract model (the policy table)."""
         response = await self.request("GET", path)
         try:
             return orjson.loads(response.content)
@@ -150,19 +152,13 @@ class Api:
     async def patient(self, patient_id: int) -> tuple[Patient, Any]:
         return await self.get_json(f"/api/patients/{patient_id}", Patient)
 
-    async def metrics(self) -> dict[str, Any]:
-        """The server's ``GET /api/metrics`` object."""
-        return await self._object("/api/metrics")
+    async def metrics(self) -> ServerMetrics:
+        """The server's ``GET /api/metrics`` figures."""
+        return (await self.get_json("/api/metrics", ServerMetrics))[0]
 
-    async def health(self) -> dict[str, Any]:
-        """The server's ``GET /api/health`` object (status, db, cache, version)."""
-        return await self._object("/api/health")
-
-    async def _object(self, path: str) -> dict[str, Any]:
-        data = await self.get_document(path)
-        if not isinstance(data, dict):
-            raise InvalidAnswerError(f"{path}: answer is not an object")
-        return data
+    async def health(self) -> Health:
+        """The server's ``GET /api/health`` answer (status, db, cache, version)."""
+        return (await self.get_json("/api/health", Health))[0]
 
     async def send(self, mutation: Mutation) -> ConversationSummary | Note | Message:
         """Sends one optimistic action with its id as the Idempotency-Key."""

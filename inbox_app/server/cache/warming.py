@@ -9,9 +9,7 @@ about to re-read it at once) it is loaded once ahead of them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection, Iterable
-
-from sqlalchemy.ext.asyncio import AsyncConnection
+from collections.abc import Collection, Iterable
 
 from inbox_app.contract.events import LiveEvent
 from inbox_app.contract.policy import CacheKind, detail_key, list_key
@@ -26,16 +24,8 @@ logger = logging.getLogger(__name__)
 WARM_CLINICS = 20
 
 
-def _loader(db: Database, read: Callable[[AsyncConnection, int], Awaitable[store.Loaded]],
-            ident: int) -> Loader:
-    async def load() -> tuple[int, bytes] | None:
-        async with db.read() as conn:
-            return await read(conn, ident)
-    return load
-
-
 def _list_loader(db: Database, clinic_id: int) -> Loader:
-    return _loader(db, store.load_list, clinic_id)
+    return store.loader(db, store.load_list, clinic_id)
 
 
 def reloads(db: Database, event: LiveEvent,
@@ -51,7 +41,7 @@ def reloads(db: Database, event: LiveEvent,
     cid = event.conversation_id
     if cid is not None and detail_key(cid) in wanted:
         entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
-                        _loader(db, store.load_detail, cid)))
+                        store.loader(db, store.load_detail, cid)))
     return entries
 
 

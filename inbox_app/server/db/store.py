@@ -7,8 +7,10 @@ answers without decoding anything.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.engine import RowMapping
@@ -26,9 +28,21 @@ from inbox_app.contract.models import (
     Patient,
     User,
 )
+from inbox_app.server.db.database import Database
 from inbox_app.server.db.schema import clinics, conversations, messages, notes, patients, users
 
 Loaded = tuple[int, bytes] | None
+#: one of the ``load_*`` functions below: ``(connection, id, *scope)`` -> :data:`Loaded`
+Read = Callable[..., Awaitable[Loaded]]
+
+
+def loader(db: Database, read: Read, *args: int | None) -> Callable[[], Awaitable[Loaded]]:
+    """``read(conn, *args)`` on a read connection of ``db``, as :meth:`Cache.get_or_load`
+    takes it: the one place a cache loader is built (routes, fast path, warming)."""
+    async def load() -> Loaded:
+        async with db.read() as conn:
+            return await read(conn, *args)
+    return load
 
 
 def to_json(model: BaseModel) -> bytes:
@@ -101,11 +115,17 @@ async def load_list(conn: AsyncConnection, clinic_id: int) -> Loaded:
     return clinic_id, to_json(ConversationList(items=[to_summary(r) for r in rows]))
 
 
-async def load_detail(conn: AsyncConnection, conversation_id: int) -> Loaded:
-    """The summary, the latest messages (oldest first) and every note.
+async def load_detail(conn: AsyncConnection, conversation_id: int,
+                      clinic_id: int | None = None) -> Loaded:
+    """The summary, the latest messages (oldest first) and every note; with ``clinic_id``,
+    ``None`` unless the conversation is that clinic's.
 
     Two queries: the summary rides along with the latest messages (one outer join, so a
-    conversation without messages still gives its row), then the notes."""
+    conversation without messages still gives its row), then the notes. Another clinic's
+    conversation costs what a missing one does: the same first query, no rows (issue 16)."""
+    where = conversations.c.id == conversation_id
+    if clinic_id is not None:
+        where = where & (conversations.c.clinic_id == clinic_id)
     rows = (await conn.execute(
         select(
             conversations, patients.c.name.label("patient_name"),
@@ -114,7 +134,7 @@ async def load_detail(conn: AsyncConnection, conversation_id: int) -> Loaded:
         ).select_from(
             conversations.join(patients, patients.c.id == conversations.c.patient_id)
             .outerjoin(messages, messages.c.conversation_id == conversations.c.id)
-        ).where(conversations.c.id == conversation_id)
+        ).where(where)
         .order_by(messages.c.id.desc()).limit(DETAIL_MESSAGE_LIMIT + 1)
     )).mappings().all()
     if not rows:
@@ -136,10 +156,14 @@ async def load_detail(conn: AsyncConnection, conversation_id: int) -> Loaded:
     return head.clinic_id, to_json(detail)
 
 
-async def load_patient(conn: AsyncConnection, patient_id: int) -> Loaded:
-    row = (await conn.execute(
-        select(patients).where(patients.c.id == patient_id)
-    )).mappings().first()
+async def load_patient(conn: AsyncConnection, patient_id: int,
+                       clinic_id: int | None = None) -> Loaded:
+    """One patient; with ``clinic_id``, ``None`` unless the patient is that clinic's (the
+    same query either way)."""
+    where = patients.c.id == patient_id
+    if clinic_id is not None:
+        where = where & (patients.c.clinic_id == clinic_id)
+    row = (await conn.execute(select(patients).where(where))).mappings().first()
     if row is None:
         return None
     patient = Patient(
@@ -165,7 +189,8 @@ async def load_session(conn: AsyncConnection, user_id: int) -> Loaded:
     user = User(id=row["id"], clinic_id=row["clinic_id"], name=row["name"],
                 email=row["email"], role=row["role"])
     clinic = Clinic(id=row["clinic_id"], name=row["clinic_name"])
-    body = b'{"user":' + to_json(user) + b',"clinic":' + to_json(clinic) + b"}"
+    body = orjson.dumps({"user": user.model_dump(mode="json"),
+                         "clinic": clinic.model_dump(mode="json")})
     return row["clinic_id"], body
 
 

@@ -14,12 +14,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from inbox_app.contract import VERSION
 from inbox_app.contract.errors import ErrorBody
+from inbox_app.contract.metrics import ServerMetrics
 from inbox_app.contract.models import Health
 from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.auth import Auth
 from inbox_app.server.cache import warming
 from inbox_app.server.cache.aside import Cache
-from inbox_app.server.db import idempotency
+from inbox_app.server.db import idempotency, identity
 from inbox_app.server.db.database import Database
 from inbox_app.server.db.writes import Writer
 from inbox_app.server.demo import seed as demo
@@ -67,7 +68,10 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = await prepare_database(settings)
-        cache = await Cache.create(settings.redis_url, verbose=settings.verbose)
+        # the cache is bound to this database: another database's values are other keys
+        namespace = identity.cache_namespace(await identity.ensure(db))
+        cache = await Cache.create(settings.redis_url, verbose=settings.verbose,
+                                   namespace=namespace)
         # one pooled Redis client per process: the bus publishes through the cache's
         bus = await Bus.create(settings.redis_url, client=cache.client)
         # failed sign-ins counted in Redis, shared by every instance (in process without it)
@@ -109,6 +113,9 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Clinic Inbox API", version=VERSION, lifespan=lifespan,
         description="The wire contract of Clinic Inbox (ARCHITECTURE.md section 4).",
+        # no /docs or /redoc: FastAPI's pages load their scripts from a public CDN (issue 16).
+        # The document itself stays at /openapi.json for tools (schemathesis, generators).
+        docs_url=None, redoc_url=None,
     )
     install_error_handlers(app)
     # innermost: ordinary cache hits answered below the framework (issue 3, fast_reads.py)
@@ -129,10 +136,12 @@ def create_app(settings: Settings) -> FastAPI:
         return Response(body.model_dump_json(), 200 if db_up else 503,
                         media_type="application/json")
 
-    @app.get("/api/metrics", responses={401: {"model": ErrorBody}})
-    async def metrics_json(request: Request) -> dict[str, object]:
+    @app.get("/api/metrics", response_model=ServerMetrics,
+             responses={401: {"model": ErrorBody}})
+    async def metrics_json(request: Request) -> Response:
         """Requests, latency, DB queries, live clients and per-kind cache figures."""
-        return state_of(request).metrics.snapshot()
+        return Response(state_of(request).metrics.snapshot().model_dump_json(),
+                        media_type="application/json")
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics_prometheus() -> Response:

@@ -8,52 +8,38 @@ This ASGI middleware answers ``GET`` of the conversation list, a conversation de
 patient itself when everything is ordinary: no query string, a valid bearer token, a value
 that exists and belongs to the user's clinic. Anything else (no or bad token, another clinic,
 a missing id, an error) falls through to the FastAPI route, which stays the reference
-behaviour and gives the contract's error bodies. Both use the same :class:`Cache`, the same
-loaders and the same serving rule (:func:`serve_cached`), so the answers are identical.
+behaviour and gives the contract's error bodies. Both read and answer through
+:mod:`inbox_app.server.http.cached` (the same keys, loaders, clinic check and headers) and
+take the token by the same rule (:func:`inbox_app.server.auth.bearer_of`), so the answers
+are identical. Every answer given here is counted (``Metrics.fast_reads``), so a fast path
+that always fell back would show.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import zlib
-from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from inbox_app.contract.policy import CacheKind, detail_key, list_key, patient_key
-from inbox_app.server.cache.values import CachedValue
-from inbox_app.server.db import store
+from inbox_app.contract.policy import CacheKind
+from inbox_app.server.auth import bearer_of
 from inbox_app.server.db.schema import MAX_ID
+from inbox_app.server.http import cached
 
 logger = logging.getLogger(__name__)
 
 _ID = r"([1-9][0-9]{0,17})"
-#: (path pattern, route template (for the metrics label), kind, key builder, loader)
-_READS: list[tuple[re.Pattern[str], str, CacheKind, Callable[[int], str], Any]] = [
+#: (path pattern, route template (for the metrics label), kind)
+_READS: list[tuple[re.Pattern[str], str, CacheKind]] = [
     (re.compile(rf"/api/clinics/{_ID}/conversations"), "/api/clinics/{clinic_id}/conversations",
-     CacheKind.CONVERSATIONS_LIST, list_key, store.load_list),
+     CacheKind.CONVERSATIONS_LIST),
     (re.compile(rf"/api/conversations/{_ID}"), "/api/conversations/{conversation_id}",
-     CacheKind.CONVERSATION_DETAIL, detail_key, store.load_detail),
+     CacheKind.CONVERSATION_DETAIL),
     (re.compile(rf"/api/patients/{_ID}"), "/api/patients/{patient_id}",
-     CacheKind.PATIENT_DATA, patient_key, store.load_patient),
+     CacheKind.PATIENT_DATA),
 ]
-_JSON = (b"content-type", b"application/json")
-
-
-Headers = list[tuple[bytes, bytes]]
-
-
-def answer_headers(value: CachedValue, accept_encoding: bytes) -> tuple[bytes, Headers]:
-    """The body and headers to send ``value`` with: compressed bytes pass through when the
-    client takes deflate, else they are decompressed (the rule of ``serve_cached``)."""
-    if value.compressed:
-        if b"deflate" in accept_encoding.lower():
-            return value.body, [_JSON, (b"content-encoding", b"deflate"),
-                                (b"vary", b"Accept-Encoding")]
-        return zlib.decompress(value.body), [_JSON]
-    return value.body, [_JSON]
 
 
 class FastReads:
@@ -76,9 +62,9 @@ class FastReads:
         if match is None or read is None:
             await self.app(scope, receive, send)
             return
-        _pattern, template, kind, make_key, loader = read
+        _pattern, template, kind = read
         try:
-            answer = await self._answer(scope, kind, make_key, loader, int(match.group(1)))
+            answer = await self._answer(scope, kind, int(match.group(1)))
         except Exception:  # the route does it again and answers the contract's error
             logger.debug("fast read of %s fell back to the route", path, exc_info=True)
             answer = None
@@ -91,34 +77,28 @@ class FastReads:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _answer(self, scope: Scope, kind: CacheKind, make_key: Callable[[int], str],
-                      loader: Any, ident: int) -> tuple[bytes, Headers] | None:
+    async def _answer(self, scope: Scope, kind: CacheKind,
+                      ident: int) -> tuple[bytes, cached.Headers] | None:
         if ident > MAX_ID:
             return None
-        authorization = accept = b""
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                authorization = value
-            elif name == b"accept-encoding":
-                accept = value
-        scheme, _, token = authorization.decode("latin-1").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_of(scope["headers"])
+        if token is None:
             return None
         state = scope["app"].state.inbox
-        user = await state.auth.check(token.strip())
+        user = await state.auth.check(token)
         if user is None:
             return None
         if kind is CacheKind.CONVERSATIONS_LIST and ident != user.clinic_id:
             return None
-
-        async def load() -> tuple[int, bytes] | None:
-            async with state.db.read() as conn:
-                return await loader(conn, ident)
-
-        value = await state.cache.get_or_load(kind, make_key(ident), load)
-        if value is None or value.owner_clinic_id != user.clinic_id:
+        value = await cached.read(state, kind, ident, user.clinic_id)
+        if value is None:
             return None  # the route answers the 404 (a cache hit never skips this check)
-        return answer_headers(value, accept)
+        accept = b""
+        for name, header in scope["headers"]:
+            if name == b"accept-encoding":
+                accept = header
+        state.metrics.fast_reads += 1
+        return cached.answer(value, accept)
 
     def _route(self, scope: Scope, template: str) -> Any:
         if self._routes is None:

@@ -7,10 +7,9 @@ clinic's id is a 404 exactly like a missing one. Writes go through :class:`Write
 
 from __future__ import annotations
 
-import hmac
-import zlib
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 
@@ -31,35 +30,41 @@ from inbox_app.contract.models import (
     TextRequest,
     UserSession,
 )
-from inbox_app.contract.policy import (
-    CacheKind,
-    detail_key,
-    list_key,
-    patient_key,
-    policy_document,
-    session_key,
-)
+from inbox_app.contract.policy import CacheKind, policy_document, session_key
 from inbox_app.server.auth import AuthUser, current_user
-from inbox_app.server.cache.values import CachedValue
 from inbox_app.server.db import idempotency, store
 from inbox_app.server.db.schema import MAX_ID
 from inbox_app.server.db.writes import Change
+from inbox_app.server.http import cached
 from inbox_app.server.http.errors import ApiError, not_found
-from inbox_app.server.http.state import AppState, state_of
+from inbox_app.server.http.state import state_of
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="an id")]
 User = Annotated[AuthUser, Depends(current_user)]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="the client's mutation id; a repeat replays"),
+    Header(
+        alias="Idempotency-Key",
+        description=(
+            "The client's mutation id: 1 to 200 visible ASCII characters. The server keeps "
+            "(key, user) -> answer for 24 h: a repeat of the same request replays the stored "
+            "answer and never applies twice; the same key with another method, path or body "
+            "is a 422, as is a malformed key. Without the header the mutation is applied "
+            "without that protection."),
+        # documented here, checked by idempotency.check_key (its clear message)
+        json_schema_extra={"pattern": "^[!-~]{1,200}$", "minLength": 1, "maxLength": 200},
+    ),
 ]
 
 _ERR = {"model": ErrorBody}
+#: FastAPI answers 400 when a body cannot be decoded (not UTF-8) before JSON parsing
+_NOT_UTF8 = {"model": ErrorBody, "description": "the request body is not UTF-8"}
 READ_ERRORS: dict[int | str, dict[str, Any]] = {401: _ERR, 404: _ERR, 422: _ERR}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR
+    400: _NOT_UTF8, 401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR
 }
 JSON = "application/json"
+NO_STORE = {"Cache-Control": "no-store"}
 
 router = APIRouter(prefix="/api")
 
@@ -77,29 +82,18 @@ def _check_text(*values: str | None) -> None:
             raise ApiError(ErrorCode.VALIDATION, "text is not valid Unicode") from None
 
 
-def serve_cached(value: CachedValue, request: Request, status: int = 200) -> Response:
-    """The stored bytes as they are; compressed bytes pass through when the client takes
-    deflate (no decode/re-encode on a cache hit, ARCHITECTURE.md section 9)."""
-    if value.compressed:
-        if "deflate" in request.headers.get("accept-encoding", "").lower():
-            return Response(value.body, status, media_type=JSON,
-                            headers={"Content-Encoding": "deflate", "Vary": "Accept-Encoding"})
-        return Response(zlib.decompress(value.body), status, media_type=JSON)
-    return Response(value.body, status, media_type=JSON)
+def _json(body: bytes, status: int = 200) -> Response:
+    """A JSON answer that carries user or patient data: no cache on the way keeps it."""
+    return Response(body, status, media_type=JSON, headers=NO_STORE)
 
 
-async def _cached_read(
-    state: AppState, kind: CacheKind, key: str, loader: Any, user: AuthUser, *, what: str,
-    ident: int,
-) -> CachedValue:
-    async def load() -> tuple[int, bytes] | None:
-        async with state.db.read() as conn:
-            return await loader(conn, ident)
-
-    value = await state.cache.get_or_load(kind, key, load)
-    if value is None or value.owner_clinic_id != user.clinic_id:
+async def _cached(request: Request, kind: CacheKind, ident: int, user: AuthUser,
+                  what: str) -> Response:
+    """The cached read of ``kind`` for ``ident`` (the fast path's rule), or a 404."""
+    value = await cached.read(state_of(request), kind, ident, user.clinic_id)
+    if value is None:
         raise not_found(what, ident)
-    return value
+    return cached.response(value, request.headers.get("accept-encoding", "").encode("latin-1"))
 
 
 async def _write(
@@ -111,14 +105,15 @@ async def _write(
     body = payload.model_dump_json().encode() if payload is not None else b""
     print_ = idempotency.fingerprint(request.method, request.url.path, body)
     status, answer = await state.writer.run(change, user_id=user.id, key=key, print_=print_)
-    return Response(answer, status, media_type=JSON)
+    return _json(answer, status)
 
 
 # --- auth and session -------------------------------------------------------------------
 
 
 @router.post("/auth/login", response_model=LoginAnswer,
-             responses={401: _ERR, 413: _ERR, 415: _ERR, 422: _ERR, 429: _ERR})
+             responses={400: _NOT_UTF8, 401: _ERR, 413: _ERR, 415: _ERR, 422: _ERR,
+                        429: _ERR})
 async def login(request: Request, body: LoginRequest) -> Response:
     """Exchanges email and password for a bearer token and the session."""
     _check_text(body.email, body.password)
@@ -128,9 +123,8 @@ async def login(request: Request, body: LoginRequest) -> Response:
     if result is None:
         raise ApiError(ErrorCode.UNAUTHORIZED, "wrong email or password")
     token, user = result
-    session = await _session_bytes(request, user)
-    return Response(b'{"token":"' + token.encode() + b'","session":' + session + b"}",
-                    media_type=JSON)
+    answer = LoginAnswer(token=token, session=await _session(request, user))
+    return _json(store.to_json(answer))
 
 
 @router.post("/auth/logout", status_code=204, responses={401: _ERR})
@@ -144,20 +138,20 @@ async def logout(request: Request, user: User) -> Response:
     return Response(status_code=204)
 
 
-async def _session_bytes(request: Request, user: AuthUser) -> bytes:
-    state = state_of(request)
-    value = await _cached_read(state, CacheKind.USER_SESSION, session_key(user.id),
-                               store.load_session, user, what="user", ident=user.id)
-    body = zlib.decompress(value.body) if value.compressed else value.body
+async def _session(request: Request, user: AuthUser) -> UserSession:
+    value = await cached.read(state_of(request), CacheKind.USER_SESSION, user.id,
+                              user.clinic_id)
+    if value is None:
+        raise not_found("user", user.id)
     # The cached part is {"user","clinic"}; the expiry belongs to this token.
-    expires = user.expires_at.isoformat().replace("+00:00", "Z")
-    return body[:-1] + b',"expires_at":"' + expires.encode() + b'"}'
+    return UserSession.model_validate(
+        {**orjson.loads(value.json_bytes()), "expires_at": user.expires_at})
 
 
 @router.get("/session", response_model=UserSession, responses={401: _ERR})
 async def session(request: Request, user: User) -> Response:
     """The signed-in user, their clinic and when the token expires."""
-    return Response(await _session_bytes(request, user), media_type=JSON)
+    return _json(store.to_json(await _session(request, user)))
 
 
 @router.get("/cache-policy")
@@ -175,20 +169,15 @@ async def conversations_list(request: Request, clinic_id: PathId, user: User) ->
     """Every conversation of the clinic, the most recent message first."""
     if clinic_id != user.clinic_id:
         raise not_found("clinic", clinic_id)
-    value = await _cached_read(state_of(request), CacheKind.CONVERSATIONS_LIST,
-                               list_key(clinic_id), store.load_list, user, what="clinic",
-                               ident=clinic_id)
-    return serve_cached(value, request)
+    return await _cached(request, CacheKind.CONVERSATIONS_LIST, clinic_id, user, "clinic")
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationDetail,
             responses=READ_ERRORS)
 async def conversation_detail(request: Request, conversation_id: PathId, user: User) -> Response:
     """The summary, the latest 100 messages and every note."""
-    value = await _cached_read(state_of(request), CacheKind.CONVERSATION_DETAIL,
-                               detail_key(conversation_id), store.load_detail, user,
-                               what="conversation", ident=conversation_id)
-    return serve_cached(value, request)
+    return await _cached(request, CacheKind.CONVERSATION_DETAIL, conversation_id, user,
+                         "conversation")
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=MessagesPage,
@@ -206,16 +195,13 @@ async def older_messages(
         if await store.conversation_clinic(conn, conversation_id) != user.clinic_id:
             raise not_found("conversation", conversation_id)
         page = await store.messages_page(conn, conversation_id, before, limit)
-    return Response(store.to_json(page), media_type=JSON)
+    return _json(store.to_json(page))
 
 
 @router.get("/patients/{patient_id}", response_model=Patient, responses=READ_ERRORS)
 async def patient(request: Request, patient_id: PathId, user: User) -> Response:
     """One patient of the user's clinic."""
-    value = await _cached_read(state_of(request), CacheKind.PATIENT_DATA,
-                               patient_key(patient_id), store.load_patient, user, what="patient",
-                               ident=patient_id)
-    return serve_cached(value, request)
+    return await _cached(request, CacheKind.PATIENT_DATA, patient_id, user, "patient")
 
 
 # --- mutations --------------------------------------------------------------------------
@@ -282,18 +268,44 @@ async def reply(
 
 
 @router.post("/inbound", status_code=201, response_model=Message,
-             responses={401: _ERR, 404: _ERR, 413: _ERR, 415: _ERR, 422: _ERR})
+             responses={400: _NOT_UTF8, 401: _ERR, 404: _ERR, 409: _ERR, 413: _ERR, 415: _ERR,
+                        422: _ERR})
 async def inbound(
     request: Request, body: InboundRequest,
-    webhook_secret: Annotated[str | None, Header(alias="X-Webhook-Secret")] = None,
+    signature: Annotated[str | None, Header(
+        alias="X-Hub-Signature-256",
+        description="sha256=<hex HMAC-SHA256 of the raw body under the webhook secret>; "
+                    "a delivery already received is refused with 409")] = None,
+    webhook_secret: Annotated[str | None, Header(
+        alias="X-Webhook-Secret", description="deprecated: the secret itself, accepted "
+        "while INBOX_WEBHOOK_SHARED_SECRET is on (this release only)")] = None,
 ) -> Response:
     """Webhook: a patient message arrives (creates patient and conversation if new)."""
     state = state_of(request)
-    expected = state.settings.webhook_secret.encode()
-    if webhook_secret is None or not hmac.compare_digest(
-        webhook_secret.encode("utf-8", "replace"), expected
-    ):
-        raise ApiError(ErrorCode.UNAUTHORIZED, "missing or wrong X-Webhook-Secret")
-    _check_text(body.phone, body.name, body.body, body.channel)
-    status, answer = await state.writer.run(state.writer.inbound(body))
-    return Response(answer, status, media_type=JSON)
+    delivery = await state.webhook.admit(request, state.settings, state.cache)
+    try:
+        _check_text(body.phone, body.name, body.body, body.channel)
+        status, answer = await state.writer.run(state.writer.inbound(body))
+    except BaseException:
+        await state.webhook.forget(delivery, state.cache)
+        raise
+    return _json(answer, status)
+
+
+def _options(allowed: str) -> Any:
+    async def options() -> Response:
+        return Response(status_code=204, headers={"Allow": allowed})
+    return options
+
+
+# OPTIONS on a path names every method of every route of that path (Starlette alone names
+# only the first route's: GET for the messages path, which takes POST too). One route per
+# path, so an unknown path stays a 404.
+_methods: dict[str, set[str]] = {}
+for _route in router.routes:
+    _methods.setdefault(getattr(_route, "path", ""), set()).update(
+        getattr(_route, "methods", None) or ())
+for _path, _allowed in _methods.items():
+    router.add_api_route(_path.removeprefix(router.prefix),
+                         _options(", ".join(sorted(_allowed | {"OPTIONS"}))),
+                         methods=["OPTIONS"], status_code=204, include_in_schema=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
 
@@ -10,6 +10,7 @@ from inbox_app.server.auth import Auth
 from inbox_app.server.cache.aside import Cache
 from inbox_app.server.db.database import Database
 from inbox_app.server.db.writes import Writer
+from inbox_app.server.http.webhook import WebhookGuard
 from inbox_app.server.live.bus import Bus
 from inbox_app.server.live.hub import Hub
 from inbox_app.server.metrics import Metrics
@@ -26,6 +27,7 @@ class AppState:
     hub: Hub
     writer: Writer
     metrics: Metrics
+    webhook: WebhookGuard = field(default_factory=WebhookGuard)
 
 
 def state_of(conn: HTTPConnection) -> AppState:

@@ -39,8 +39,6 @@ class CircuitBreaker:
         self._closed = asyncio.Event()
         self._closed.set()
         self._probe_task: asyncio.Task[None] | None = None
-        #: how many times the breaker opened (tests and metrics read it)
-        self.times_opened = 0
 
     @property
     def is_open(self) -> bool:
@@ -65,7 +63,6 @@ class CircuitBreaker:
         if not self._closed.is_set():
             return
         self._closed.clear()
-        self.times_opened += 1
         logger.warning("%s: Redis unavailable (%s); skipping it, probing every %.2f s",
                        self.name, error or "failures", self.cooldown)
         self._probe_task = asyncio.get_running_loop().create_task(

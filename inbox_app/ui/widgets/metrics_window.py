@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from inbox_app.contract.metrics import CacheFigures, ServerMetrics
 from inbox_app.contract.policy import CacheKind
 from inbox_app.ui import assets
 from inbox_app.ui.tasks import Tasks
@@ -44,7 +45,7 @@ class MetricsWindow(QWidget):
     def __init__(
         self,
         client_metrics: Callable[[], dict[str, dict[str, float]]],
-        server_metrics: Callable[[], Awaitable[dict[str, Any]]],
+        server_metrics: Callable[[], Awaitable[ServerMetrics]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -108,7 +109,10 @@ class MetricsWindow(QWidget):
 
     async def _refresh(self) -> None:
         local = self._client_metrics()
-        self._bars(self.client_plot, local, "fresh_hits", "stale_hits", "misses")
+        self._bars(self.client_plot,
+                   [metric_value(local.get(k, {}), "fresh_hits")
+                    + metric_value(local.get(k, {}), "stale_hits") for k in KINDS],
+                   [metric_value(local.get(k, {}), "misses") for k in KINDS])
         client_rate = _or_nan(overall_hit_rate(local))
         server_rate = float("nan")
         try:
@@ -117,27 +121,22 @@ class MetricsWindow(QWidget):
             self.server_note.setText(self.tr("Server metrics not available: {0}").format(
                 getattr(exc, "message", exc)))
         else:
-            cache = remote.get("cache", {}) if isinstance(remote, dict) else {}
-            self._bars(self.server_plot, cache, "hits", None, "misses")
-            server_rate = _or_nan(overall_hit_rate(cache, ("hits",)))
-            requests = remote.get("requests", {}) if isinstance(remote, dict) else {}
+            figures = [remote.cache.get(k.value, CacheFigures()) for k in KINDS]
+            self._bars(self.server_plot, [f.hits for f in figures], [f.misses for f in figures])
+            server_rate = _or_nan(remote.cache_hit_rate())
             self.server_note.setText(self.tr("Server: {0} requests, p95 {1} ms").format(
-                round(metric_value(requests, "total")),
-                f"{metric_value(requests, 'p95_ms'):.1f}"))
+                remote.requests.total, f"{remote.requests.p95_ms:.1f}"))
         self._history.append((time.monotonic() - self._started, client_rate, server_rate))
         xs = [h[0] for h in self._history]
         self._client_line.setData(xs, [h[1] for h in self._history])
         self._server_line.setData(xs, [h[2] for h in self._history], connect="finite")
         self.refreshed_count += 1
 
-    def _bars(self, plot: Any, per_kind: dict[str, Any], hits: str, hits2: str | None,
-              misses: str) -> None:
+    def _bars(self, plot: Any, got: Sequence[float], lost: Sequence[float]) -> None:
+        """Hits and misses per kind (in the order of ``KINDS``)."""
         pg = self._pg
         plot.clear()
         xs = list(range(len(KINDS)))
-        got = [metric_value(per_kind.get(k, {}), hits) + (metric_value(per_kind.get(k, {}), hits2)
-               if hits2 else 0.0) for k in KINDS]
-        lost = [metric_value(per_kind.get(k, {}), misses) for k in KINDS]
         plot.addItem(pg.BarGraphItem(x=[x - 0.18 for x in xs], height=got, width=0.34,
                                      brush="#14b8a6", name=self.tr("hits")))
         plot.addItem(pg.BarGraphItem(x=[x + 0.18 for x in xs], height=lost, width=0.34,

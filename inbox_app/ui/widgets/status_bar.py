@@ -66,9 +66,9 @@ def overall_hit_rate(
 ) -> float | None:
     """Hits over reads across every kind of a cache's metrics (None before any read).
 
-    The client's local cache counts ``fresh_hits`` and ``stale_hits``; the server's
-    ``/api/metrics`` counts ``hits`` (the metrics window passes ``("hits",)``). A kind that
-    is not a mapping of numbers (a server answer of another shape) counts as nothing.
+    The client's local cache counts ``fresh_hits`` and ``stale_hits`` (the server's figures
+    are typed: ``ServerMetrics.cache_hit_rate``). A kind that is not a mapping of numbers
+    counts as nothing.
     """
     hits = misses = 0.0
     for figures in per_kind.values():

@@ -175,7 +175,7 @@ async def test_a_cancelled_reader_does_not_cancel_the_shared_load(cache: Cache) 
 
 async def test_verbose_logs_hit_and_miss_lines(cache: Cache,
                                                caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="inbox_app.server.cache.aside")
+    caplog.set_level(logging.DEBUG, logger="inbox_app.server.cache.reads")
     load = Loader()
     await cache.get_or_load(CacheKind.PATIENT_DATA, "patient:7:data", load)
     await cache.get_or_load(CacheKind.PATIENT_DATA, "patient:7:data", load)

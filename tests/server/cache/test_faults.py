@@ -1,4 +1,4 @@
-"""Tests for inbox_app/server/cache/aside.py when Redis dies, hangs, comes back, or races a writer.
+"""Tests for inbox_app/server/cache/aside.py and its jobs (reads.py, invalidation.py, journal.py)
 
 A real redis-server is killed (SIGKILL) or hung (SIGSTOP). The breaker must keep requests
 answering from the database; what is asserted is how many requests paid a Redis timeout

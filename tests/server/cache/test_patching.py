@@ -23,7 +23,7 @@ import redis.asyncio as aioredis
 from inbox_app.contract.policy import CacheKind
 from inbox_app.server.cache.aside import Cache
 from tests.server.cache.test_aside import Loader
-from tests.support import RedisProcess, ServerProcess, login
+from tests.support import RedisProcess, ServerProcess, login, server_cache_keys
 
 pytestmark = pytest.mark.redis
 
@@ -203,10 +203,10 @@ def test_after_every_kind_of_write_redis_holds_what_the_database_answers(
             else:
                 ana_a.write("POST", f"/api/conversations/{cid}/{kind}")
             # the keys stayed in Redis (patched, not dropped), and hold what B loads
-            assert store.exists(f"conversations:clinic:{ana_a.clinic}"), kind
+            assert server_cache_keys(store, f"conversations:clinic:{ana_a.clinic}"), kind
             detail = f"/api/conversations/{cid}"
             if cid in opened or kind == "inbound new patient":  # a new one is built whole
-                assert store.exists(f"conversation:{cid}:detail"), kind
+                assert server_cache_keys(store, f"conversation:{cid}:detail"), kind
             else:
                 cold += 1
             assert ana_a.get(list_path) == ana_b.get(list_path), kind

@@ -18,13 +18,6 @@ def test_hit_rate_over_every_kind_of_the_local_cache() -> None:
     assert overall_hit_rate(local) == 3 / 8
 
 
-def test_hit_rate_of_the_server_figures_ignores_what_is_not_a_number() -> None:
-    server: dict[str, Any] = {"list": {"hits": 3, "misses": 1, "hit_rate": 0.75},
-                              "detail": {"hits": "many", "misses": None},
-                              "version": "1.0"}
-    assert overall_hit_rate(server, ("hits",)) == 0.75
-
-
 def test_texts(qapp: QApplication, qtbot: Any) -> None:
     create_application(language="en")  # the English plural forms come from inbox_en.qm
     bar = StatusBar()
