@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from inbox_app.server import commands, startup
 from inbox_app.server.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from inbox_app.server.http.asgi import create_app, prepare_database
 from inbox_app.server.settings import Settings, parse_settings
@@ -52,16 +53,23 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the server until SIGINT/SIGTERM; answers the exit status."""
-    settings = parse_settings(list(argv) if argv is not None else None)
+    """Runs the server until SIGINT/SIGTERM (or a subcommand); answers the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command_status = commands.run(args)
+    if command_status is not None:
+        return command_status
+    settings = parse_settings(args)
     logging.basicConfig(
         level=logging.DEBUG if settings.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not settings.verbose:
         # SQLAlchemy and the websockets library are chatty below WARNING.
-        for noisy in ("sqlalchemy", "websockets", "aiosqlite", "asyncio", "faker"):
+        for noisy in ("sqlalchemy", "websockets", "aiosqlite", "asyncio", "faker", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+    refused = startup.check(settings)
+    if refused:
+        return refused
     if settings.init_only:
         async def init() -> None:
             db = await prepare_database(settings)

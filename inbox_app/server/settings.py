@@ -47,6 +47,10 @@ class Settings:
     simulate_inbound: float | None = None
     #: Create the schema (and seed with ``demo_data``), then exit without serving.
     init_only: bool = False
+    #: Upgrade an older database schema at start (``--migrate``, ``INBOX_MIGRATE=1``).
+    migrate: bool = False
+    #: Whether INBOX_WEBHOOK_SECRET was set (else ``webhook_secret`` is random per process).
+    webhook_secret_configured: bool = True
 
 
 def _positive_int(name: str, text: str) -> int:
@@ -86,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--verbose", action="store_true", help="debug logging (cache HIT/MISS)")
     parser.add_argument("--init-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--migrate", action="store_true",
+        help="upgrade an older database schema at start (INBOX_MIGRATE=1); without it the "
+        "server refuses to start on one (see `inbox-server migrate`)",
+    )
     return parser
 
 
@@ -129,4 +138,11 @@ def parse_settings(
         demo_size=args.demo_size or "full",
         simulate_inbound=args.simulate_inbound,
         init_only=args.init_only,
+        migrate=args.migrate or _flag(env.get("INBOX_MIGRATE")),
+        webhook_secret_configured=bool(env.get("INBOX_WEBHOOK_SECRET")),
     )
+
+
+def _flag(text: str | None) -> bool:
+    """An ``INBOX_*`` on/off variable: 1, true, yes, on (any case) mean on."""
+    return (text or "").strip().lower() in {"1", "true", "yes", "on"}

@@ -19,7 +19,7 @@ from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.auth import Auth
 from inbox_app.server.cache import warming
 from inbox_app.server.cache.aside import Cache
-from inbox_app.server.db import idempotency
+from inbox_app.server.db import idempotency, schema_version
 from inbox_app.server.db.database import Database
 from inbox_app.server.db.writes import Writer
 from inbox_app.server.demo import seed as demo
@@ -40,10 +40,14 @@ _PURGE_EVERY_SECONDS = 3600.0
 
 
 async def prepare_database(settings: Settings) -> Database:
-    """Opens the database, creates the schema and seeds demo data if asked."""
+    """Opens the database, creates or checks (and with ``migrate`` upgrades) the schema,
+    and seeds demo data if asked; :class:`SchemaMismatch` when the versions differ."""
     db = Database(settings.database_url)
-    async with db.setup_lock():
-        await db.create_schema()
+    try:
+        await schema_version.prepare(db, migrate=settings.migrate)
+    except BaseException:
+        await db.close()
+        raise
     if settings.demo_data:
         await demo.seed(db, settings.demo_size)
     return db
