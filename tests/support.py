@@ -153,6 +153,10 @@ class ServerProcess:
             raise RuntimeError("server already running")
         self._ready.clear()
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        if self.redis_url:
+            # instances sharing Redis must share the webhook secret (the server refuses a
+            # random per-process one then)
+            env.setdefault("INBOX_WEBHOOK_SECRET", "tests-shared-webhook-secret")
         self.proc = subprocess.Popen(
             self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env=env, encoding="utf-8", errors="replace",

@@ -97,7 +97,7 @@ class Auth:
             )).mappings().first()
         stored = row["password_hash"] if row is not None else _DUMMY_HASH
         ok = await asyncio.to_thread(verify_password, password, stored)
-        if row is None or not ok:
+        if row is None or not ok or row["disabled"]:
             return None
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
@@ -133,7 +133,7 @@ class Auth:
                 select(users, tokens.c.expires_at)
                 .join(tokens, tokens.c.user_id == users.c.id)
                 .where(tokens.c.token_hash == digest,
-                       tokens.c.expires_at > datetime.now(UTC))
+                       tokens.c.expires_at > datetime.now(UTC), users.c.disabled.is_(False))
             )).mappings().first()
         if row is None:
             return None

@@ -114,8 +114,24 @@ def _run(sync_conn: Any, action: str, revision: str) -> None:
 
 
 async def _alembic(db: Database, action: str, revision: str = "head") -> None:
-    async with db.engine.begin() as conn:
-        await conn.run_sync(_run, action, revision)
+    async with db.engine.connect() as conn:
+        if db.is_sqlite:
+            # batch mode rebuilds a table (copy, drop, rename), which foreign keys pointing
+            # at it forbid; SQLite ignores this pragma inside a transaction, so it goes first
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.commit()
+        try:
+            await conn.run_sync(_run, action, revision)
+            await conn.commit()
+            if db.is_sqlite:
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"the migration left {len(broken)} broken references")
+        finally:
+            if db.is_sqlite:
+                await conn.rollback()
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
 
 
 def mismatch_message(found: SchemaState, database_url: str) -> str:
