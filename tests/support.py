@@ -101,7 +101,7 @@ class RedisProcess:
 # --- a real inbox server in a subprocess (INTERFACES.md section A) ----------------------
 
 DEMO_PASSWORD = "demo1234"
-_LISTENING = re.compile(r"Listening on (http://[\d.]+:(\d+))")
+_LISTENING = re.compile(r"Listening on (https?://[\d.]+:(\d+))")
 
 
 class ServerProcess:

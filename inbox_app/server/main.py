@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from inbox_app.server import commands, startup
+from inbox_app.server import commands, logs, startup
 from inbox_app.server.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from inbox_app.server.http.asgi import create_app, prepare_database
 from inbox_app.server.settings import Settings, parse_settings
@@ -38,7 +38,8 @@ class _Server(uvicorn.Server):
         if self.settings.demo_data:
             print(f"Demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}",
                   flush=True)
-        print(f"Listening on http://{self.settings.host}:{self.port}", flush=True)
+        scheme = "https" if self.settings.ssl_certfile else "http"
+        print(f"Listening on {scheme}://{self.settings.host}:{self.port}", flush=True)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -59,10 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command_status is not None:
         return command_status
     settings = parse_settings(args)
-    logging.basicConfig(
-        level=logging.DEBUG if settings.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(logging.DEBUG if settings.verbose else logging.INFO, settings.log_format)
     if not settings.verbose:
         # SQLAlchemy and the websockets library are chatty below WARNING.
         for noisy in ("sqlalchemy", "websockets", "aiosqlite", "asyncio", "faker", "alembic"):
@@ -89,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         create_app(settings), log_level="debug" if settings.verbose else "warning",
         access_log=settings.verbose, ws_ping_interval=20, ws_ping_timeout=20,
         timeout_graceful_shutdown=5, lifespan="on",
+        # JSON logs: uvicorn's loggers go through the root handler (no text lines of its own)
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
+        ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile,
     )
     server = _Server(config, settings, port)
     server.run(sockets=[sock])

@@ -7,6 +7,7 @@ non-zero exit, instead of a server that starts and then fails on its first reque
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import shlex
 import sys
@@ -61,4 +62,14 @@ def check(settings: Settings) -> int:
               "same webhook secret: set INBOX_WEBHOOK_SECRET to one shared value",
               file=sys.stderr, flush=True)
         return REFUSED
+    if not settings.metrics_token and not _loopback(settings.host):
+        log.warning("listening on %s without INBOX_METRICS_TOKEN: /metrics and /api/metrics "
+                    "are open to anyone who can reach this address", settings.host)
     return asyncio.run(_prepare(settings))
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

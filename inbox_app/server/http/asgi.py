@@ -26,7 +26,10 @@ from inbox_app.server.demo import seed as demo
 from inbox_app.server.demo.inbound import simulate_inbound
 from inbox_app.server.http.errors import install_error_handlers
 from inbox_app.server.http.fast_reads import FastReads
+from inbox_app.server.http.health import router as health_router
 from inbox_app.server.http.limits import BodyLimitMiddleware
+from inbox_app.server.http.metrics_guard import MetricsTokenMiddleware
+from inbox_app.server.http.request_id import RequestIdMiddleware
 from inbox_app.server.http.routes import router
 from inbox_app.server.http.state import AppState, state_of
 from inbox_app.server.live.bus import Bus
@@ -78,7 +81,8 @@ def create_app(settings: Settings) -> FastAPI:
         await hub.start()
         writer = Writer(db, cache, bus, settings.event_log_size)
         metrics.bind(db_queries=lambda: db.queries, live_clients=hub.client_count,
-                     cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries)
+                     cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries,
+                     cache_latency=cache.latency_histograms)
         app.state.inbox = AppState(settings, db, auth, cache, bus, hub, writer, metrics)
         tasks = [asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
         # the busiest clinics' lists, loaded once before their receptionists ask (issue 3)
@@ -112,7 +116,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(FastReads)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(MetricsTokenMiddleware, token=settings.metrics_token)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries its id
     app.include_router(router)
+    app.include_router(health_router)
 
     @app.get("/api/health", response_model=Health, responses={503: {"model": Health}})
     async def health(request: Request) -> Response:
