@@ -196,3 +196,20 @@ def test_about_box_says_where_the_key_is(qtbot: Any, signed: Signed) -> None:
     assert str(signed.client.keystore.key_file) in about.text.text()
     assert "AES-256-GCM" in about.text.text()
     about.close()
+
+
+def test_about_box_says_when_the_connection_is_plain_http_beyond_this_machine(
+        qtbot: Any, signed: Signed) -> None:
+    from inbox_app.ui.privacy import AboutDialog
+
+    local = AboutDialog(signed.client)
+    qtbot.addWidget(local)
+    assert "plain HTTP" not in local.text.text()  # the loopback demo server
+    real_url = signed.client.api.server_url
+    signed.client.api.server_url = "http://192.168.0.10:8765"  # as a confirmed LAN server
+    try:
+        lan = AboutDialog(signed.client)
+        qtbot.addWidget(lan)
+        assert "Connection: plain HTTP, not encrypted" in lan.text.text()
+    finally:
+        signed.client.api.server_url = real_url
