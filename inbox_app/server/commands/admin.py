@@ -57,7 +57,8 @@ def read_password() -> str:
         if getpass.getpass("Password again: ") != first:
             raise accounts.AccountError("the two passwords differ")
         return accounts.check_password(first)
-    return accounts.check_password(sys.stdin.readline().rstrip("\r\n"))
+    # bounded: a password longer than check_password's limit is refused, not read to the end
+    return accounts.check_password(sys.stdin.readline(2048).rstrip("\r\n"))
 
 
 async def _announce(redis_url: str | None, hashes: list[str]) -> None:

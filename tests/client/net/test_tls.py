@@ -4,6 +4,7 @@ plain HTTP beyond loopback is flagged for confirmation."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import trustme
 from inbox_app.client.errors import CertificateError
 from inbox_app.client.net import tls
 from inbox_app.client.net.api import Api
+from inbox_app.client.net.live import LiveListener
+from inbox_app.client.views import ConnectionState
 from tests.support import ServerProcess
 
 
@@ -51,6 +54,22 @@ async def test_an_unknown_ca_is_refused_and_the_clinics_ca_file_is_trusted(
         assert answer.session.clinic.name == "Clínica Aurora"
     finally:
         await api.close()
+
+    online = asyncio.Event()
+
+    async def ignore(_event: object) -> None:
+        return None
+
+    def on_state(state: ConnectionState) -> None:
+        if state is ConnectionState.ONLINE:
+            online.set()
+
+    listener = LiveListener(url, lambda: answer.token, on_event=ignore, on_state=on_state)
+    listener.start()  # wss:// through the same verifying context
+    try:
+        await asyncio.wait_for(online.wait(), 20)
+    finally:
+        await listener.close()
 
 
 def test_plain_http_beyond_this_machine_needs_confirmation() -> None:
