@@ -10,19 +10,31 @@ reaches a live socket on the other.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import trustme
+import websockets
 
 from tests.server.live_support import connect, next_event
-from tests.support import RedisProcess, ServerProcess, login, missing
+from tests.support import (
+    RedisProcess,
+    ServerProcess,
+    free_port,
+    login,
+    missing,
+    wait_for_port,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "resources" / "deploy" / "inbox-server.service"
@@ -99,16 +111,36 @@ def test_instances_sharing_redis_need_the_shared_webhook_secret(tmp_path: Path) 
     refused = subprocess.run(
         [sys.executable, "-m", "inbox_app.server", "--database-url", url, "--redis-url",
          "redis://127.0.0.1:6399/0", "--init-only"], capture_output=True, text=True,
-        timeout=120, env={k: v for k, v in __import__("os").environ.items()
+        timeout=120, env={k: v for k, v in os.environ.items()
                           if k != "INBOX_WEBHOOK_SECRET"})
     assert refused.returncode == 2
     assert "set INBOX_WEBHOOK_SECRET to one shared value" in refused.stderr
 
 
+def nginx_config(folder: Path, port: int, upstreams: list[str], cert: Path, key: Path) -> Path:
+    """The README's nginx block, pointed at these instances and this certificate, in a
+    configuration nginx runs from ``folder`` as this user."""
+    block = re.search(r"```nginx\n(.+?)\n```", readme_section(), flags=re.S)
+    assert block, "the README's several-instances recipe has no nginx block"
+    site = block.group(1)
+    site = re.sub(r"upstream inbox \{[^}]*\}",
+                  "upstream inbox { " + " ".join(f"server {u};" for u in upstreams) + " }",
+                  site)
+    site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl; "
+                        f"ssl_certificate {cert}; ssl_certificate_key {key};")
+    temp = " ".join(f"{name}_temp_path {folder / name};"
+                    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    conf = folder / "nginx.conf"
+    conf.write_text(f"daemon off; pid {folder / 'nginx.pid'}; error_log {folder / 'error.log'};\n"
+                    f"events {{}}\nhttp {{ access_log off; {temp}\n{site}\n}}\n",
+                    encoding="utf-8")
+    return conf
+
+
 @pytest.mark.redis
 async def test_several_instances_share_the_database_redis_and_the_webhook_secret(
         server_factory: Callable[..., ServerProcess], redis_proc: RedisProcess,
-        postgres_demo_url: str) -> None:
+        postgres_demo_url: str, tmp_path: Path) -> None:
     shared = {"INBOX_WEBHOOK_SECRET": "one-secret-for-all", "INBOX_METRICS_TOKEN": "scrape"}
     a, b = (server_factory(database_url=postgres_demo_url, redis_url=redis_proc.url,
                            demo_size=None, env=shared) for _ in range(2))
@@ -126,3 +158,50 @@ async def test_several_instances_share_the_database_redis_and_the_webhook_secret
         assert event.clinic_id == session["clinic"]["id"]
     finally:
         await ws.close()
+    await through_the_readmes_proxy([a, b], token, tmp_path)
+
+
+@contextlib.contextmanager
+def readme_proxy(instances: list[ServerProcess], folder: Path
+                 ) -> Iterator[tuple[str, ssl.SSLContext]]:
+    """nginx set up as the README says, in front of ``instances``: (base URL, trust)."""
+    nginx = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+    if nginx is None:
+        missing("nginx is not installed (Debian package: nginx-light)")
+    assert nginx is not None
+    ca = trustme.CA()
+    issued = ca.issue_cert("127.0.0.1")
+    cert, key = folder / "proxy.pem", folder / "proxy.key"
+    issued.cert_chain_pems[0].write_to_path(str(cert))
+    issued.private_key_pem.write_to_path(str(key))
+    port = free_port()
+    conf = nginx_config(folder, port, [f"127.0.0.1:{i.port}" for i in instances], cert, key)
+    proxy = subprocess.Popen([nginx, "-p", str(folder), "-c", str(conf)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        trusted = ssl.create_default_context()
+        ca.configure_trust(trusted)
+        yield f"https://127.0.0.1:{port}", trusted
+    finally:
+        proxy.terminate()
+        proxy.wait(15)
+
+
+async def through_the_readmes_proxy(instances: list[ServerProcess], token: str,
+                                    folder: Path) -> None:
+    """HTTPS, the WebSocket upgrade and request ids through nginx as the README sets it up."""
+    with readme_proxy(instances, folder) as (base, trusted):
+        async with httpx.AsyncClient(base_url=base, verify=trusted, timeout=15) as http:
+            ready = await http.get("/api/health/ready")
+            assert ready.status_code == 200, ready.text
+            assert re.fullmatch(r"[0-9a-f]{32}", ready.headers["X-Request-Id"])  # nginx's id
+            session = await http.get("/api/session",
+                                     headers={"Authorization": f"Bearer {token}"})
+            assert session.status_code == 200
+        ws_base = base.replace("https://", "wss://")
+        async with websockets.connect(f"{ws_base}/api/live", ssl=trusted,
+                                      additional_headers={"Authorization": f"Bearer {token}"}
+                                      ) as ws:
+            await ws.send(json.dumps({"type": "hello", "since": 10**9}))
+            assert json.loads(await ws.recv())["type"] == "resync"
