@@ -145,6 +145,20 @@ def data_files() -> list[tuple[str, str]]:
     return [(str(root / rel), str(target / rel.parent)) for rel in resource_files()]
 
 
+#: The schema's history (Alembic): its scripts are loaded by path, never imported, so they
+#: ship as files beside the package (package data in pyproject.toml too).
+MIGRATION_PACKAGE = "inbox_app.server.db.migrations"
+
+
+def migration_files() -> list[tuple[str, str]]:
+    """``(source file, destination folder)`` pairs for the migration scripts."""
+    root = Path(__file__).resolve().parent / "server" / "db" / "migrations"
+    target = PurePosixPath(*MIGRATION_PACKAGE.split("."))
+    files = [root / "env.py", root / "script.py.mako", *sorted(root.glob("versions/*.py"))]
+    return [(str(path), str(target / PurePosixPath(path.relative_to(root).as_posix()).parent))
+            for path in files]
+
+
 def installed_qt_modules() -> list[str]:
     """The PySide6 extension modules installed here (``QtCore``, ``QtQml``, ...)."""
     spec = importlib.util.find_spec("PySide6")

@@ -30,7 +30,13 @@ SERVER_START_TIMEOUT = 60.0
 
 
 def server_main(argv: list[str] | None = None) -> int:
-    """``inbox-server``: runs the API server (see ``inbox_app.server.main``)."""
+    """``inbox-server``: runs the API server (see ``inbox_app.server.main``), or one of its
+    administration subcommands (``inbox_app.server.commands``) without loading the server."""
+    from inbox_app.server.commands import run as run_command
+
+    status = run_command(sys.argv[1:] if argv is None else argv)
+    if status is not None:
+        return status
     from inbox_app.server.main import main as run_server
 
     return run_server(argv)

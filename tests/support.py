@@ -102,7 +102,7 @@ class RedisProcess:
 # --- a real inbox server in a subprocess (INTERFACES.md section A) ----------------------
 
 DEMO_PASSWORD = "demo1234"
-_LISTENING = re.compile(r"Listening on (http://[\d.]+:(\d+))")
+_LISTENING = re.compile(r"Listening on (https?://[\d.]+:(\d+))")
 
 
 class ServerProcess:
@@ -154,6 +154,10 @@ class ServerProcess:
             raise RuntimeError("server already running")
         self._ready.clear()
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        if self.redis_url:
+            # instances sharing Redis must share the webhook secret (the server refuses a
+            # random per-process one then)
+            env.setdefault("INBOX_WEBHOOK_SECRET", "tests-shared-webhook-secret")
         self.proc = subprocess.Popen(
             self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env=env, encoding="utf-8", errors="replace",

@@ -62,6 +62,11 @@ class OfflineError(TransientError):
     """The server could not be reached (connection refused, no route, DNS)."""
 
 
+class CertificateError(OfflineError):
+    """The server's certificate does not verify (unknown CA, wrong name, expired). Never
+    answered by turning verification off: the message says why, the outbox waits."""
+
+
 class RejectedError(ClientError):
     """The server refused the request (a 4xx other than 408/429); ``code`` is the wire code."""
 
@@ -159,6 +164,11 @@ def from_exception(exc: BaseException) -> ClientError:
     """The error for an exception raised by httpx, websockets or the OS."""
     if isinstance(exc, ClientError):
         return exc
+    certificate = _certificate_failure(exc)
+    if certificate is not None:
+        return CertificateError(
+            f"the server's certificate could not be verified ({certificate}); if the clinic "
+            f"uses its own certificate authority, set INBOX_CA_FILE to its certificate file")
     # Nothing reached the server: refused, no route, or no answer to the connect (a
     # blackholed network). The outbox pauses on these without spending attempts.
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | ConnectionRefusedError):
@@ -183,3 +193,17 @@ def from_exception(exc: BaseException) -> ClientError:
         return InvalidAnswerError(f"answer breaks the contract: {exc}")
     log.debug("unmapped exception %r", exc)
     return ClientError(f"{type(exc).__name__}: {exc}")
+
+
+def _certificate_failure(exc: BaseException) -> str | None:
+    """The verification reason when ``exc`` (or what caused it) is a certificate failure."""
+    import ssl
+
+    seen: BaseException | None = exc
+    for _ in range(6):  # httpx and websockets wrap the ssl error a level or two deep
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen.verify_message or str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -2,6 +2,12 @@
 
 import sys
 
-from inbox_app.server.main import main
+from inbox_app.server.commands import run
 
-sys.exit(main())
+# a subcommand (migrate, admin, backup) needs neither uvicorn nor the app: skip their imports
+status = run(sys.argv[1:])
+if status is None:
+    from inbox_app.server.main import main
+
+    status = main()
+sys.exit(status)

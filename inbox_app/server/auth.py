@@ -147,7 +147,7 @@ class Auth:
             )).mappings().first()
         stored = row["password_hash"] if row is not None else _DUMMY_HASH
         ok = await asyncio.to_thread(verify_password, password, stored)
-        if row is None or not ok:
+        if row is None or not ok or row["disabled"]:
             if throttle is not None:
                 await throttle.failed(email, address)
             return None
@@ -193,7 +193,7 @@ class Auth:
                 select(users, tokens.c.expires_at)
                 .join(tokens, tokens.c.user_id == users.c.id)
                 .where(tokens.c.token_hash == digest,
-                       tokens.c.expires_at > datetime.now(UTC))
+                       tokens.c.expires_at > datetime.now(UTC), users.c.disabled.is_(False))
             )).mappings().first()
         if row is None:
             return None

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from inbox_app.server import commands, logs, startup
 from inbox_app.server.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from inbox_app.server.guard import redaction
 from inbox_app.server.guard.connection import guarded_protocol
@@ -39,7 +40,8 @@ class _Server(uvicorn.Server):
         if self.settings.demo_data:
             print(f"Demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}",
                   flush=True)
-        print(f"Listening on http://{self.settings.host}:{self.port}", flush=True)
+        scheme = "https" if self.settings.ssl_certfile else "http"
+        print(f"Listening on {scheme}://{self.settings.host}:{self.port}", flush=True)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -54,16 +56,20 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the server until SIGINT/SIGTERM; answers the exit status."""
-    settings = parse_settings(list(argv) if argv is not None else None)
-    logging.basicConfig(
-        level=logging.DEBUG if settings.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    """Runs the server until SIGINT/SIGTERM (or a subcommand); answers the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command_status = commands.run(args)
+    if command_status is not None:
+        return command_status
+    settings = parse_settings(args)
+    logs.configure(logging.DEBUG if settings.verbose else logging.INFO, settings.log_format)
     if not settings.verbose:
         # SQLAlchemy and the websockets library are chatty below WARNING.
-        for noisy in ("sqlalchemy", "websockets", "aiosqlite", "asyncio", "faker"):
+        for noisy in ("sqlalchemy", "websockets", "aiosqlite", "asyncio", "faker", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+    refused = startup.check(settings)
+    if refused:
+        return refused
     if settings.init_only:
         async def init() -> None:
             db = await prepare_database(settings)
@@ -86,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a capped request head, head and body deadlines, connections per address (issue 16)
         http=guarded_protocol(settings.limits),
         server_header=False,  # answers do not name the server software (issue 16)
+        # JSON logs: uvicorn's loggers go through the root handler (no text lines of its own)
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
+        ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile,
     )
     redaction.install()  # after uvicorn's logging setup: no patient data, token or hash
     server = _Server(config, settings, port)

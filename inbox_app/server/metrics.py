@@ -15,7 +15,11 @@ from typing import Any
 from prometheus_client import CollectorRegistry
 from prometheus_client import Counter as PromCounter
 from prometheus_client import Histogram as PromHistogram
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+)
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,6 +33,19 @@ from inbox_app.contract.metrics import (
 
 #: Recent request latencies kept for the JSON p95 (a window, not the whole history).
 _WINDOW = 2048
+#: Per-kind cache figures that are gauges (now, not ever-growing); the other numbers are
+#: counters; rates, averages and percentiles stay out of /metrics (Prometheus computes them
+#: from counters and histograms), they are in /api/metrics for the app.
+_CACHE_GAUGES: frozenset[str] = frozenset()
+_CACHE_DERIVED = frozenset({"hit_rate", "avg_ms", "p95_ms"})
+_CACHE_HELP = {
+    "hits": "Cache reads answered by Redis", "misses": "Cache reads Redis could not answer",
+    "errors": "Redis errors", "skipped": "Reads sent to the database while the breaker was open",
+    "loads": "Database loads caused by cache misses", "coalesced":
+    "Concurrent misses that shared another's load", "refreshes":
+    "Write-through loads after a write", "patches": "Cached values patched in place",
+    "bytes_stored": "Bytes written to Redis", "bytes_saved": "Bytes compression saved",
+}
 
 
 class Metrics:
@@ -57,8 +74,11 @@ class Metrics:
         self, *, db_queries: Callable[[], int], live_clients: Callable[[], int],
         cache_metrics: Callable[[], dict[str, dict[str, float]]],
         db_write_queries: Callable[[], int],
+        cache_latency: Callable[[], dict[str, tuple[list[tuple[str, int]], float]]]
+        | None = None,
     ) -> None:
         """Connects the figures other parts own (read at scrape time)."""
+        self._cache_latency = cache_latency or dict
         self._db_queries = db_queries
         self._db_write_queries = db_write_queries
         self._live_clients = live_clients
@@ -115,14 +135,21 @@ class _LiveCollector(Collector):
                                   m._db_write_queries())
         yield GaugeMetricFamily("inbox_live_clients", "Open live sockets", m._live_clients())
         figures = m._cache_metrics()
-        names = sorted({name for per_kind in figures.values() for name in per_kind})
+        names = sorted({name for per_kind in figures.values() for name in per_kind}
+                       - _CACHE_DERIVED)
         for name in names:
-            family = GaugeMetricFamily(f"inbox_cache_{name}", f"Cache {name} per kind",
-                                       labels=["kind"])
+            help_text = _CACHE_HELP.get(name, f"Cache {name}") + " per kind"
+            family: Any = (GaugeMetricFamily if name in _CACHE_GAUGES else CounterMetricFamily)(
+                f"inbox_cache_{name}", help_text, labels=["kind"])
             for kind, per_kind in figures.items():
                 if name in per_kind:
                     family.add_metric([kind], float(per_kind[name]))
             yield family
+        latency = HistogramMetricFamily("inbox_cache_read_duration_seconds",
+                                        "Cache read latency per kind", labels=["kind"])
+        for kind, (buckets, total) in m._cache_latency().items():
+            latency.add_metric([kind], [(b, float(c)) for b, c in buckets], total)
+        yield latency
 
 
 class MetricsMiddleware:

@@ -53,6 +53,17 @@ class Settings:
     init_only: bool = False
     #: abuse limits (connections, live sockets, sign-ins), from INBOX_* variables (issue 16)
     limits: Limits = field(default_factory=Limits)
+    #: Upgrade an older database schema at start (``--migrate``, ``INBOX_MIGRATE=1``).
+    migrate: bool = False
+    #: Whether INBOX_WEBHOOK_SECRET was set (else ``webhook_secret`` is random per process).
+    webhook_secret_configured: bool = True
+    #: Bearer token /metrics and /api/metrics need (INBOX_METRICS_TOKEN); None: open.
+    metrics_token: str | None = None
+    #: ``text`` or ``json`` (one object per line, with the request id).
+    log_format: str = "text"
+    #: HTTPS and WSS with this certificate chain and key (PEM files).
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
 
 
 def _positive_int(name: str, text: str) -> int:
@@ -92,6 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--verbose", action="store_true", help="debug logging (cache HIT/MISS)")
     parser.add_argument("--init-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--log-format", choices=("text", "json"),
+                        help="log lines as text (default) or one JSON object per line "
+                        "(INBOX_LOG_FORMAT)")
+    parser.add_argument("--ssl-certfile", help="serve HTTPS/WSS: the certificate chain, PEM "
+                        "(INBOX_SSL_CERTFILE)")
+    parser.add_argument("--ssl-keyfile", help="the certificate's private key, PEM "
+                        "(INBOX_SSL_KEYFILE)")
+    parser.add_argument(
+        "--migrate", action="store_true",
+        help="upgrade an older database schema at start (INBOX_MIGRATE=1); without it the "
+        "server refuses to start on one (see `inbox-server migrate`)",
+    )
     return parser
 
 
@@ -138,4 +161,30 @@ def parse_settings(
         simulate_inbound=args.simulate_inbound,
         init_only=args.init_only,
         limits=Limits.from_env(env),
+        migrate=args.migrate or _flag(env.get("INBOX_MIGRATE")),
+        webhook_secret_configured=bool(env.get("INBOX_WEBHOOK_SECRET")),
+        metrics_token=env.get("INBOX_METRICS_TOKEN") or None,
+        log_format=_log_format(args.log_format or env.get("INBOX_LOG_FORMAT") or "text"),
+        **_tls(args.ssl_certfile or env.get("INBOX_SSL_CERTFILE"),
+               args.ssl_keyfile or env.get("INBOX_SSL_KEYFILE")),
     )
+
+
+def _log_format(text: str) -> str:
+    if text not in {"text", "json"}:
+        raise SystemExit(f"the log format must be text or json, got {text!r}")
+    return text
+
+
+def _tls(certfile: str | None, keyfile: str | None) -> dict[str, str | None]:
+    if bool(certfile) != bool(keyfile):
+        raise SystemExit("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    for path in (certfile, keyfile):
+        if path and not Path(path).is_file():
+            raise SystemExit(f"no such file: {path}")
+    return {"ssl_certfile": certfile, "ssl_keyfile": keyfile}
+
+
+def _flag(text: str | None) -> bool:
+    """An ``INBOX_*`` on/off variable: 1, true, yes, on (any case) mean on."""
+    return (text or "").strip().lower() in {"1", "true", "yes", "on"}

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from inbox_app import __version__
 from inbox_app.client import InboxClient
 from inbox_app.client.logs.logfile import current_path
+from inbox_app.client.net import tls
 from inbox_app.client.security.protection import DEFAULT_LOCK_SECONDS
 
 log = logging.getLogger(__name__)
@@ -209,6 +210,8 @@ class AboutDialog(QDialog):
         log_path = current_path()
         lines = [
             self.tr("Server: {0}").format(client.api.server_url),
+            self.tr("Connection: plain HTTP, not encrypted (you confirmed this for this "
+                    "server)") if tls.needs_confirmation(client.api.server_url) else "",
             self.tr("Signed in as {0} ({1})").format(client.session.user.name,
                                                      client.session.clinic.name),
             self.tr("Data kept on this computer is encrypted (AES-256-GCM) with a key of "

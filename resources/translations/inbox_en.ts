@@ -20,6 +20,10 @@
         <translation>Server: {0}</translation>
     </message>
     <message>
+        <source>Connection: plain HTTP, not encrypted (you confirmed this for this server)</source>
+        <translation>Connection: plain HTTP, not encrypted (you confirmed this for this server)</translation>
+    </message>
+    <message>
         <source>Signed in as {0} ({1})</source>
         <translation>Signed in as {0} ({1})</translation>
     </message>
@@ -329,11 +333,16 @@
     <name>LoginDialog</name>
     <message>
         <source>Clinic Inbox — sign in</source>
+        <extracomment>QSettings key: the servers the user agreed to reach over plain HTTP</extracomment>
         <translation>Clinic Inbox — sign in</translation>
     </message>
     <message>
         <source>Clinic Inbox</source>
         <translation>Clinic Inbox</translation>
+    </message>
+    <message>
+        <source>Send the password and patients&apos; messages unencrypted to this server</source>
+        <translation>Send the password and patients&apos; messages unencrypted to this server</translation>
     </message>
     <message>
         <source>Sign in</source>
@@ -356,6 +365,10 @@
         <translation>Fill in the server, e-mail and password.</translation>
     </message>
     <message>
+        <source>{0} is not encrypted: anyone on the network could read the password and patients&apos; messages. Use https://, or confirm below.</source>
+        <translation>{0} is not encrypted: anyone on the network could read the password and patients&apos; messages. Use https://, or confirm below.</translation>
+    </message>
+    <message>
         <source>Signing in…</source>
         <translation>Signing in…</translation>
     </message>
@@ -366,6 +379,10 @@
     <message>
         <source>The server refused: {0}</source>
         <translation>The server refused: {0}</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate could not be verified, so nothing was sent: {0}</source>
+        <translation>The server&apos;s certificate could not be verified, so nothing was sent: {0}</translation>
     </message>
     <message>
         <source>Cannot reach the server at {0}. Check the address and the network.</source>

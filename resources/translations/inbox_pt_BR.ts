@@ -20,6 +20,10 @@
         <translation>Servidor: {0}</translation>
     </message>
     <message>
+        <source>Connection: plain HTTP, not encrypted (you confirmed this for this server)</source>
+        <translation>Conexão: HTTP simples, sem criptografia (você confirmou isso para este servidor)</translation>
+    </message>
+    <message>
         <source>Signed in as {0} ({1})</source>
         <translation>Conectado como {0} ({1})</translation>
     </message>
@@ -329,11 +333,16 @@
     <name>LoginDialog</name>
     <message>
         <source>Clinic Inbox — sign in</source>
+        <extracomment>QSettings key: the servers the user agreed to reach over plain HTTP</extracomment>
         <translation>Caixa da Clínica — entrar</translation>
     </message>
     <message>
         <source>Clinic Inbox</source>
         <translation>Caixa da Clínica</translation>
+    </message>
+    <message>
+        <source>Send the password and patients&apos; messages unencrypted to this server</source>
+        <translation>Enviar a senha e as mensagens dos pacientes sem criptografia para este servidor</translation>
     </message>
     <message>
         <source>Sign in</source>
@@ -356,6 +365,10 @@
         <translation>Preencha o servidor, o e-mail e a senha.</translation>
     </message>
     <message>
+        <source>{0} is not encrypted: anyone on the network could read the password and patients&apos; messages. Use https://, or confirm below.</source>
+        <translation>{0} não é criptografado: qualquer pessoa na rede poderia ler a senha e as mensagens dos pacientes. Use https:// ou confirme abaixo.</translation>
+    </message>
+    <message>
         <source>Signing in…</source>
         <translation>Entrando…</translation>
     </message>
@@ -366,6 +379,10 @@
     <message>
         <source>The server refused: {0}</source>
         <translation>O servidor recusou: {0}</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate could not be verified, so nothing was sent: {0}</source>
+        <translation>Não foi possível verificar o certificado do servidor, então nada foi enviado: {0}</translation>
     </message>
     <message>
         <source>Cannot reach the server at {0}. Check the address and the network.</source>

@@ -71,6 +71,18 @@ def test_every_resource_file_ships_where_importlib_resources_finds_it() -> None:
     assert Path(source) == folder / "__init__.py"
 
 
+def test_the_migration_scripts_ship_where_alembic_looks_for_them() -> None:
+    from inbox_app.server.db import migrations
+
+    shipped = {PurePosixPath(dest) / Path(src).name for src, dest in bundle.migration_files()}
+    folder = PurePosixPath("inbox_app/server/db/migrations")
+    revisions = sorted(migrations.SCRIPT_FOLDER.glob("versions/*.py"))
+    assert revisions
+    assert {folder / "env.py", folder / "script.py.mako"} <= shipped
+    assert {folder / "versions" / p.name for p in revisions} <= shipped
+    assert "bundle.migration_files()" in (ROOT / "build.spec").read_text(encoding="utf-8")
+
+
 def test_faker_keeps_the_demo_locale_and_its_fallbacks_only() -> None:
     kept = bundle.faker_modules()
     assert f"faker.providers.person.{bundle.FAKER_LOCALE}" in kept

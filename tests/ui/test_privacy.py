@@ -230,3 +230,20 @@ def test_offline_unlock_attempts_meet_a_growing_delay_on_the_lock_screen(
         assert window.locked and resumed.locked
     finally:
         close_window(qtbot, window)
+
+
+def test_about_box_says_when_the_connection_is_plain_http_beyond_this_machine(
+        qtbot: Any, signed: Signed) -> None:
+    from inbox_app.ui.privacy import AboutDialog
+
+    local = AboutDialog(signed.client)
+    qtbot.addWidget(local)
+    assert "plain HTTP" not in local.text.text()  # the loopback demo server
+    real_url = signed.client.api.server_url
+    signed.client.api.server_url = "http://192.168.0.10:8765"  # as a confirmed LAN server
+    try:
+        lan = AboutDialog(signed.client)
+        qtbot.addWidget(lan)
+        assert "Connection: plain HTTP, not encrypted" in lan.text.text()
+    finally:
+        signed.client.api.server_url = real_url

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from inbox_app.client.actions.record import ActionKind, Mutation
 from inbox_app.client.errors import InvalidAnswerError, from_exception, from_response
+from inbox_app.client.net import tls
 from inbox_app.contract import VERSION
 from inbox_app.contract.metrics import ServerMetrics
 from inbox_app.contract.models import (
@@ -60,6 +61,7 @@ class Api:
         self.http = httpx.AsyncClient(
             base_url=self.server_url, timeout=timeout, transport=transport,
             headers={"User-Agent": f"inbox-app/{VERSION}"},
+            verify=tls.ssl_context(),  # the OS trust store plus INBOX_CA_FILE (tls.py)
         )
         self.token = token
 

@@ -21,6 +21,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from inbox_app.client.errors import UnauthorizedError, from_exception
+from inbox_app.client.net import tls
 from inbox_app.client.views import ConnectionState
 from inbox_app.contract.events import CLOSE_UNAUTHORIZED, EventType, LiveEvent
 
@@ -132,7 +133,8 @@ class LiveListener:
         token = self._token()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
-            async with connect(self.url, additional_headers=headers, open_timeout=5,
+            secure = {"ssl": tls.ssl_context()} if self.url.startswith("wss:") else {}
+            async with connect(self.url, additional_headers=headers, open_timeout=5, **secure,
                                ping_interval=self.ping_interval, ping_timeout=self.ping_timeout,
                                close_timeout=2, max_size=2**22) as ws:
                 self._ws = ws

@@ -152,6 +152,10 @@ class Cache:
         avg_ms, p95_ms, bytes_stored, bytes_saved."""
         return {kind.value: m.snapshot() for kind, m in self._link.metrics.items()}
 
+    def latency_histograms(self) -> dict[str, tuple[list[tuple[str, int]], float]]:
+        """Per kind: the read-latency histogram (buckets, sum in seconds) for /metrics."""
+        return {kind.value: m.histogram() for kind, m in self._metrics.items()}
+
     async def close(self) -> None:
         """Stops probing and releases the connection pool."""
         await self.breaker.close()

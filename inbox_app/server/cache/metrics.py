@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 #: latency samples kept per kind for the p95 (a sliding window, bounded memory)
 WINDOW = 2048
+#: upper bounds (seconds) of the read-latency histogram /metrics exposes per kind
+BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 
 @dataclass(slots=True)
@@ -30,11 +32,27 @@ class KindMetrics:
     _total_ms: float = 0.0
     _count: int = 0
     _window: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW))
+    _buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
 
     def observe(self, ms: float) -> None:
         self._total_ms += ms
         self._count += 1
         self._window.append(ms)
+        seconds = ms / 1000
+        for i, bound in enumerate(BUCKETS):
+            if seconds <= bound:
+                self._buckets[i] += 1
+                break
+
+    def histogram(self) -> tuple[list[tuple[str, int]], float]:
+        """Cumulative ``(upper bound, count)`` pairs ending with ``+Inf``, and the sum in
+        seconds: the Prometheus histogram of read latency."""
+        pairs, running = [], 0
+        for bound, count in zip(BUCKETS, self._buckets, strict=True):
+            running += count
+            pairs.append((repr(bound), running))
+        pairs.append(("+Inf", self._count))
+        return pairs, self._total_ms / 1000
 
     def snapshot(self) -> dict[str, float]:
         answered = self.hits + self.misses + self.skipped

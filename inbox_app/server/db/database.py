@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
+from filelock import FileLock
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -105,9 +106,20 @@ class Database:
 
     @asynccontextmanager
     async def setup_lock(self) -> AsyncIterator[None]:
-        """Held around schema creation and seeding (a no-op on SQLite: one process)."""
+        """Held around schema creation, migration and seeding, so that several processes
+        starting at once do it once: a PostgreSQL advisory lock, or on SQLite a file lock
+        beside the database file."""
         if self.is_sqlite:
-            yield
+            database = make_url(self.url).database
+            if not database or database == ":memory:":
+                yield
+                return
+            lock = FileLock(f"{database}.lock", thread_local=False)
+            await asyncio.to_thread(lock.acquire)
+            try:
+                yield
+            finally:
+                lock.release()
             return
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _SETUP_LOCK_ID})

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -66,6 +68,8 @@ users = Table(
     Column("email", String(320), nullable=False, unique=True),
     Column("role", String(40), nullable=False),
     Column("password_hash", String(300), nullable=False),
+    # revision 0002: a disabled user cannot sign in and their tokens are gone
+    Column("disabled", Boolean, nullable=False, server_default=false()),
 )
 
 tokens = Table(

@@ -20,7 +20,7 @@ from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.auth import Auth
 from inbox_app.server.cache import warming
 from inbox_app.server.cache.aside import Cache
-from inbox_app.server.db import idempotency, identity
+from inbox_app.server.db import idempotency, identity, schema_version
 from inbox_app.server.db.database import Database
 from inbox_app.server.db.writes import Writer
 from inbox_app.server.demo import seed as demo
@@ -28,7 +28,10 @@ from inbox_app.server.demo.inbound import simulate_inbound
 from inbox_app.server.guard.throttle import LoginThrottle
 from inbox_app.server.http.errors import install_error_handlers
 from inbox_app.server.http.fast_reads import FastReads
+from inbox_app.server.http.health import router as health_router
 from inbox_app.server.http.limits import BodyLimitMiddleware
+from inbox_app.server.http.metrics_guard import MetricsTokenMiddleware
+from inbox_app.server.http.request_id import RequestIdMiddleware
 from inbox_app.server.http.routes import router
 from inbox_app.server.http.state import AppState, state_of
 from inbox_app.server.live.bus import Bus
@@ -42,10 +45,14 @@ _PURGE_EVERY_SECONDS = 3600.0
 
 
 async def prepare_database(settings: Settings) -> Database:
-    """Opens the database, creates the schema and seeds demo data if asked."""
+    """Opens the database, creates or checks (and with ``migrate`` upgrades) the schema,
+    and seeds demo data if asked; :class:`SchemaMismatch` when the versions differ."""
     db = Database(settings.database_url)
-    async with db.setup_lock():
-        await db.create_schema()
+    try:
+        await schema_version.prepare(db, migrate=settings.migrate)
+    except BaseException:
+        await db.close()
+        raise
     if settings.demo_data:
         await demo.seed(db, settings.demo_size)
     return db
@@ -85,7 +92,8 @@ def create_app(settings: Settings) -> FastAPI:
         await hub.start()
         writer = Writer(db, cache, bus, settings.event_log_size)
         metrics.bind(db_queries=lambda: db.queries, live_clients=hub.client_count,
-                     cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries)
+                     cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries,
+                     cache_latency=cache.latency_histograms)
         app.state.inbox = AppState(settings, db, auth, cache, bus, hub, writer, metrics)
         tasks = [asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
         # the busiest clinics' lists, loaded once before their receptionists ask (issue 3)
@@ -122,7 +130,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(FastReads)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(MetricsTokenMiddleware, token=settings.metrics_token)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries its id
     app.include_router(router)
+    app.include_router(health_router)
 
     @app.get("/api/health", response_model=Health, responses={503: {"model": Health}})
     async def health(request: Request) -> Response:

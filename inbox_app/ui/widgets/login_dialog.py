@@ -1,8 +1,10 @@
 """The login dialog: server URL, e-mail and password, with a clear message when it fails.
 
 It remembers the server URL and the e-mail (QSettings); the session itself is remembered by
-the client (``InboxClient.resume``). The dialog runs the login coroutine it is given, so it
-never knows how logging in works.
+the client (``InboxClient.resume``). An address typed without a scheme gets ``https://``
+(``http://`` only for this machine, the demo); plain HTTP to any other host needs a ticked
+confirmation once per server, remembered in ``plain_http_servers``. The dialog runs the
+login coroutine it is given, so it never knows how logging in works.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QLabel,
@@ -23,11 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.client import ClientError, RejectedError, TransientError, UnauthorizedError
+from inbox_app.client.errors import CertificateError
+from inbox_app.client.net import tls
 from inbox_app.ui import assets
 
 log = logging.getLogger(__name__)
 
 Login = Callable[[str, str, str], Awaitable[object]]
+#: QSettings key: the servers the user agreed to reach over plain HTTP
+PLAIN_HTTP_KEY = "plain_http_servers"
+
+
+def plain_http_servers(settings: QSettings) -> list[str]:
+    value = settings.value(PLAIN_HTTP_KEY, [])
+    if isinstance(value, str):  # QSettings gives a one-item list back as a string
+        return [value] if value else []
+    return [str(v) for v in value or []]
 
 
 class LoginDialog(QDialog):
@@ -64,6 +78,10 @@ class LoginDialog(QDialog):
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
         self.error.hide()
+        self.plain_http = QCheckBox(
+            self.tr("Send the password and patients' messages unencrypted to this server"), self)
+        self.plain_http.setObjectName("plainHttpConfirm")
+        self.plain_http.hide()
         self.submit_button = QPushButton(self.tr("Sign in"), self)
         self.submit_button.setObjectName("primary")
         self.submit_button.setDefault(True)
@@ -79,6 +97,7 @@ class LoginDialog(QDialog):
         layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.plain_http)
         layout.addWidget(self.submit_button)
         self.setMinimumWidth(400)
         (self.password if self.email.text() else self.email).setFocus()
@@ -91,6 +110,15 @@ class LoginDialog(QDialog):
         )
         if not url or not email or not password:
             self._fail(self.tr("Fill in the server, e-mail and password."))
+            return
+        url = tls.with_scheme(url)
+        self.server.setText(url)
+        if (tls.needs_confirmation(url) and url not in plain_http_servers(self._settings)
+                and not self.plain_http.isChecked()):
+            self.plain_http.show()
+            self._fail(self.tr("{0} is not encrypted: anyone on the network could read the "
+                               "password and patients' messages. Use https://, or confirm "
+                               "below.").format(url))
             return
         self._task = asyncio.get_running_loop().create_task(
             self._run(url, email, password), name="login"
@@ -106,6 +134,9 @@ class LoginDialog(QDialog):
             self._fail(self.tr("Wrong e-mail or password."))
         except RejectedError as exc:
             self._fail(self.tr("The server refused: {0}").format(exc.message))
+        except CertificateError as exc:
+            self._fail(self.tr("The server's certificate could not be verified, so nothing "
+                               "was sent: {0}").format(exc.message))
         except TransientError:
             self._fail(self.tr("Cannot reach the server at {0}. Check the address and the network.")
                        .format(url))
@@ -115,6 +146,9 @@ class LoginDialog(QDialog):
         else:
             self._settings.setValue("server_url", url)
             self._settings.setValue("email", email)
+            allowed = plain_http_servers(self._settings)
+            if tls.needs_confirmation(url) and url not in allowed:
+                self._settings.setValue(PLAIN_HTTP_KEY, [*allowed, url])
             self.password.clear()
             self.accept()
         finally:

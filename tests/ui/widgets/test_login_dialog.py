@@ -155,3 +155,84 @@ def test_closing_the_dialog_while_signing_in_cancels_the_sign_in(
     finally:
         gate.set()
         run(qtbot, proxy.close())
+
+
+# --- plain HTTP beyond this machine, and certificates (issue 15) ---------------------------
+
+
+def test_plain_http_to_a_lan_address_needs_a_confirmation_remembered_per_server(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    calls: list[str] = []
+
+    async def login(url: str, email: str, password: str) -> str:
+        calls.append(url)
+        return "signed in"
+
+    dialog = LoginDialog(login, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    fill(qtbot, dialog, "http://192.168.0.10:8765", "ana@aurora.example", "demo1234")
+    with qtbot.waitSignal(dialog.failed, timeout=TIMEOUT) as failed:
+        dialog.submit()
+    assert "is not encrypted" in failed.args[0]
+    assert calls == [] and dialog.plain_http.isVisible()  # nothing was sent
+    dialog.plain_http.setChecked(True)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result_value == "signed in", timeout=TIMEOUT)
+    assert calls == ["http://192.168.0.10:8765"]
+
+    again = LoginDialog(login, settings)  # the next start: this server was confirmed
+    qtbot.addWidget(again)
+    again.show()
+    fill(qtbot, again, "http://192.168.0.10:8765", "ana@aurora.example", "demo1234")
+    again.submit()
+    qtbot.waitUntil(lambda: again.result_value == "signed in", timeout=TIMEOUT)
+    assert not again.plain_http.isVisible()
+
+    other = LoginDialog(login, settings)  # another LAN server asks again
+    qtbot.addWidget(other)
+    other.show()
+    fill(qtbot, other, "http://192.168.0.11:8765", "ana@aurora.example", "demo1234")
+    with qtbot.waitSignal(other.failed, timeout=TIMEOUT):
+        other.submit()
+    assert calls == ["http://192.168.0.10:8765"] * 2
+
+
+def test_a_typed_host_gets_https_and_loopback_http_needs_no_confirmation(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    calls: list[str] = []
+
+    async def login(url: str, email: str, password: str) -> str:
+        calls.append(url)
+        return "ok"
+
+    dialog = LoginDialog(login, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.server.text().startswith("http://") or "127.0.0.1" in dialog.server.text()
+    fill(qtbot, dialog, "inbox.clinic.lan:8765", "ana@aurora.example", "demo1234")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result_value == "ok", timeout=TIMEOUT)
+    assert calls == ["https://inbox.clinic.lan:8765"]
+
+
+def test_an_unknown_certificate_authority_is_a_clear_message(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, server_factory: Any, tmp_path: Path
+) -> None:
+    import trustme
+
+    cert = trustme.CA().issue_cert("127.0.0.1")
+    chain, key = tmp_path / "chain.pem", tmp_path / "key.pem"
+    cert.private_key_and_cert_chain_pem.write_to_path(str(chain))
+    cert.private_key_pem.write_to_path(str(key))
+    server = server_factory(extra_args=["--ssl-certfile", str(chain), "--ssl-keyfile", str(key)])
+    dialog, _settings = dialog_for(qtbot, tmp_path)
+    fill(qtbot, dialog, f"https://127.0.0.1:{server.port}", "ana@aurora.example", "demo1234")
+    with qtbot.waitSignal(dialog.failed, timeout=TIMEOUT) as failed:
+        dialog.submit()
+    assert failed.args[0].startswith("The server's certificate could not be verified")
+    assert dialog.result_value is None
