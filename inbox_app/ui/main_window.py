@@ -28,6 +28,7 @@ from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.list_panel import ConversationList
 from inbox_app.ui.conversations.pane import ConversationPane
 from inbox_app.ui.conversations.patient_card import PatientCard
+from inbox_app.ui.keys import KeyRouter
 from inbox_app.ui.privacy import AboutDialog, IdleWatcher, LockScreen, UnsentDialog, lock_seconds
 from inbox_app.ui.widgets.feedback import OfflineBanner, Toast, Toasts
 from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
@@ -142,13 +143,27 @@ class MainWindow(QMainWindow):
         key("Ctrl+F", self.conversations.focus_search)
         key("Up", lambda: self.conversations.move(-1))
         key("Down", lambda: self.conversations.move(1))
-        # single letters: text fields take their keys first (ShortcutOverride), so typing an
-        # "e" in the composer never archives
-        key("E", lambda: self._action("toggle_archive", None))
-        key("U", lambda: self._action("toggle_read", None))
-        for number, priority in enumerate(labels.PRIORITY_KEYS, start=1):
-            key(str(number), lambda p=priority: self._action("priority", p))
         key("Ctrl+Shift+M", self.show_metrics)
+        # E, U, 1–4 and type-to-compose: only where the receptionist is looking (keys.py)
+        self.keys = KeyRouter(
+            areas=lambda: [self.conversations, self.pane],
+            conversation_shown=self._conversation_shown,
+            composer=lambda: self.pane.composer.text,
+            search=lambda: self.conversations.search,
+            escape=self.conversations.clear_search,
+            parent=self,
+        )
+        self.keys.shortcut.connect(self._shortcut)
+
+    def _conversation_shown(self) -> bool:
+        """A conversation is open and on screen (the single-letter shortcuts act on it)."""
+        return (self.bridge.open_id is not None and not self.locked
+                and self.pane.showing and self.pane.isVisible())
+
+    def _shortcut(self, action: str, argument: object) -> None:
+        if action == "priority":
+            argument = labels.PRIORITY_KEYS[int(argument)]  # type: ignore[call-overload]
+        self._action(action, argument)
 
     def _build_menus(self) -> None:
         account = self.menuBar().addMenu(self.tr("&Account"))
@@ -314,6 +329,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.remove()
+        self.keys.detach()
         if self.metrics_window is not None:
             self.metrics_window.close()
         if self.tray is not None:

@@ -23,7 +23,7 @@ from inbox_app.ui.conversations.model import Filter
 from inbox_app.ui.main_window import MainWindow
 from tests.client.faultproxy import FaultProxy
 from tests.support import ServerProcess
-from tests.ui.conftest import Signed, close_window, open_window, run, sign_in
+from tests.ui.conftest import Signed, close_window, open_window, press, run, sign_in
 
 TIMEOUT = 10_000
 
@@ -68,7 +68,7 @@ def test_each_action_goes_pending_then_confirmed(signed: Signed, qtbot: Any) -> 
 
     def act(key: Qt.Key, done: Callable[[Any], bool]) -> None:
         trail.states.clear()
-        qtbot.keyClick(window, key)
+        press(qtbot, window, key)
         qtbot.waitUntil(lambda: trail.saw(done, pending=True), timeout=TIMEOUT)
         qtbot.waitUntil(lambda: not model.view_of(cid).pending
                         and done(model.view_of(cid).summary), timeout=TIMEOUT)
@@ -124,7 +124,7 @@ def test_a_rejected_action_rolls_back_with_a_toast(
                      message="outra recepcionista está com esta conversa")
         trail = Trail(window, cid)
         with qtbot.waitSignal(window.toasts.shown, timeout=TIMEOUT) as shown:
-            qtbot.keyClick(window, Qt.Key.Key_E)
+            press(qtbot, window, Qt.Key.Key_E)
         title, reason = shown.args
         assert "Archive" in title and name in title
         assert reason == "outra recepcionista está com esta conversa"
@@ -187,7 +187,7 @@ def test_server_stopped_shows_the_banner_and_cached_data(signed: Signed, qtbot: 
     qtbot.waitUntil(lambda: window.pane.detail is not None
                     and window.pane.detail.summary.id == cid, timeout=TIMEOUT)
     # an action while offline waits, shown as pending
-    qtbot.keyClick(window, Qt.Key.Key_2)
+    press(qtbot, window, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: model.view_of(cid).pending
                     and model.view_of(cid).summary.priority == Priority.HIGH, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: "1 action waiting" in window.status.pending.text(), timeout=TIMEOUT)

@@ -21,7 +21,7 @@ from inbox_app.contract.models import Note
 from inbox_app.ui import app as ui_app
 from inbox_app.ui.main_window import MainWindow
 from tests.support import ServerProcess
-from tests.ui.conftest import close_window, open_window, sign_in
+from tests.ui.conftest import close_window, open_window, press, sign_in
 
 TIMEOUT = 15_000
 
@@ -77,7 +77,7 @@ def test_render_main_states(
         qtbot.waitUntil(window.banner.isVisible, timeout=TIMEOUT)
         shots.append(shoot(qtbot, window, folder, "4-offline"))
 
-        qtbot.keyClick(window, Qt.Key.Key_1)
+        press(qtbot, window, Qt.Key.Key_1)
         composer.text.setPlainText("Confirmado, até quinta às 9h!")
         composer.submit()
         qtbot.waitUntil(lambda: model.view_of(cid).pending and any(

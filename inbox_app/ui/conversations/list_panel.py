@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -28,6 +28,23 @@ from inbox_app.ui.conversations.delegate import ID_ROLE, ROW_HEIGHT, Conversatio
 from inbox_app.ui.conversations.model import ConversationListModel, Filter
 
 log = logging.getLogger(__name__)
+
+
+class ListView(QTableView):
+    """The list view without type-ahead: a letter never jumps to another patient (the
+    window's key router sends typed letters to the search box or the composer)."""
+
+    def keyboardSearch(self, search: str) -> None:
+        return
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # QAbstractItemView makes the first row current when the focus arrives with none:
+        # that would open a conversation the receptionist did not choose
+        if self.currentIndex().isValid():
+            super().focusInEvent(event)
+        else:
+            QWidget.focusInEvent(self, event)
+            self.viewport().update()
 
 
 class ConversationList(QWidget):
@@ -51,7 +68,6 @@ class ConversationList(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
-        self.search.returnPressed.connect(self._apply_search)
         self.search.installEventFilter(self)
 
         self.filter_buttons = QButtonGroup(self)
@@ -75,7 +91,7 @@ class ConversationList(QWidget):
             filters.addWidget(button)
         filters.addStretch(1)
 
-        self.view = QTableView(self)
+        self.view = ListView(self)
         self.view.setObjectName("conversationList")
         # QTableView with fixed row heights: a move to the top at 100k rows costs well under a
         # frame, where QTreeView re-lays out its item list (~100 ms) and QListView re-lays
@@ -143,7 +159,11 @@ class ConversationList(QWidget):
         return True
 
     def move(self, step: int) -> None:
-        """Up/Down from anywhere in the window."""
+        """Up/Down from anywhere in the window; from the search box the focus goes to the
+        list with the move (the window's Up/Down shortcut takes the key before the box)."""
+        from_search = self.search.hasFocus()
+        if from_search:
+            self._apply_search()
         current = self.view.currentIndex()
         row = (current.row() + step) if current.isValid() else 0
         row = max(0, min(self.model.rowCount() - 1, row))
@@ -151,6 +171,22 @@ class ConversationList(QWidget):
         if index.isValid():
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
+        if from_search:
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_search(self) -> bool:
+        """Esc in the list: empties a search that narrows it; False when there is none."""
+        if not self.search.text():
+            return False
+        self.search.clear()
+        self._apply_search()
+        return True
+
+    def focus_list(self) -> None:
+        """Moves the focus to the list; opens the first row when none is current."""
+        if not self.view.currentIndex().isValid() and self.model.rowCount():
+            self.move(1)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         """Ctrl+F: the search box, its text selected."""
@@ -205,15 +241,26 @@ class ConversationList(QWidget):
         self.view.viewport().update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # the search box: Down/Up/Enter go to the list (Down and Up also move), Esc leaves
+        # the search with its text kept (a second Esc, now in the list, clears it)
         if (
             watched is self.search
             and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
         ):
-            self._apply_search()
-            self.move(1 if event.key() == Qt.Key.Key_Down else -1)
-            self.view.setFocus()
-            return True
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self._apply_search()
+                self.move(1 if key == Qt.Key.Key_Down else -1)
+                self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._apply_search()
+                self.focus_list()
+                return True
+            if key == Qt.Key.Key_Escape:
+                self._apply_search()
+                self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
         return super().eventFilter(watched, event)
 

@@ -124,6 +124,11 @@ class ConversationPane(QWidget):
         self._stack.addWidget(content)
         self._content = content
 
+    @property
+    def showing(self) -> bool:
+        """Whether a conversation (loaded, loading or unavailable) is on screen."""
+        return self._stack.currentWidget() is self._content
+
     def show_loading(self, name: str) -> None:
         """A conversation was chosen and its detail is on the way."""
         self.detail = None
