@@ -30,6 +30,7 @@ from inbox_app.ui.conversations.pane import ConversationPane
 from inbox_app.ui.conversations.patient_card import PatientCard
 from inbox_app.ui.keys import KeyRouter
 from inbox_app.ui.privacy import AboutDialog, IdleWatcher, LockScreen, UnsentDialog, lock_seconds
+from inbox_app.ui.undo import UndoOffer, undoable
 from inbox_app.ui.widgets.feedback import OfflineBanner, Toast, Toasts
 from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
 
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.inbox_page = central
         self.setCentralWidget(self.pages)
         self.toasts = Toasts(central)
+        self.undo = UndoOffer(self.toasts, self)
         self.signed_out = False
         self.about: AboutDialog | None = None
         self.unsent_dialog: UnsentDialog | None = None
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         key("Up", lambda: self.conversations.move(-1))
         key("Down", lambda: self.conversations.move(1))
         key("Ctrl+Shift+M", self.show_metrics)
+        key("Ctrl+Z", self.undo.undo)  # text fields keep their own Ctrl+Z
         # E, U, 1–4 and type-to-compose: only where the receptionist is looking (keys.py)
         self.keys = KeyRouter(
             areas=lambda: [self.conversations, self.pane],
@@ -190,6 +193,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.pages.setCurrentWidget(self.lock_screen)
         self.menuBar().setEnabled(False)
+        self.undo.withdraw()
         for toast in self.inbox_page.findChildren(Toast):
             toast.close()  # a rollback toast names a patient
         if self.metrics_window is not None:
@@ -276,12 +280,20 @@ class MainWindow(QMainWindow):
     def _action(self, action: str, argument: object) -> None:
         if self.bridge.open_id is None:
             return
+        before = self.bridge.model.view_of(self.bridge.open_id)
+        done: str | None = None
         if action == "toggle_read":
-            self.bridge.toggle_read()
+            done = self.bridge.toggle_read()
         elif action == "toggle_archive":
-            self.bridge.toggle_archive()
+            # the archived row leaves the list: the next one below it opens
+            self.conversations.follow_next(self.bridge.open_id)
+            done = self.bridge.toggle_archive()
         elif action == "priority":
-            self.bridge.set_priority(argument)  # type: ignore[arg-type]
+            done = self.bridge.set_priority(argument)  # type: ignore[arg-type]
+        if done is not None and before is not None:
+            offer = undoable(self.bridge.client, before, action, argument)
+            if offer is not None:
+                self.undo.offer(offer, before.summary.patient_name)
 
     def _show_connection(self, state: str) -> None:
         self.status.set_connection(state)

@@ -470,6 +470,7 @@
     <name>OfflineBanner</name>
     <message>
         <source>No connection</source>
+        <extracomment>the toast&apos;s one button (&quot;Undo&quot;), when it offers one</extracomment>
         <translation>No connection</translation>
     </message>
     <message>
@@ -532,6 +533,33 @@
     <message>
         <source>Local cache: {0}% hits</source>
         <translation>Local cache: {0}% hits</translation>
+    </message>
+</context>
+<context>
+    <name>Undo</name>
+    <message>
+        <source>Unarchived</source>
+        <translation>Unarchived</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>Archived</translation>
+    </message>
+    <message>
+        <source>Marked as read</source>
+        <translation>Marked as read</translation>
+    </message>
+    <message>
+        <source>Marked as unread</source>
+        <translation>Marked as unread</translation>
+    </message>
+    <message>
+        <source>Priority: {0}</source>
+        <translation>Priority: {0}</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Undo</translation>
     </message>
 </context>
 <context>

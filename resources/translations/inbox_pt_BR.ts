@@ -470,6 +470,7 @@
     <name>OfflineBanner</name>
     <message>
         <source>No connection</source>
+        <extracomment>the toast&apos;s one button (&quot;Undo&quot;), when it offers one</extracomment>
         <translation>Sem conexão</translation>
     </message>
     <message>
@@ -532,6 +533,33 @@
     <message>
         <source>Local cache: {0}% hits</source>
         <translation>Cache local: {0}% de acertos</translation>
+    </message>
+</context>
+<context>
+    <name>Undo</name>
+    <message>
+        <source>Unarchived</source>
+        <translation>Desarquivada</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>Arquivada</translation>
+    </message>
+    <message>
+        <source>Marked as read</source>
+        <translation>Marcada como lida</translation>
+    </message>
+    <message>
+        <source>Marked as unread</source>
+        <translation>Marcada como não lida</translation>
+    </message>
+    <message>
+        <source>Priority: {0}</source>
+        <translation>Prioridade: {0}</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Desfazer</translation>
     </message>
 </context>
 <context>

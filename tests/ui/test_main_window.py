@@ -78,7 +78,13 @@ def test_each_action_goes_pending_then_confirmed(signed: Signed, qtbot: Any) -> 
     act(Qt.Key.Key_U, lambda s: (s.unread_count == 0) != unread)   # and back
     act(Qt.Key.Key_E, lambda s: s.status == Status.ARCHIVED)         # archive
     assert cid not in model.ids()                                    # left the Open filter
+    window.conversations.set_filter(Filter.ARCHIVED)                 # (the next row opened)
+    assert window.conversations.select(cid)
+    qtbot.waitUntil(lambda: window.bridge.open_id == cid, timeout=TIMEOUT)
     act(Qt.Key.Key_E, lambda s: s.status == Status.OPEN)             # unarchive
+    window.conversations.set_filter(Filter.OPEN)
+    assert window.conversations.select(cid)
+    qtbot.waitUntil(lambda: window.bridge.open_id == cid, timeout=TIMEOUT)
     act(Qt.Key.Key_1, lambda s: s.priority == Priority.URGENT)
     act(Qt.Key.Key_4, lambda s: s.priority == Priority.LOW)
     causes = trail.causes()
@@ -123,7 +129,8 @@ def test_a_rejected_action_rolls_back_with_a_toast(
         proxy.inject("POST", rf"/api/conversations/{cid}/archive", 409, code="conflict",
                      message="outra recepcionista está com esta conversa")
         trail = Trail(window, cid)
-        with qtbot.waitSignal(window.toasts.shown, timeout=TIMEOUT) as shown:
+        with qtbot.waitSignal(window.toasts.shown, timeout=TIMEOUT,  # (not the Undo offer)
+                              check_params_cb=lambda title, _r: "undone" in title) as shown:
             press(qtbot, window, Qt.Key.Key_E)
         title, reason = shown.args
         assert "Archive" in title and name in title

@@ -114,6 +114,9 @@ class ConversationList(QWidget):
         # row the model removes (a move to the top, an archived row leaving the filter)
         # must not make Qt's "current moves to the neighbour" open another conversation.
         self._model_changing = False
+        # follow_next: the conversation whose row, when it leaves, hands over to the next
+        self._follow: int | None = None
+        self._next_id: int | None = None
         model.rowsAboutToBeRemoved.connect(self._model_removing)
         model.rowsRemoved.connect(self._model_removed)
         self.view.setModel(self.model)
@@ -199,11 +202,32 @@ class ConversationList(QWidget):
         self.model.set_search(self.search.text())
         self._restore_selection()
 
-    def _model_removing(self, *_: object) -> None:
+    def follow_next(self, conversation_id: int) -> None:
+        """The receptionist acts on ``conversation_id`` (archive): when its row leaves the
+        list, the row that was below it opens (the one above for the last row) and the
+        focus stays in the list."""
+        self._follow = conversation_id
+
+    def _model_removing(self, _parent: QModelIndex, first: int, last: int) -> None:
         self._model_changing = True
+        self._next_id = None
+        if self._follow is None or self._follow != self._selected_id:
+            return
+        row = self.model.row_of(self._follow)
+        if row is None or not first <= row <= last:
+            return
+        neighbour = last + 1 if last + 1 < self.model.rowCount() else first - 1
+        if neighbour >= 0:
+            self._next_id = self.model.index(neighbour).data(ID_ROLE)
 
     def _model_removed(self, *_: object) -> None:
         self._model_changing = False
+        if self._next_id is not None and self.model.row_of(self._follow or -1) is None:
+            target, self._next_id, self._follow = self._next_id, None, None
+            had_focus = self.view.hasFocus()
+            # after the view has handled the removal itself
+            QTimer.singleShot(0, self, lambda: self._open_next(target, had_focus))
+            return
         if self._selected_id is not None and self.model.row_of(self._selected_id) is None:
             # the open conversation left the list (filtered out): highlight nothing
             selection = self.view.selectionModel()
@@ -212,12 +236,29 @@ class ConversationList(QWidget):
             selection.blockSignals(blocked)
             self.view.viewport().update()
 
+    def _open_next(self, conversation_id: int, keep_focus: bool) -> None:
+        row = self.model.row_of(conversation_id)
+        if row is None:
+            return
+        index = self.model.index(row)
+        if index == self.view.currentIndex():
+            # the view already moved its current row there, silently (during the removal)
+            self.view.selectionModel().select(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self._selected_id = conversation_id
+            self.conversationSelected.emit(conversation_id)
+        else:
+            self.select(conversation_id)
+        if keep_focus or not self.window().focusWidget():
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid() or self._model_changing:
             return
         cid = current.data(ID_ROLE)
         if cid is not None and cid != self._selected_id:
             self._selected_id = cid
+            self._follow = None
             self.conversationSelected.emit(cid)
 
     def _restore_selection(self, conversation_id: int | None = None) -> None:
