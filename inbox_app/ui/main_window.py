@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,18 @@ from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
 log = logging.getLogger(__name__)
 
 STATUS_REFRESH_MS = 2000
+SPLITTER_KEY = "window/splitter"
+CARD_KEY = "window/patient_card"
+
+
+def _int_list(value: object) -> list[int]:
+    """A remembered list of sizes (QSettings may hand back strings); [] when unusable."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    try:
+        return [max(0, int(v)) for v in value]
+    except (TypeError, ValueError):
+        return []
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +71,7 @@ class MainWindow(QMainWindow):
             self.tr("Clinic Inbox — {0} · {1}").format(session.clinic.name, session.user.name)
         )
         self.setWindowIcon(assets.icon("app"))
-        self.resize(1200, 760)
+        self.resize(1280, 760)
 
         self.banner = OfflineBanner(self)
         self.conversations = ConversationList(bridge.model, self)
@@ -69,11 +81,21 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.conversations)
         splitter.addWidget(self.pane)
         splitter.addWidget(self.patient)
+        splitter.setObjectName("mainSplitter")
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([380, 600, 220])
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        # the list column is resizable and the sizes are remembered; the card can collapse
+        settings = QSettings()
+        sizes = _int_list(settings.value(SPLITTER_KEY))
+        splitter.setSizes(sizes if len(sizes) == 3 and all(sizes[:2]) else [360, 640, 220])
+        splitter.splitterMoved.connect(lambda *_: self._remember_layout())
+        card_shown = str(settings.value(CARD_KEY, "true")).lower() != "false"
+        self.pane.card_button.setChecked(card_shown)
+        self.patient.setVisible(card_shown)
+        self.pane.cardToggled.connect(self._show_card)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +179,17 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.keys.shortcut.connect(self._shortcut)
+
+    def _show_card(self, shown: bool) -> None:
+        self.patient.setVisible(shown)
+        self._remember_layout()
+
+    def _remember_layout(self) -> None:
+        settings = QSettings()
+        sizes = self.splitter.sizes()
+        if all(sizes[:2]):
+            settings.setValue(SPLITTER_KEY, sizes)
+        settings.setValue(CARD_KEY, "true" if self.pane.card_button.isChecked() else "false")
 
     def _conversation_shown(self) -> bool:
         """A conversation is open and on screen (the single-letter shortcuts act on it)."""

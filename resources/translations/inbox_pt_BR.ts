@@ -166,8 +166,16 @@
     <name>ConversationPane</name>
     <message>
         <source>Saving…</source>
-        <extracomment>(action, argument): &quot;toggle_read&quot;, &quot;toggle_archive&quot;, (&quot;priority&quot;, Priority) (kind &quot;reply&quot; | &quot;note&quot;, text)</extracomment>
+        <extracomment>(action, argument): &quot;toggle_read&quot;, &quot;toggle_archive&quot;, (&quot;priority&quot;, Priority) (kind &quot;reply&quot; | &quot;note&quot;, text) the patient card button: show (True) or collapse (False) the card</extracomment>
         <translation>Salvando…</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Paciente</translation>
+    </message>
+    <message>
+        <source>Show or hide the patient card</source>
+        <translation>Mostrar ou esconder a ficha do paciente</translation>
     </message>
     <message>
         <source>Choose a conversation on the left</source>

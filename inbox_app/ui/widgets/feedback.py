@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from inbox_app.ui import assets, labels
+from inbox_app.ui.widgets.elided_label import ElidedLabel
 
 TOAST_MS = 6000
 
@@ -111,7 +112,7 @@ class OfflineBanner(QFrame):
         icon = QLabel(self)
         icon.setPixmap(assets.pixmap("offline", 16))
         layout.addWidget(icon)
-        self.label = QLabel(self)
+        self.label = ElidedLabel("", self)
         self.label.setObjectName("offlineText")
         layout.addWidget(self.label, 1)
         self.hide()
