@@ -29,7 +29,15 @@ from inbox_app.ui.conversations.list_panel import ConversationList
 from inbox_app.ui.conversations.pane import ConversationPane
 from inbox_app.ui.conversations.patient_card import PatientCard
 from inbox_app.ui.keys import KeyRouter
-from inbox_app.ui.privacy import AboutDialog, IdleWatcher, LockScreen, UnsentDialog, lock_seconds
+from inbox_app.ui.privacy import (
+    AboutDialog,
+    IdleWatcher,
+    LockScreen,
+    Parked,
+    UnsentDialog,
+    lock_seconds,
+    park,
+)
 from inbox_app.ui.undo import UndoOffer, undoable
 from inbox_app.ui.widgets.feedback import OfflineBanner, Toast, Toasts
 from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
@@ -112,6 +120,7 @@ class MainWindow(QMainWindow):
         self.toasts = Toasts(central)
         self.undo = UndoOffer(self.toasts, self)
         self.signed_out = False
+        self._parked: Parked | None = None
         self.about: AboutDialog | None = None
         self.unsent_dialog: UnsentDialog | None = None
         self.idle = IdleWatcher(lock_seconds(lock_after), self)
@@ -233,6 +242,8 @@ class MainWindow(QMainWindow):
             self.metrics_window.close()
         if self.about is not None:
             self.about.close()
+        self._parked = park(self.pane, self.bridge.open_id)
+        self.conversations.forget()
         self.pane.clear()
         self.patient.show_patient(None)
         self.conversations.search.clear()
@@ -254,8 +265,25 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentWidget(self.inbox_page)
         self.menuBar().setEnabled(True)
+        self._unpark()
         self.idle.start()
         self.lockChanged.emit(False)
+
+    def _unpark(self) -> None:
+        """The same patient, the same draft: what the lock put aside comes back."""
+        parked, self._parked = self._parked, None
+        if parked is None or parked.conversation_id is None:
+            return
+        if not self.conversations.reopen(parked.conversation_id):
+            self.pane.show_gone()
+            return
+        composer = self.pane.composer
+        composer.set_kind(parked.kind)
+        composer.text.setPlainText(parked.draft)
+        if parked.scroll is not None:
+            self.pane.thread.restore_scroll(parked.scroll)
+        if parked.composer_focus:
+            composer.text.setFocus(Qt.FocusReason.OtherFocusReason)
 
     async def sign_out(self) -> bool:
         """Signs out, deleting this user's local data; actions not sent yet go out first or

@@ -209,6 +209,10 @@
         <source>Archive</source>
         <translation>Archive</translation>
     </message>
+    <message>
+        <source>The conversation that was open is no longer available.</source>
+        <translation>The conversation that was open is no longer available.</translation>
+    </message>
 </context>
 <context>
     <name>Labels</name>
@@ -278,6 +282,7 @@
     <name>LockScreen</name>
     <message>
         <source>Clinic Inbox is locked</source>
+        <extracomment>the thread&apos;s scroll position; None when it showed the newest message</extracomment>
         <translation>Clinic Inbox is locked</translation>
     </message>
     <message>

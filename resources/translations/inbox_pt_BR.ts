@@ -209,6 +209,10 @@
         <source>Archive</source>
         <translation>Arquivar</translation>
     </message>
+    <message>
+        <source>The conversation that was open is no longer available.</source>
+        <translation>A conversa que estava aberta não está mais disponível.</translation>
+    </message>
 </context>
 <context>
     <name>Labels</name>
@@ -278,6 +282,7 @@
     <name>LockScreen</name>
     <message>
         <source>Clinic Inbox is locked</source>
+        <extracomment>the thread&apos;s scroll position; None when it showed the newest message</extracomment>
         <translation>A Caixa da Clínica está bloqueada</translation>
     </message>
     <message>

@@ -202,6 +202,25 @@ class ConversationList(QWidget):
         self.model.set_search(self.search.text())
         self._restore_selection()
 
+    def forget(self) -> None:
+        """No conversation is open (the lock): nothing selected, nothing to restore."""
+        self._selected_id = None
+        self._follow = None
+        selection = self.view.selectionModel()
+        blocked = selection.blockSignals(True)
+        selection.clear()
+        selection.blockSignals(blocked)
+
+    def reopen(self, conversation_id: int) -> bool:
+        """Opens ``conversation_id`` again (after unlock), also when the filter hides its
+        row; False when the list does not know it (any more)."""
+        if self.model.view_of(conversation_id) is None:
+            return False
+        if not self.select(conversation_id):
+            self._selected_id = conversation_id
+            self.conversationSelected.emit(conversation_id)
+        return True
+
     def follow_next(self, conversation_id: int) -> None:
         """The receptionist acts on ``conversation_id`` (archive): when its row leaves the
         list, the row that was below it opens (the one above for the last row) and the

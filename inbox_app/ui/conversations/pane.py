@@ -185,8 +185,16 @@ class ConversationPane(QWidget):
         self.thread.show_detail(detail)
         self._stack.setCurrentWidget(self._content)
 
+    def show_gone(self) -> None:
+        """The conversation that was open before the lock no longer exists: an empty pane
+        that says so (never another patient's conversation)."""
+        self.clear()
+        self.placeholder.setText(self.tr("The conversation that was open is no longer "
+                                         "available."))
+
     def clear(self) -> None:
         """Back to "Choose a conversation" (nothing of a patient left on screen)."""
         self.detail = None
         self.thread.clear()
+        self.placeholder.setText(self.tr("Choose a conversation on the left"))
         self._stack.setCurrentWidget(self.placeholder)

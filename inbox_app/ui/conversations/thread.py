@@ -201,7 +201,8 @@ class Thread(QScrollArea):
         # after the layout runs, so follow rangeChanged rather than scrolling once.
         self._stick = True
         bar = self.verticalScrollBar()
-        bar.rangeChanged.connect(lambda _lo, hi: bar.setValue(hi) if self._stick else None)
+        bar.rangeChanged.connect(self._range_changed)
+        self._restore: int | None = None
         bar.valueChanged.connect(
             lambda value: setattr(self, "_stick", value >= bar.maximum() - 24)
         )
@@ -214,8 +215,8 @@ class Thread(QScrollArea):
         if shown == self._shown:
             return
         bar = self.verticalScrollBar()
-        if self._shown is None:  # another conversation: start at its newest message
-            self._stick = True
+        if self._shown is None and self._restore is None:
+            self._stick = True  # another conversation: start at its newest message
         old = self._shown or []
         self._shown = shown
         # The usual change appends (a new message, a new pending item): keep the bubbles
@@ -247,6 +248,21 @@ class Thread(QScrollArea):
         self._rows.append(row)
         self.bubbles.append(bubble)
 
+    def restore_scroll(self, value: int) -> None:
+        """Scrolls to ``value`` (a position noted before a lock), now or once the bubbles
+        are laid out tall enough."""
+        self._stick = False
+        self._restore = value  # applied once the bubbles of the conversation are laid out
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        bar = self.verticalScrollBar()
+        if self._restore is not None and self._shown and high >= self._restore:
+            value, self._restore = self._restore, None
+            bar.setValue(value)
+            self._stick = False
+        elif self._stick:
+            bar.setValue(high)
+
     @property
     def at_bottom(self) -> bool:
         """Whether the newest message is in view."""
@@ -257,3 +273,4 @@ class Thread(QScrollArea):
         """Removes every bubble; the next conversation starts at its newest message."""
         self.show_detail(None)
         self._shown = None
+        self._restore = None
