@@ -330,7 +330,8 @@ class MainWindow(QMainWindow):
     def _show_detail(self, snapshot: Snapshot[Any]) -> None:
         if snapshot.value.summary.id != self.bridge.open_id:
             return
-        self.pane.show_detail(snapshot.value, stale=snapshot.stale, fetched_at=snapshot.fetched_at)
+        self.pane.show_detail(snapshot.value, stale=snapshot.stale, fetched_at=snapshot.fetched_at,
+                              partial=self.bridge.detail_partial)
 
     def _show_unavailable(self, conversation_id: int, message: str) -> None:
         if conversation_id != self.bridge.open_id:

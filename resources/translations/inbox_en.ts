@@ -75,7 +75,7 @@
     <name>ClientBridge</name>
     <message>
         <source>Conversations not available</source>
-        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) the session ended on the server: the user must sign in again every Change handled (tests wait on it)</extracomment>
+        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) the session ended on the server: the user must sign in again every Change handled (tests wait on it) the open conversation shows only its summary and queued items (not on this computer)</extracomment>
         <translation>Conversations not available</translation>
     </message>
     <message>
@@ -208,6 +208,10 @@
     <message>
         <source>Archive</source>
         <translation>Archive</translation>
+    </message>
+    <message>
+        <source>Older messages are not available offline.</source>
+        <translation>Older messages are not available offline.</translation>
     </message>
     <message>
         <source>The conversation that was open is no longer available.</source>

@@ -158,9 +158,11 @@ class ConversationPane(QWidget):
         self._stack.setCurrentWidget(self._content)
 
     def show_detail(
-        self, detail: DetailView, *, stale: bool = False, fetched_at: datetime | None = None
+        self, detail: DetailView, *, stale: bool = False, fetched_at: datetime | None = None,
+        partial: bool = False,
     ) -> None:
-        """Shows a conversation; ``stale`` data says from when (``fetched_at``)."""
+        """Shows a conversation; ``stale`` data says from when (``fetched_at``); ``partial``:
+        only its summary and queued items are on this computer, and the thread says so."""
         self.detail = detail
         summary = detail.summary
         self.title.setText(summary.patient_name)
@@ -182,6 +184,8 @@ class ConversationPane(QWidget):
         self.priority_box.setCurrentIndex(
             labels.PRIORITY_KEYS.index(Priority(summary.priority))
         )
+        self.thread.show_notice(
+            self.tr("Older messages are not available offline.") if partial else "")
         self.thread.show_detail(detail)
         self._stack.setCurrentWidget(self._content)
 

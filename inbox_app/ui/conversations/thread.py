@@ -194,6 +194,13 @@ class Thread(QScrollArea):
         self._layout.setContentsMargins(16, 12, 16, 12)
         self._layout.setSpacing(8)
         self._layout.addStretch(1)
+        # "older messages are not available offline" (a conversation never opened here)
+        self.notice = QLabel(self._body)
+        self.notice.setObjectName("muted")
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._layout.addWidget(self.notice)
         self.setWidget(self._body)
         self.bubbles: list[Bubble] = []
         self._rows: list[QWidget] = []
@@ -248,6 +255,11 @@ class Thread(QScrollArea):
         self._rows.append(row)
         self.bubbles.append(bubble)
 
+    def show_notice(self, text: str) -> None:
+        """A line above the bubbles (hidden when ``text`` is empty)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
     def restore_scroll(self, value: int) -> None:
         """Scrolls to ``value`` (a position noted before a lock), now or once the bubbles
         are laid out tall enough."""
@@ -272,5 +284,6 @@ class Thread(QScrollArea):
     def clear(self) -> None:
         """Removes every bubble; the next conversation starts at its newest message."""
         self.show_detail(None)
+        self.show_notice("")
         self._shown = None
         self._restore = None
