@@ -185,3 +185,35 @@ def test_search_box_down_enter_and_escape(signed: Signed, qtbot: Any) -> None:
     qtbot.keyClick(panel.view, Qt.Key.Key_Escape)
     assert panel.search.text() == ""
     assert model.rowCount() == everything
+
+
+def test_a_held_e_never_brings_the_archived_row_back_into_open(
+    signed: Signed, qtbot: Any
+) -> None:
+    """The archived row that came back into "Abertas", selected, then vanished: a held E
+    archived, then (auto-repeat, on the same still-open conversation) unarchived, then
+    archived again. Now one press is one action, and the next row opens after an archive."""
+    window = signed.window
+    activate(qtbot, window)
+    model = window.bridge.model
+    cid = open_row(qtbot, window, 2)
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.extend(
+        model.view_at(r).summary.id for r in range(first, last + 1)))
+    actions = Actions(window)
+    view = window.conversations.view
+    focus(qtbot, view)
+
+    def send(kind: QEvent.Type, *, repeat: bool) -> None:
+        QApplication.sendEvent(QApplication.focusWidget() or view, QKeyEvent(
+            kind, Qt.Key.Key_E, Qt.KeyboardModifier.NoModifier, "e", repeat))
+
+    send(QEvent.Type.KeyPress, repeat=False)
+    for _ in range(6):
+        qtbot.wait(20)  # the refresh of each action runs between the repeats, as on screen
+        send(QEvent.Type.KeyRelease, repeat=True)
+        send(QEvent.Type.KeyPress, repeat=True)
+    send(QEvent.Type.KeyRelease, repeat=False)
+    qtbot.waitUntil(lambda: signed.client.pending_count() == 0, timeout=TIMEOUT)
+    assert actions.queued == ["archive"]
+    assert cid not in inserted and cid not in model.ids()
