@@ -33,7 +33,8 @@ RESOURCE_SUFFIXES = (".svg", ".qss", ".qm")
 #: imports QtOpenGL and QtOpenGLWidgets by name (``importlib.import_module``) in modules every
 #: plot loads (Qt/OpenGLHelpers.py), even though our charts never draw with OpenGL. QtTest,
 #: which pyqtgraph also tries, is optional there and stays out.
-QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtSvg", "QtOpenGL", "QtOpenGLWidgets")
+QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtSvg", "QtOpenGL", "QtOpenGLWidgets",
+                   "QtNetwork")  # QtNetwork: QLocalServer, one app per user (issue 12)
 
 #: Python packages that never belong in the app: tools, test-only packages and optional
 #: back ends nothing of ours uses. ``keyrings`` (keyrings.alt) is test-only and, installed,

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,7 @@ def start_server(*args: str, timeout: float = SERVER_START_TIMEOUT) -> EmbeddedS
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=None, text=True, bufsize=1,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,  # noqa: PLW1509
     )
     found: list[str] = []
     ready = threading.Event()
@@ -177,6 +179,17 @@ def main(argv: list[str] | None = None) -> int:
         return _run_demo(options)
 
     async def desktop() -> int:
+        # one app per user: a second launch brings the first window forward (issue 12)
+        instance = ui.claim_instance(options.data_dir)
+        if instance is None:
+            print("Clinic Inbox is already open: its window was brought forward.", flush=True)
+            return 0
+        try:
+            return await signed_in()
+        finally:
+            instance.release()
+
+    async def signed_in() -> int:
         while True:  # signing out offers the sign-in again
             client = await ui.sign_in(options.server, data_dir=options.data_dir,
                                       cache_dir=options.cache_dir)
@@ -194,6 +207,12 @@ def _run_demo(options: argparse.Namespace) -> int:
     from inbox_app.client import InboxClient
     from inbox_app.ui import app as ui_app
 
+    # issue 12: `kill` (SIGTERM) or a closed terminal (SIGHUP) while the demo server starts
+    # still runs the `with` blocks' cleanup (server stopped, temporary folders removed); once
+    # the window is up, ui.run closes the window instead
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            signal.signal(number, _exit_on_signal)
     with tempfile.TemporaryDirectory(prefix="clinic-inbox-demo-user-") as user_dir, \
             demo_server(options.inbound_seconds) as server:
         print(f"Demo server at {server.url} (signed in as {DEMO_EMAIL})", flush=True)
@@ -208,6 +227,23 @@ def _run_demo(options: argparse.Namespace) -> int:
             return 0
 
         return ui_app.run(demo, language=options.lang)
+
+
+def _exit_on_signal(number: int, _frame: object) -> None:
+    raise SystemExit(128 + number)
+
+
+def _die_with_parent() -> None:  # pragma: no cover (runs in the child, before exec)
+    """Linux: the kernel sends the server SIGTERM when the app that started it is gone,
+    also after a kill -9 of the app (issue 12)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 if __name__ == "__main__":

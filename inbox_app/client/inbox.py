@@ -322,6 +322,19 @@ class InboxClient:
             return None
         return self.engine.view(summary)
 
+    def summary_detail(self, conversation_id: int) -> DetailView | None:
+        """A conversation whose messages are not on this computer (never opened, offline):
+        its row from the inbox and its queued notes and replies, no messages
+        (``has_more_messages``: the older ones exist elsewhere). None when the inbox does
+        not hold it either. Same derivation as the row: header and row cannot disagree."""
+        row = self.conversation_view(conversation_id)
+        if row is None:
+            return None
+        return DetailView(
+            summary=row.summary, messages=[], notes=[],
+            pending_items=self.engine.pending_items(conversation_id),
+            has_more_messages=True, pending=row.pending, failed=row.failed)
+
     async def conversation(self, conversation_id: int) -> Snapshot[DetailView]:
         """One conversation: messages, notes, and the optimistic notes and replies."""
         snap = await self.repo.read(detail_key(conversation_id), ConversationDetail,

@@ -17,16 +17,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import platformdirs
 import qasync
-from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtCore import QLocale, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from inbox_app.client import InboxClient
+from inbox_app.client.files.folders import APP_NAME
 from inbox_app.ui import assets
 from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.model import ConversationListModel
 from inbox_app.ui.main_window import MainWindow
+from inbox_app.ui.single_instance import SingleInstance, bring_forward
 from inbox_app.ui.widgets.login_dialog import LoginDialog
 
 log = logging.getLogger(__name__)
@@ -154,12 +157,35 @@ async def sign_in(server_url: str | None, *, data_dir: Path | None = None,
     return client if isinstance(client, InboxClient) else None
 
 
+SIGNAL_CHECK_MS = 250
+_CLOSING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def claim_instance(data_dir: Path | None = None) -> SingleInstance | None:
+    """Makes this process the one app of the user's data folder (``data_dir``, default the
+    platform's); None when another one runs (it was asked to come forward)."""
+    folder = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir(APP_NAME))
+    instance = SingleInstance(folder)
+    if not instance.claim():
+        return None
+    instance.activated.connect(bring_forward)
+    return instance
+
+
 def run(main: Callable[[], Awaitable[int]], *, language: str | None = None) -> int:
     """Runs ``main`` on a qasync loop over a fresh QApplication; returns its exit code."""
     install_exception_hook()
     app = create_application(language=language)
-    # Ctrl+C in the terminal closes the windows (the Qt loop would otherwise swallow it)
-    signal.signal(signal.SIGINT, lambda *_: app.closeAllWindows())
+    # Ctrl+C in the terminal closes the windows (the Qt loop would otherwise swallow it), and
+    # so do `kill` (SIGTERM) and a closed terminal (SIGHUP): the app then ends as when its
+    # window is closed (the demo server stopped, its temporary folders removed)
+    for number in _CLOSING_SIGNALS:
+        signal.signal(number, lambda *_: app.closeAllWindows())
+    # Python runs a signal handler only between bytecodes: wake it up now and then
+    wake = QTimer(app, interval=SIGNAL_CHECK_MS)
+    wake.timeout.connect(lambda: None)
+    wake.start()
     loop = qasync.QEventLoop(app)
     loop.set_exception_handler(loop_exception_handler)
     asyncio.set_event_loop(loop)

@@ -76,6 +76,8 @@ class ClientBridge(QObject):
         self.open_id: int | None = None
         self.list_snapshot: Snapshot[list[ConversationView]] | None = None
         self.detail_snapshot: Snapshot[DetailView] | None = None
+        #: the open conversation shows only its summary and queued items (not on this computer)
+        self.detail_partial = False
         self._dirty: set[int] = set()
         self._reload_all = False
         self._detail_dirty = False
@@ -168,15 +170,26 @@ class ClientBridge(QObject):
         try:
             snapshot = await self.client.conversation(conversation_id)
         except NotAvailableOffline:
-            self.detailUnavailable.emit(
-                conversation_id, self.tr("Not available offline: never opened on this computer.")
-            )
+            # its summary (from the list), its queued notes and replies: what is true offline
+            partial = self.client.summary_detail(conversation_id)
+            if partial is None or conversation_id != self.open_id or self.locked:
+                self.detailUnavailable.emit(conversation_id, self.tr(
+                    "Not available offline: never opened on this computer."))
+                return
+            listed = self.list_snapshot
+            self.detail_partial = True
+            self.detail_snapshot = Snapshot(partial, True, listed.fetched_at if listed else
+                                            None, True)
+            self.detailChanged.emit(self.detail_snapshot)
+            if with_patient:
+                await self._load_patient(partial.summary.patient_id)
             return
         except ClientError as exc:
             self.detailUnavailable.emit(conversation_id, _reason(exc))
             return
         if conversation_id != self.open_id or self.locked:
             return
+        self.detail_partial = False
         self.detail_snapshot = snapshot
         self.detailChanged.emit(snapshot)
         if with_patient:

@@ -10,7 +10,7 @@ import logging
 import math
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,14 +36,36 @@ from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.list_panel import ConversationList
 from inbox_app.ui.conversations.pane import ConversationPane
 from inbox_app.ui.conversations.patient_card import PatientCard
-from inbox_app.ui.privacy import AboutDialog, IdleWatcher, LockScreen, UnsentDialog, lock_seconds
+from inbox_app.ui.keys import KeyRouter
+from inbox_app.ui.privacy import (
+    AboutDialog,
+    IdleWatcher,
+    LockScreen,
+    Parked,
+    UnsentDialog,
+    lock_seconds,
+    park,
+)
 from inbox_app.ui.shortcuts import ShortcutsDialog
+from inbox_app.ui.undo import UndoOffer, undoable
 from inbox_app.ui.widgets.feedback import OfflineBanner, Toast, Toasts
 from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
 
 log = logging.getLogger(__name__)
 
 STATUS_REFRESH_MS = 2000
+SPLITTER_KEY = "window/splitter"
+CARD_KEY = "window/patient_card"
+
+
+def _int_list(value: object) -> list[int]:
+    """A remembered list of sizes (QSettings may hand back strings); [] when unusable."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    try:
+        return [max(0, int(v)) for v in value]
+    except (TypeError, ValueError):
+        return []
 
 
 class MainWindow(QMainWindow):
@@ -68,7 +90,7 @@ class MainWindow(QMainWindow):
         # "(12) Clinic Inbox — …": the conversations with unread messages, as WhatsApp Web
         bridge.model.countsChanged.connect(self._show_unread_count)
         self.setWindowIcon(assets.icon("app"))
-        self.resize(1200, 760)
+        self.resize(1280, 760)
 
         self.banner = OfflineBanner(self)
         self.conversations = ConversationList(bridge.model, self)
@@ -78,11 +100,21 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.conversations)
         splitter.addWidget(self.pane)
         splitter.addWidget(self.patient)
+        splitter.setObjectName("mainSplitter")
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([380, 600, 220])
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        # the list column is resizable and the sizes are remembered; the card can collapse
+        settings = QSettings()
+        sizes = _int_list(settings.value(SPLITTER_KEY))
+        splitter.setSizes(sizes if len(sizes) == 3 and all(sizes[:2]) else [360, 640, 220])
+        splitter.splitterMoved.connect(lambda *_: self._remember_layout())
+        card_shown = str(settings.value(CARD_KEY, "true")).lower() != "false"
+        self.pane.card_button.setChecked(card_shown)
+        self.patient.setVisible(card_shown)
+        self.pane.cardToggled.connect(self._show_card)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -97,7 +129,9 @@ class MainWindow(QMainWindow):
         self.inbox_page = central
         self.setCentralWidget(self.pages)
         self.toasts = Toasts(central)
+        self.undo = UndoOffer(self.toasts, self)
         self.signed_out = False
+        self._parked: Parked | None = None
         self.about: AboutDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.unsent_dialog: UnsentDialog | None = None
@@ -159,13 +193,39 @@ class MainWindow(QMainWindow):
         key("Ctrl+F", self.conversations.focus_search)
         key("Up", lambda: self.conversations.move(-1))
         key("Down", lambda: self.conversations.move(1))
-        # single letters: text fields take their keys first (ShortcutOverride), so typing an
-        # "e" in the composer never archives
-        key("E", lambda: self._action("toggle_archive", None))
-        key("U", lambda: self._action("toggle_read", None))
-        for number, priority in enumerate(labels.PRIORITY_KEYS, start=1):
-            key(str(number), lambda p=priority: self._action("priority", p))
         key("Ctrl+Shift+M", self.show_metrics)
+        key("Ctrl+Z", self.undo.undo)  # text fields keep their own Ctrl+Z
+        # E, U, 1–4 and type-to-compose: only where the receptionist is looking (keys.py)
+        self.keys = KeyRouter(
+            areas=lambda: [self.conversations, self.pane],
+            conversation_shown=self._conversation_shown,
+            composer=lambda: self.pane.composer.text,
+            search=lambda: self.conversations.search,
+            escape=self.conversations.clear_search,
+            parent=self,
+        )
+        self.keys.shortcut.connect(self._shortcut)
+
+    def _show_card(self, shown: bool) -> None:
+        self.patient.setVisible(shown)
+        self._remember_layout()
+
+    def _remember_layout(self) -> None:
+        settings = QSettings()
+        sizes = self.splitter.sizes()
+        if all(sizes[:2]):
+            settings.setValue(SPLITTER_KEY, sizes)
+        settings.setValue(CARD_KEY, "true" if self.pane.card_button.isChecked() else "false")
+
+    def _conversation_shown(self) -> bool:
+        """A conversation is open and on screen (the single-letter shortcuts act on it)."""
+        return (self.bridge.open_id is not None and not self.locked
+                and self.pane.showing and self.pane.isVisible())
+
+    def _shortcut(self, action: str, argument: object) -> None:
+        if action == "priority":
+            argument = labels.PRIORITY_KEYS[int(argument)]  # type: ignore[call-overload]
+        self._action(action, argument)
 
     def _build_menus(self) -> None:
         account = self.menuBar().addMenu(self.tr("&Account"))
@@ -194,12 +254,15 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.pages.setCurrentWidget(self.lock_screen)
         self.menuBar().setEnabled(False)
+        self.undo.withdraw()
         for toast in self.inbox_page.findChildren(Toast):
             toast.close()  # a rollback toast names a patient
         if self.metrics_window is not None:
             self.metrics_window.close()
         if self.about is not None:
             self.about.close()
+        self._parked = park(self.pane, self.bridge.open_id)
+        self.conversations.forget()
         self.pane.clear()
         self.patient.show_patient(None)
         self.conversations.search.clear()
@@ -230,8 +293,25 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentWidget(self.inbox_page)
         self.menuBar().setEnabled(True)
+        self._unpark()
         self.idle.start()
         self.lockChanged.emit(False)
+
+    def _unpark(self) -> None:
+        """The same patient, the same draft: what the lock put aside comes back."""
+        parked, self._parked = self._parked, None
+        if parked is None or parked.conversation_id is None:
+            return
+        if not self.conversations.reopen(parked.conversation_id):
+            self.pane.show_gone()
+            return
+        composer = self.pane.composer
+        composer.set_kind(parked.kind)
+        composer.text.setPlainText(parked.draft)
+        if parked.scroll is not None:
+            self.pane.thread.restore_scroll(parked.scroll)
+        if parked.composer_focus:
+            composer.text.setFocus(Qt.FocusReason.OtherFocusReason)
 
     async def sign_out(self) -> bool:
         """Signs out, deleting this user's local data; actions not sent yet go out first or
@@ -283,7 +363,8 @@ class MainWindow(QMainWindow):
     def _show_detail(self, snapshot: Snapshot[Any]) -> None:
         if snapshot.value.summary.id != self.bridge.open_id:
             return
-        self.pane.show_detail(snapshot.value, stale=snapshot.stale, fetched_at=snapshot.fetched_at)
+        self.pane.show_detail(snapshot.value, stale=snapshot.stale, fetched_at=snapshot.fetched_at,
+                              partial=self.bridge.detail_partial)
 
     def _show_unavailable(self, conversation_id: int, message: str) -> None:
         if conversation_id != self.bridge.open_id:
@@ -294,12 +375,20 @@ class MainWindow(QMainWindow):
     def _action(self, action: str, argument: object) -> None:
         if self.bridge.open_id is None:
             return
+        before = self.bridge.model.view_of(self.bridge.open_id)
+        done: str | None = None
         if action == "toggle_read":
-            self.bridge.toggle_read()
+            done = self.bridge.toggle_read()
         elif action == "toggle_archive":
-            self.bridge.toggle_archive()
+            # the archived row leaves the list: the next one below it opens
+            self.conversations.follow_next(self.bridge.open_id)
+            done = self.bridge.toggle_archive()
         elif action == "priority":
-            self.bridge.set_priority(argument)  # type: ignore[arg-type]
+            done = self.bridge.set_priority(argument)  # type: ignore[arg-type]
+        if done is not None and before is not None:
+            offer = undoable(self.bridge.client, before, action, argument)
+            if offer is not None:
+                self.undo.offer(offer, before.summary.patient_name)
 
     def _show_connection(self, state: str) -> None:
         self.status.set_connection(state)
@@ -351,6 +440,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.remove()
+        self.keys.detach()
         if self.metrics_window is not None:
             self.metrics_window.close()
         if self.tray is not None:

@@ -16,6 +16,7 @@ import asyncio
 import html
 import logging
 import os
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -35,6 +36,7 @@ from inbox_app.client import InboxClient
 from inbox_app.client.logs.logfile import current_path
 from inbox_app.client.net import tls
 from inbox_app.client.security.protection import DEFAULT_LOCK_SECONDS
+from inbox_app.ui.conversations.pane import ConversationPane
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,33 @@ _ACTIVITY = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
     QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
 })
+
+
+@dataclass
+class Parked:
+    """Where the receptionist was when the window locked, kept in memory only (never on
+    disk): unlock puts back the same conversation, scroll position, composer mode and draft."""
+
+    conversation_id: int | None
+    #: the thread's scroll position; None when it showed the newest message
+    scroll: int | None
+    kind: str
+    draft: str
+    composer_focus: bool
+
+
+def park(pane: ConversationPane, conversation_id: int | None) -> Parked:
+    """Notes what the pane shows and empties the composer (nothing of it stays on screen)."""
+    thread, composer = pane.thread, pane.composer
+    parked = Parked(
+        conversation_id=conversation_id,
+        scroll=None if thread.at_bottom else thread.verticalScrollBar().value(),
+        kind=composer.kind,
+        draft=composer.text.toPlainText(),
+        composer_focus=composer.text.hasFocus(),
+    )
+    composer.text.clear()
+    return parked
 
 
 def lock_seconds(explicit: float | None = None) -> float:

@@ -28,13 +28,15 @@ class Shortcut:
     """Keys (QKeySequence portable text) and what they do (English, translated when shown).
 
     ``shown``: how the README and the dialog write the keys when not each key itself ("1–4");
-    ``in_composer``: handled by the composer's text field rather than bound on the window.
+    ``in_composer``: handled by the composer's text field rather than bound on the window;
+    ``routed``: handled by the key router (ui/keys.py), only where the receptionist is looking.
     """
 
     keys: tuple[str, ...]
     text: str
     shown: str | None = None
     in_composer: bool = False
+    routed: bool = False
 
     @property
     def keys_text(self) -> str:
@@ -56,10 +58,14 @@ class Shortcut:
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(("Ctrl+F",), QT_TRANSLATE_NOOP("Shortcuts", "Search name, phone or message")),
     Shortcut(("Up", "Down"), QT_TRANSLATE_NOOP("Shortcuts", "Previous or next conversation")),
-    Shortcut(("E",), QT_TRANSLATE_NOOP("Shortcuts", "Archive or unarchive")),
-    Shortcut(("U",), QT_TRANSLATE_NOOP("Shortcuts", "Mark as read or unread")),
+    Shortcut(("E",), QT_TRANSLATE_NOOP("Shortcuts", "Archive or unarchive"), routed=True),
+    Shortcut(("U",), QT_TRANSLATE_NOOP("Shortcuts", "Mark as read or unread"), routed=True),
     Shortcut(("1", "2", "3", "4"),
-             QT_TRANSLATE_NOOP("Shortcuts", "Priority: urgent, high, normal, low"), shown="1–4"),
+             QT_TRANSLATE_NOOP("Shortcuts", "Priority: urgent, high, normal, low"), shown="1–4",
+             routed=True),
+    Shortcut(("Esc",), QT_TRANSLATE_NOOP("Shortcuts", "Leave the search (twice: clear it)"),
+             routed=True),
+    Shortcut(("Ctrl+Z",), QT_TRANSLATE_NOOP("Shortcuts", "Undo the last action")),
     Shortcut(("Ctrl+Return",), QT_TRANSLATE_NOOP("Shortcuts", "Send the note or reply"),
              shown="Ctrl+Enter", in_composer=True),
     Shortcut(("Ctrl+L",), QT_TRANSLATE_NOOP("Shortcuts", "Lock now")),

@@ -83,7 +83,7 @@
     <name>ClientBridge</name>
     <message>
         <source>Conversations not available</source>
-        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) an older page of the open conversation: (conversation id, [Message], more older ones) the older page could not be loaded: (conversation id, what to say) the session ended on the server: the user must sign in again every Change handled (tests wait on it)</extracomment>
+        <extracomment>the list was (re)loaded: its snapshot (stale, fetched_at, offline) the open conversation: a Snapshot[DetailView] the open conversation could not be loaded: (conversation id, message) the patient of the open conversation: (Patient | None, note) &quot;online&quot; | &quot;reconnecting&quot; | &quot;offline&quot; something pending changed (status bar): number of pending actions a rollback or a failure to tell: (title, reason) a patient wrote: (conversation id, patient name, preview) an older page of the open conversation: (conversation id, [Message], more older ones) the older page could not be loaded: (conversation id, what to say) the session ended on the server: the user must sign in again every Change handled (tests wait on it) the open conversation shows only its summary and queued items (not on this computer)</extracomment>
         <translation>Conversas indisponíveis</translation>
     </message>
     <message>
@@ -182,8 +182,16 @@
     <name>ConversationPane</name>
     <message>
         <source>Saving…</source>
-        <extracomment>(action, argument): &quot;toggle_read&quot;, &quot;toggle_archive&quot;, (&quot;priority&quot;, Priority) (kind &quot;reply&quot; | &quot;note&quot;, text)</extracomment>
+        <extracomment>(action, argument): &quot;toggle_read&quot;, &quot;toggle_archive&quot;, (&quot;priority&quot;, Priority) (kind &quot;reply&quot; | &quot;note&quot;, text) the patient card button: show (True) or collapse (False) the card</extracomment>
         <translation>Salvando…</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Paciente</translation>
+    </message>
+    <message>
+        <source>Show or hide the patient card</source>
+        <translation>Mostrar ou esconder a ficha do paciente</translation>
     </message>
     <message>
         <source>Choose a conversation on the left</source>
@@ -216,6 +224,14 @@
     <message>
         <source>Archive</source>
         <translation>Arquivar</translation>
+    </message>
+    <message>
+        <source>Older messages are not available offline.</source>
+        <translation>As mensagens anteriores não estão disponíveis sem conexão.</translation>
+    </message>
+    <message>
+        <source>The conversation that was open is no longer available.</source>
+        <translation>A conversa que estava aberta não está mais disponível.</translation>
     </message>
 </context>
 <context>
@@ -310,6 +326,7 @@
     <name>LockScreen</name>
     <message>
         <source>Clinic Inbox is locked</source>
+        <extracomment>the thread&apos;s scroll position; None when it showed the newest message</extracomment>
         <translation>A Caixa da Clínica está bloqueada</translation>
     </message>
     <message>
@@ -538,6 +555,7 @@
     <name>OfflineBanner</name>
     <message>
         <source>No connection</source>
+        <extracomment>the toast&apos;s one button (&quot;Undo&quot;), when it offers one</extracomment>
         <translation>Sem conexão</translation>
     </message>
     <message>
@@ -599,6 +617,14 @@
         <translation>Prioridade: urgente, alta, normal, baixa</translation>
     </message>
     <message>
+        <source>Leave the search (twice: clear it)</source>
+        <translation>Sair da busca (duas vezes: limpá-la)</translation>
+    </message>
+    <message>
+        <source>Undo the last action</source>
+        <translation>Desfazer a última ação</translation>
+    </message>
+    <message>
         <source>Send the note or reply</source>
         <translation>Enviar a nota ou a resposta</translation>
     </message>
@@ -657,6 +683,33 @@
     <message>
         <source>Loading older messages…</source>
         <translation>Carregando mensagens mais antigas…</translation>
+    </message>
+</context>
+<context>
+    <name>Undo</name>
+    <message>
+        <source>Unarchived</source>
+        <translation>Desarquivada</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>Arquivada</translation>
+    </message>
+    <message>
+        <source>Marked as read</source>
+        <translation>Marcada como lida</translation>
+    </message>
+    <message>
+        <source>Marked as unread</source>
+        <translation>Marcada como não lida</translation>
+    </message>
+    <message>
+        <source>Priority: {0}</source>
+        <translation>Prioridade: {0}</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Desfazer</translation>
     </message>
 </context>
 <context>

@@ -79,6 +79,15 @@ def open_window(qtbot: Any, client: InboxClient) -> MainWindow:
     return window
 
 
+def press(qtbot: Any, window: MainWindow, key: Any) -> None:
+    """Presses a single-letter shortcut as a receptionist does: with the list focused."""
+    view = window.conversations.view
+    window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=15_000)
+    qtbot.keyClick(view, key)
+
+
 def close_window(qtbot: Any, window: MainWindow) -> None:
     run(qtbot, window.bridge.close())
     run(qtbot, window.bridge.client.close())

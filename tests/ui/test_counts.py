@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from inbox_app.contract.models import Priority, Status
-from tests.ui.conftest import Signed
+from tests.ui.conftest import Signed, press
 
 TIMEOUT = 10_000
 
@@ -49,9 +49,9 @@ def test_tabs_and_title_count_unread_and_urgent(signed: Signed, qtbot: Any) -> N
     # made urgent: one more on Urgent
     qtbot.waitUntil(lambda: window.pane.detail is not None
                     and window.pane.detail.summary.id == cid, timeout=TIMEOUT)
-    qtbot.keyClick(window, Qt.Key.Key_1)
+    press(qtbot, window, Qt.Key.Key_1)
     qtbot.waitUntil(lambda: shows(unread - 1, urgent + 1), timeout=TIMEOUT)
     # marked unread again: back on the title
-    qtbot.keyClick(window, Qt.Key.Key_U)
+    press(qtbot, window, Qt.Key.Key_U)
     qtbot.waitUntil(lambda: shows(unread, urgent + 1), timeout=TIMEOUT)
     assert expected() == (unread, urgent + 1)

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import Signed, run
+from tests.ui.conftest import Signed, press, run
 
 TIMEOUT = 10_000
 
@@ -41,7 +41,7 @@ def test_opening_reads_u_stays_unread_and_a_reply_reads(signed: Signed, qtbot: A
                     and window.pane.detail.summary.id == cid, timeout=TIMEOUT)
     reloads: list[Any] = []
     window.bridge.detailChanged.connect(reloads.append)
-    qtbot.keyClick(window, Qt.Key.Key_U)
+    press(qtbot, window, Qt.Key.Key_U)
     qtbot.waitUntil(lambda: settled(True), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: bool(reloads), timeout=TIMEOUT)
     run(qtbot, signed.client.drained())

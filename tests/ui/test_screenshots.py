@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
@@ -22,7 +23,8 @@ from inbox_app.contract.models import Note
 from inbox_app.ui import app as ui_app
 from inbox_app.ui.main_window import MainWindow
 from tests.support import ServerProcess
-from tests.ui.conftest import close_window, open_window, sign_in
+from tests.ui.conftest import close_window, open_window, press, sign_in
+from tests.ui.test_window_size import show_longest
 
 TIMEOUT = 15_000
 
@@ -92,7 +94,7 @@ def test_render_main_states(
         # the offline shot shows the banner where the inbox shot had none
         assert region(shots[3], window.banner, window) != region(shots[0], window.banner, window)
 
-        qtbot.keyClick(window, Qt.Key.Key_1)
+        press(qtbot, window, Qt.Key.Key_1)
         composer.text.setPlainText("Confirmado, até quinta às 9h!")
         composer.submit()
         qtbot.waitUntil(lambda: model.view_of(cid).pending and any(
@@ -103,6 +105,37 @@ def test_render_main_states(
         # each state looks different from the one before it
         images = [QImage(str(p)) for p in shots]
         assert all(a != b for a, b in itertools.pairwise(images))
+    finally:
+        close_window(qtbot, window)
+        ui_app.create_application(language="en")
+
+
+SIZES = ((1280, 720), (1366, 768), (1920, 1080))
+
+
+@pytest.mark.parametrize("language", ["pt_BR", "en"])
+def test_render_screen_sizes(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess, tmp_path: Path,
+    language: str,
+) -> None:
+    """A conversation open with the longest name the contract allows, offline, at the sizes
+    of ordinary screens (issue 12): ``fit-{language}-{width}x{height}.png``."""
+    folder = Path(os.environ.get("INBOX_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    ui_app.create_application(language=language)
+    client = sign_in(qtbot, server, tmp_path)
+    window = open_window(qtbot, client)
+    try:
+        window.conversations.select(window.bridge.model.ids()[1])
+        qtbot.waitUntil(lambda: window.pane.detail is not None, timeout=TIMEOUT)
+        show_longest(qtbot, window)
+        for width, height in SIZES:
+            window.resize(width, height)
+            qtbot.waitUntil(lambda w=width: window.width() == w, timeout=TIMEOUT)
+            path = shoot(qtbot, window, folder, f"fit-{language}-{width}x{height}")
+            assert QImage(str(path)).width() == width
+            assert window.pane.composer.send_button.isVisible()
+            assert window.pane.card_button.isVisible()
     finally:
         close_window(qtbot, window)
         ui_app.create_application(language="en")

@@ -15,7 +15,7 @@ from inbox_app.client.reads.listing import Filter
 from inbox_app.contract.models import Status
 from inbox_app.ui.app import create_application
 from inbox_app.ui.conversations.delegate import TAB_ROLE
-from tests.ui.conftest import Signed
+from tests.ui.conftest import Signed, press
 
 TIMEOUT = 10_000
 
@@ -32,7 +32,7 @@ def test_search_covers_every_tab_names_it_and_says_nothing_found(
     assert panel.select(cid)
     qtbot.waitUntil(lambda: window.pane.detail is not None
                     and window.pane.detail.summary.id == cid, timeout=TIMEOUT)
-    qtbot.keyClick(window, Qt.Key.Key_E)
+    press(qtbot, window, Qt.Key.Key_E)
     qtbot.waitUntil(lambda: model.view_of(cid).summary.status == Status.ARCHIVED
                     and not model.view_of(cid).pending, timeout=TIMEOUT)
     assert cid not in model.ids() and model.filter is Filter.OPEN

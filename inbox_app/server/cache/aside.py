@@ -154,7 +154,7 @@ class Cache:
 
     def latency_histograms(self) -> dict[str, tuple[list[tuple[str, int]], float]]:
         """Per kind: the read-latency histogram (buckets, sum in seconds) for /metrics."""
-        return {kind.value: m.histogram() for kind, m in self._metrics.items()}
+        return {kind.value: m.histogram() for kind, m in self._link.metrics.items()}
 
     async def close(self) -> None:
         """Stops probing and releases the connection pool."""

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -38,6 +38,23 @@ from inbox_app.ui.conversations.empty_notice import EmptyNotice
 from inbox_app.ui.conversations.model import ConversationListModel, Filter
 
 log = logging.getLogger(__name__)
+
+
+class ListView(QTableView):
+    """The list view without type-ahead: a letter never jumps to another patient (the
+    window's key router sends typed letters to the search box or the composer)."""
+
+    def keyboardSearch(self, search: str) -> None:
+        return
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # QAbstractItemView makes the first row current when the focus arrives with none:
+        # that would open a conversation the receptionist did not choose
+        if self.currentIndex().isValid():
+            super().focusInEvent(event)
+        else:
+            QWidget.focusInEvent(self, event)
+            self.viewport().update()
 
 
 class ConversationList(QWidget):
@@ -61,7 +78,6 @@ class ConversationList(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
-        self.search.returnPressed.connect(self._apply_search)
         self.search.installEventFilter(self)
 
         self.filter_buttons = QButtonGroup(self)
@@ -86,7 +102,7 @@ class ConversationList(QWidget):
             filters.addWidget(button)
         filters.addStretch(1)
 
-        self.view = QTableView(self)
+        self.view = ListView(self)
         self.view.setObjectName("conversationList")
         # QTableView with fixed row heights: a move to the top at 100k rows costs well under a
         # frame, where QTreeView re-lays out its item list (~100 ms) and QListView re-lays
@@ -109,6 +125,9 @@ class ConversationList(QWidget):
         # row the model removes (a move to the top, an archived row leaving the filter)
         # must not make Qt's "current moves to the neighbour" open another conversation.
         self._model_changing = False
+        # follow_next: the conversation whose row, when it leaves, hands over to the next
+        self._follow: int | None = None
+        self._next_id: int | None = None
         model.rowsAboutToBeRemoved.connect(self._model_removing)
         model.rowsRemoved.connect(self._model_removed)
         self.view.setModel(self.model)
@@ -156,7 +175,11 @@ class ConversationList(QWidget):
         return True
 
     def move(self, step: int) -> None:
-        """Up/Down from anywhere in the window."""
+        """Up/Down from anywhere in the window; from the search box the focus goes to the
+        list with the move (the window's Up/Down shortcut takes the key before the box)."""
+        from_search = self.search.hasFocus()
+        if from_search:
+            self._apply_search()
         current = self.view.currentIndex()
         row = (current.row() + step) if current.isValid() else 0
         row = max(0, min(self.model.rowCount() - 1, row))
@@ -164,6 +187,22 @@ class ConversationList(QWidget):
         if index.isValid():
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
+        if from_search:
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_search(self) -> bool:
+        """Esc in the list: empties a search that narrows it; False when there is none."""
+        if not self.search.text():
+            return False
+        self.search.clear()
+        self._apply_search()
+        return True
+
+    def focus_list(self) -> None:
+        """Moves the focus to the list; opens the first row when none is current."""
+        if not self.view.currentIndex().isValid() and self.model.rowCount():
+            self.move(1)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         """Ctrl+F: the search box, its text selected."""
@@ -185,11 +224,51 @@ class ConversationList(QWidget):
         self.model.set_search(self.search.text())
         self._restore_selection()
 
-    def _model_removing(self, *_: object) -> None:
+    def forget(self) -> None:
+        """No conversation is open (the lock): nothing selected, nothing to restore."""
+        self._selected_id = None
+        self._follow = None
+        selection = self.view.selectionModel()
+        blocked = selection.blockSignals(True)
+        selection.clear()
+        selection.blockSignals(blocked)
+
+    def reopen(self, conversation_id: int) -> bool:
+        """Opens ``conversation_id`` again (after unlock), also when the filter hides its
+        row; False when the list does not know it (any more)."""
+        if self.model.view_of(conversation_id) is None:
+            return False
+        if not self.select(conversation_id):
+            self._selected_id = conversation_id
+            self.conversationSelected.emit(conversation_id)
+        return True
+
+    def follow_next(self, conversation_id: int) -> None:
+        """The receptionist acts on ``conversation_id`` (archive): when its row leaves the
+        list, the row that was below it opens (the one above for the last row) and the
+        focus stays in the list."""
+        self._follow = conversation_id
+
+    def _model_removing(self, _parent: QModelIndex, first: int, last: int) -> None:
         self._model_changing = True
+        self._next_id = None
+        if self._follow is None or self._follow != self._selected_id:
+            return
+        row = self.model.row_of(self._follow)
+        if row is None or not first <= row <= last:
+            return
+        neighbour = last + 1 if last + 1 < self.model.rowCount() else first - 1
+        if neighbour >= 0:
+            self._next_id = self.model.index(neighbour).data(ID_ROLE)
 
     def _model_removed(self, *_: object) -> None:
         self._model_changing = False
+        if self._next_id is not None and self.model.row_of(self._follow or -1) is None:
+            target, self._next_id, self._follow = self._next_id, None, None
+            had_focus = self.view.hasFocus()
+            # after the view has handled the removal itself
+            QTimer.singleShot(0, self, lambda: self._open_next(target, had_focus))
+            return
         if self._selected_id is not None and self.model.row_of(self._selected_id) is None:
             # the open conversation left the list (filtered out): highlight nothing
             selection = self.view.selectionModel()
@@ -198,12 +277,29 @@ class ConversationList(QWidget):
             selection.blockSignals(blocked)
             self.view.viewport().update()
 
+    def _open_next(self, conversation_id: int, keep_focus: bool) -> None:
+        row = self.model.row_of(conversation_id)
+        if row is None:
+            return
+        index = self.model.index(row)
+        if index == self.view.currentIndex():
+            # the view already moved its current row there, silently (during the removal)
+            self.view.selectionModel().select(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self._selected_id = conversation_id
+            self.conversationSelected.emit(conversation_id)
+        else:
+            self.select(conversation_id)
+        if keep_focus or not self.window().focusWidget():
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid() or self._model_changing:
             return
         cid = current.data(ID_ROLE)
         if cid is not None and cid != self._selected_id:
             self._selected_id = cid
+            self._follow = None
             self.conversationSelected.emit(cid)
 
     def _restore_selection(self, conversation_id: int | None = None) -> None:
@@ -227,15 +323,26 @@ class ConversationList(QWidget):
         self.view.viewport().update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # the search box: Down/Up/Enter go to the list (Down and Up also move), Esc leaves
+        # the search with its text kept (a second Esc, now in the list, clears it)
         if (
             watched is self.search
             and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
         ):
-            self._apply_search()
-            self.move(1 if event.key() == Qt.Key.Key_Down else -1)
-            self.view.setFocus()
-            return True
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self._apply_search()
+                self.move(1 if key == Qt.Key.Key_Down else -1)
+                self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._apply_search()
+                self.focus_list()
+                return True
+            if key == Qt.Key.Key_Escape:
+                self._apply_search()
+                self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
         return super().eventFilter(watched, event)
 

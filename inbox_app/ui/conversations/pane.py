@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedLayout,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,7 @@ from inbox_app.contract.models import Priority, Status
 from inbox_app.ui import assets, labels
 from inbox_app.ui.conversations.composer import Composer
 from inbox_app.ui.conversations.thread import Thread
+from inbox_app.ui.widgets.elided_label import ElidedLabel
 
 
 class PriorityBox(QComboBox):
@@ -51,17 +53,19 @@ class ConversationPane(QWidget):
     composed = Signal(str, str)
     retryRequested = Signal(str)
     discardRequested = Signal(str)
+    #: the patient card button: show (True) or collapse (False) the card
+    cardToggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: DetailView | None = None
 
         # names and server messages are shown as written, never as markup
-        self.title = QLabel(self)
+        # long names and subtitles elide ("…", full text in the tooltip): the window's
+        # minimum size never depends on the data
+        self.title = ElidedLabel("", self)
         self.title.setObjectName("conversationTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.subtitle = QLabel(self)
-        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle = ElidedLabel("", self)
         self.subtitle.setObjectName("muted")
         self.pending_mark = QLabel(self)
         self.pending_mark.setPixmap(assets.pixmap("clock", 16))
@@ -84,6 +88,14 @@ class ConversationPane(QWidget):
             lambda i: self.actionRequested.emit("priority", self.priority_box.itemData(i))
         )
 
+        self.card_button = QToolButton(self)
+        self.card_button.setObjectName("cardButton")
+        self.card_button.setCheckable(True)
+        self.card_button.setChecked(True)
+        self.card_button.setText(self.tr("Patient"))
+        self.card_button.setToolTip(self.tr("Show or hide the patient card"))
+        self.card_button.toggled.connect(self.cardToggled)
+
         header = QWidget(self)
         header.setObjectName("conversationHeader")
         header_layout = QHBoxLayout(header)
@@ -92,15 +104,15 @@ class ConversationPane(QWidget):
         names.setSpacing(0)
         title_row = QHBoxLayout()
         title_row.setSpacing(6)  # the pending clock must not touch the patient's name
-        title_row.addWidget(self.title)
+        title_row.addWidget(self.title, 1)
         title_row.addWidget(self.pending_mark)
-        title_row.addStretch(1)
         names.addLayout(title_row)
         names.addWidget(self.subtitle)
         header_layout.addLayout(names, 1)
         header_layout.addWidget(self.read_button)
         header_layout.addWidget(self.archive_button)
         header_layout.addWidget(self.priority_box)
+        header_layout.addWidget(self.card_button)
 
         self.thread = Thread(self)
         self.thread.retryRequested.connect(self.retryRequested)
@@ -124,6 +136,11 @@ class ConversationPane(QWidget):
         self._stack.addWidget(content)
         self._content = content
 
+    @property
+    def showing(self) -> bool:
+        """Whether a conversation (loaded, loading or unavailable) is on screen."""
+        return self._stack.currentWidget() is self._content
+
     def show_loading(self, name: str) -> None:
         """A conversation was chosen and its detail is on the way."""
         self.detail = None
@@ -141,9 +158,11 @@ class ConversationPane(QWidget):
         self._stack.setCurrentWidget(self._content)
 
     def show_detail(
-        self, detail: DetailView, *, stale: bool = False, fetched_at: datetime | None = None
+        self, detail: DetailView, *, stale: bool = False, fetched_at: datetime | None = None,
+        partial: bool = False,
     ) -> None:
-        """Shows a conversation; ``stale`` data says from when (``fetched_at``)."""
+        """Shows a conversation; ``stale`` data says from when (``fetched_at``); ``partial``:
+        only its summary and queued items are on this computer, and the thread says so."""
         self.detail = detail
         summary = detail.summary
         self.title.setText(summary.patient_name)
@@ -165,11 +184,21 @@ class ConversationPane(QWidget):
         self.priority_box.setCurrentIndex(
             labels.PRIORITY_KEYS.index(Priority(summary.priority))
         )
+        self.thread.show_notice(
+            self.tr("Older messages are not available offline.") if partial else "")
         self.thread.show_detail(detail)
         self._stack.setCurrentWidget(self._content)
+
+    def show_gone(self) -> None:
+        """The conversation that was open before the lock no longer exists: an empty pane
+        that says so (never another patient's conversation)."""
+        self.clear()
+        self.placeholder.setText(self.tr("The conversation that was open is no longer "
+                                         "available."))
 
     def clear(self) -> None:
         """Back to "Choose a conversation" (nothing of a patient left on screen)."""
         self.detail = None
         self.thread.clear()
+        self.placeholder.setText(self.tr("Choose a conversation on the left"))
         self._stack.setCurrentWidget(self.placeholder)

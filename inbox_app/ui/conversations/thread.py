@@ -226,6 +226,13 @@ class Thread(QScrollArea):
         self.older_line.setWordWrap(True)
         self.older_line.hide()
         self._layout.addWidget(self.older_line)
+        # "older messages are not available offline" (a conversation never opened here)
+        self.notice = QLabel(self._body)
+        self.notice.setObjectName("muted")
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._layout.addWidget(self.notice)
         self.setWidget(self._body)
         self.bubbles: list[Bubble] = []
         self.days: list[QLabel] = []  # the date separators ("Today", "Yesterday", ...)
@@ -238,6 +245,7 @@ class Thread(QScrollArea):
         bar.valueChanged.connect(self._value_changed)
         # a user's own scrolling ends the anchoring after older messages came in
         bar.actionTriggered.connect(lambda _action: setattr(self, "_anchor", None))
+        self._restore: int | None = None
         self._shown: list[object] | None = None
         self._detail: DetailView | None = None
         self._older: list[Message] = []
@@ -245,13 +253,6 @@ class Thread(QScrollArea):
         self._older_loading = False
         # distance from the bottom to keep while older messages are laid out above
         self._anchor: int | None = None
-
-    def _range_changed(self, _low: int, high: int) -> None:
-        bar = self.verticalScrollBar()
-        if self._anchor is not None:
-            bar.setValue(high - self._anchor)
-        elif self._stick:
-            bar.setValue(high)
 
     def _value_changed(self, value: int) -> None:
         bar = self.verticalScrollBar()
@@ -310,8 +311,8 @@ class Thread(QScrollArea):
         if shown == self._shown:
             return
         bar = self.verticalScrollBar()
-        if self._shown is None:  # another conversation: start at its newest message
-            self._stick = True
+        if self._shown is None and self._restore is None:
+            self._stick = True  # another conversation: start at its newest message
         old = self._shown or []
         self._shown = shown
         # The usual change appends (a new message, a new pending item): keep the bubbles
@@ -355,6 +356,28 @@ class Thread(QScrollArea):
         self._rows.append(row)
         self.bubbles.append(bubble)
 
+    def show_notice(self, text: str) -> None:
+        """A line above the bubbles (hidden when ``text`` is empty)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def restore_scroll(self, value: int) -> None:
+        """Scrolls to ``value`` (a position noted before a lock), now or once the bubbles
+        are laid out tall enough."""
+        self._stick = False
+        self._restore = value  # applied once the bubbles of the conversation are laid out
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        bar = self.verticalScrollBar()
+        if self._restore is not None and self._shown and high >= self._restore:
+            value, self._restore = self._restore, None
+            bar.setValue(value)
+            self._stick = False
+        elif self._anchor is not None:
+            bar.setValue(high - self._anchor)
+        elif self._stick:
+            bar.setValue(high)
+
     @property
     def at_bottom(self) -> bool:
         """Whether the newest message is in view."""
@@ -364,5 +387,7 @@ class Thread(QScrollArea):
     def clear(self) -> None:
         """Removes every bubble; the next conversation starts at its newest message."""
         self.show_detail(None)
+        self.show_notice("")
         self._shown = None
         self._detail = None
+        self._restore = None

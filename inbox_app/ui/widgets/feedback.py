@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from inbox_app.ui import assets, labels
+from inbox_app.ui.widgets.elided_label import ElidedLabel
 
 TOAST_MS = 6000
 
@@ -15,14 +17,16 @@ TOAST_MS = 6000
 class Toast(QFrame):
     """A dark card at the bottom of the window: what was undone, where, and why."""
 
-    def __init__(self, title: str, reason: str, parent: QWidget) -> None:
+    def __init__(self, title: str, reason: str, parent: QWidget, *,
+                 icon: str | None = "failed", action: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("toast")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
-        icon = QLabel(self)
-        icon.setPixmap(assets.pixmap("failed", 18))
-        layout.addWidget(icon)
+        if icon is not None:
+            mark = QLabel(self)
+            mark.setPixmap(assets.pixmap(icon, 18))
+            layout.addWidget(mark)
         texts = QVBoxLayout()
         texts.setSpacing(2)
         # a patient's name and the server's reason are shown as written, never as markup
@@ -37,6 +41,14 @@ class Toast(QFrame):
         texts.addWidget(self.title)
         texts.addWidget(self.reason)
         layout.addLayout(texts, 1)
+        #: the toast's one button ("Undo"), when it offers one
+        self.action: QPushButton | None = None
+        if action is not None:
+            self.setProperty("offer", True)
+            self.action = QPushButton(action, self)
+            self.action.setObjectName("toastAction")
+            self.action.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus stays where it is
+            layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignVCenter)
         self.setFixedWidth(420)
 
 
@@ -51,18 +63,24 @@ class Toasts(QObject):
         self.active: list[Toast] = []
         host.installEventFilter(self)
 
-    def show_toast(self, title: str, reason: str, *, duration_ms: int = TOAST_MS) -> Toast:
-        """Shows a toast over the others for ``duration_ms`` and emits :attr:`shown`."""
-        toast = Toast(title, reason, self._host)
+    def show_toast(self, title: str, reason: str, *, duration_ms: int = TOAST_MS,
+                   icon: str | None = "failed", action: str | None = None,
+                   on_action: Callable[[], object] | None = None) -> Toast:
+        """Shows a toast over the others for ``duration_ms`` and emits :attr:`shown`;
+        ``action`` names a button that calls ``on_action``."""
+        toast = Toast(title, reason, self._host, icon=icon, action=action)
+        if toast.action is not None and on_action is not None:
+            toast.action.clicked.connect(lambda _checked=False: on_action())
         self.active.append(toast)
         toast.show()
         toast.raise_()
         self._place()
-        QTimer.singleShot(duration_ms, toast, lambda: self._dismiss(toast))
+        QTimer.singleShot(duration_ms, toast, lambda: self.dismiss(toast))
         self.shown.emit(title, reason)
         return toast
 
-    def _dismiss(self, toast: Toast) -> None:
+    def dismiss(self, toast: Toast) -> None:
+        """Removes a toast before its time."""
         if toast in self.active:
             self.active.remove(toast)
             toast.hide()
@@ -94,7 +112,7 @@ class OfflineBanner(QFrame):
         icon = QLabel(self)
         icon.setPixmap(assets.pixmap("offline", 16))
         layout.addWidget(icon)
-        self.label = QLabel(self)
+        self.label = ElidedLabel("", self)
         self.label.setObjectName("offlineText")
         layout.addWidget(self.label, 1)
         self.hide()
