@@ -140,8 +140,8 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(slot)
 
         key("Ctrl+F", self.conversations.focus_search)
-        key("Up", lambda: self.conversations.move(-1))
-        key("Down", lambda: self.conversations.move(1))
+        key("Up", lambda: self.conversations.move_selection(-1))
+        key("Down", lambda: self.conversations.move_selection(1))
         # single letters: text fields take their keys first (ShortcutOverride), so typing an
         # "e" in the composer never archives
         key("E", lambda: self._action("toggle_archive", None))

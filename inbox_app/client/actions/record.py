@@ -72,7 +72,7 @@ class Mutation:
                 raise ValueError("bad args")
             kind = ActionKind(record["kind"])
             if kind is ActionKind.SET_PRIORITY:
-                Priority(args.get("priority"))
+                Priority(args["priority"])
             if kind in TEXT_KINDS and not (isinstance(args.get("body"), str) and args["body"]):
                 raise ValueError("a note or reply without its text")
             state = record.get("state", "queued")

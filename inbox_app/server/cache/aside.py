@@ -35,6 +35,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -126,7 +127,7 @@ class Cache:
         """
         if not redis_url:
             return cls(verbose=verbose)
-        options = {}
+        options: dict[str, Any] = {}
         if connect_timeout is not None:
             options["connect_timeout"] = connect_timeout
         if read_timeout is not None:

@@ -76,7 +76,8 @@ def create_app(settings: Settings) -> FastAPI:
         metrics.bind(db_queries=lambda: db.queries, live_clients=hub.client_count,
                      cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries)
         app.state.inbox = AppState(settings, db, auth, cache, bus, hub, writer, metrics)
-        tasks = [asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
+        tasks: list[asyncio.Task[object]] = [
+            asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
         # the busiest clinics' lists, loaded once before their receptionists ask (issue 3)
         tasks.append(asyncio.create_task(warming.warm_lists(cache, db), name="cache-warm"))
         warm_tasks: set[asyncio.Task[int]] = set()

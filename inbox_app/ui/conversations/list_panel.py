@@ -142,7 +142,7 @@ class ConversationList(QWidget):
         self.view.scrollTo(index)
         return True
 
-    def move(self, step: int) -> None:
+    def move_selection(self, step: int) -> None:
         """Up/Down from anywhere in the window."""
         current = self.view.currentIndex()
         row = (current.row() + step) if current.isValid() else 0
@@ -212,7 +212,7 @@ class ConversationList(QWidget):
             and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
         ):
             self._apply_search()
-            self.move(1 if event.key() == Qt.Key.Key_Down else -1)
+            self.move_selection(1 if event.key() == Qt.Key.Key_Down else -1)
             self.view.setFocus()
             return True
         return super().eventFilter(watched, event)

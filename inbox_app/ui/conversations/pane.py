@@ -102,9 +102,9 @@ class ConversationPane(QWidget):
         header_layout.addWidget(self.archive_button)
         header_layout.addWidget(self.priority_box)
 
-        self.thread = Thread(self)
-        self.thread.retryRequested.connect(self.retryRequested)
-        self.thread.discardRequested.connect(self.discardRequested)
+        self.thread_view = Thread(self)
+        self.thread_view.retryRequested.connect(self.retryRequested)
+        self.thread_view.discardRequested.connect(self.discardRequested)
         self.composer = Composer(self)
         self.composer.submitted.connect(self.composed)
 
@@ -113,7 +113,7 @@ class ConversationPane(QWidget):
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.setSpacing(0)
         content_layout.addWidget(header)
-        content_layout.addWidget(self.thread, 1)
+        content_layout.addWidget(self.thread_view, 1)
         content_layout.addWidget(self.composer)
 
         self.placeholder = QLabel(self.tr("Choose a conversation on the left"), self)
@@ -129,7 +129,7 @@ class ConversationPane(QWidget):
         self.detail = None
         self.title.setText(name)
         self.subtitle.setText(self.tr("Loading…"))
-        self.thread.clear()
+        self.thread_view.clear()
         self._stack.setCurrentWidget(self._content)
 
     def show_unavailable(self, name: str, message: str) -> None:
@@ -137,7 +137,7 @@ class ConversationPane(QWidget):
         self.detail = None
         self.title.setText(name)
         self.subtitle.setText(message)
-        self.thread.clear()
+        self.thread_view.clear()
         self._stack.setCurrentWidget(self._content)
 
     def show_detail(
@@ -165,11 +165,11 @@ class ConversationPane(QWidget):
         self.priority_box.setCurrentIndex(
             labels.PRIORITY_KEYS.index(Priority(summary.priority))
         )
-        self.thread.show_detail(detail)
+        self.thread_view.show_detail(detail)
         self._stack.setCurrentWidget(self._content)
 
     def clear(self) -> None:
         """Back to "Choose a conversation" (nothing of a patient left on screen)."""
         self.detail = None
-        self.thread.clear()
+        self.thread_view.clear()
         self._stack.setCurrentWidget(self.placeholder)

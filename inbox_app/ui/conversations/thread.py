@@ -210,7 +210,7 @@ class Thread(QScrollArea):
     def show_detail(self, detail: DetailView | None) -> None:
         """Shows a conversation; does nothing when nothing visible changed."""
         entries = _entries(detail) if detail is not None else []
-        shown = [e.item for e in entries]
+        shown: list[object] = [e.item for e in entries]
         if shown == self._shown:
             return
         bar = self.verticalScrollBar()
