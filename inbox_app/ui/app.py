@@ -76,8 +76,8 @@ def create_application(argv: list[str] | None = None, *, language: str | None = 
     if getattr(app, "_inbox_language", None) != chosen:
         for old in getattr(app, "_inbox_translators", []):
             app.removeTranslator(old)
-        app._inbox_translators = [assets.install_translator(app, chosen)]  # type: ignore[attr-defined]
-        app._inbox_language = chosen  # type: ignore[attr-defined]
+        app._inbox_translators = [assets.install_translator(app, chosen)]  # type: ignore[attr-defined]  # Qt objects take new attributes
+        app._inbox_language = chosen  # type: ignore[attr-defined]  # as above
     return app
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.client import ClientError, PendingActionsError, RejectedError, Snapshot
+from inbox_app.contract.models import Priority
 from inbox_app.ui import assets, labels
 from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.list_panel import ConversationList
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
         elif action == "toggle_archive":
             self.bridge.toggle_archive()
         elif action == "priority":
-            self.bridge.set_priority(argument)  # type: ignore[arg-type]
+            self.bridge.set_priority(Priority(str(argument)))
 
     def _show_connection(self, state: str) -> None:
         self.status.set_connection(state)
