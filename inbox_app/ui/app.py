@@ -149,12 +149,12 @@ async def sign_in(server_url: str | None, *, data_dir: Path | None = None,
     if url:
         dialog.server.setText(url)
     done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-    dialog.finished.connect(lambda code: done.done() or done.set_result(bool(code)))
+    dialog.finished.connect(lambda code: None if done.done() else done.set_result(bool(code)))
     dialog.show()
     accepted = await done
-    client = dialog.result_value if accepted else None
+    signed_in = dialog.result_value if accepted else None
     dialog.deleteLater()
-    return client if isinstance(client, InboxClient) else None
+    return signed_in if isinstance(signed_in, InboxClient) else None
 
 
 SIGNAL_CHECK_MS = 250

@@ -138,7 +138,7 @@ def install_translator(app: QCoreApplication, language: str) -> QTranslator:
     translator = QTranslator(app)
     data = translation_file(language)
     # QTranslator.load(bytes) keeps a pointer to the buffer: keep it alive beside the object.
-    translator._data = data  # type: ignore[attr-defined]
+    translator._data = data  # type: ignore[attr-defined]  # Qt objects take new attributes
     if not translator.load(data):
         raise ValueError(f"translation inbox_{language}.qm could not be loaded")
     app.installTranslator(translator)

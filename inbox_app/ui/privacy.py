@@ -87,7 +87,7 @@ def lock_seconds(explicit: float | None = None) -> float:
     if value is None:
         minutes = QSettings().value("lock_minutes")
         try:
-            value = float(minutes) * 60 if minutes not in (None, "") else None  # type: ignore[arg-type]
+            value = float(minutes) * 60 if minutes not in (None, "") else None
         except (TypeError, ValueError):
             log.warning("setting lock_minutes is not a number: ignored")
     return max(1.0, value if value is not None else DEFAULT_LOCK_SECONDS)
@@ -212,7 +212,7 @@ class UnsentDialog(QMessageBox):
         """Shows the dialog (window-modal, not blocking the loop): "send", "discard" or
         "keep"."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.finished.connect(lambda _code: done.done() or done.set_result(None))
+        self.finished.connect(lambda _code: None if done.done() else done.set_result(None))
         self.open()
         await done
         clicked = self.clickedButton()

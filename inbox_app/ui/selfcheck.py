@@ -12,6 +12,7 @@ when every check passed (issue 6).
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import os
 import sys
@@ -83,7 +84,7 @@ def run(server_url: str | None = None, *, language: str | None = None,
     checks.check("stylesheet", lambda: _stylesheet(app))
     checks.check("icons", _icons)
     for qm in _translation_files():
-        checks.check(f"translation {qm}", lambda qm=qm: _translation(qm))
+        checks.check(f"translation {qm}", functools.partial(_translation, qm))
     checks.check("language", lambda: f"{assets.choose_language(language)} would be used")
     checks.check("window", lambda: _window(app))
     checks.check("charts", _charts)

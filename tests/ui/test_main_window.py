@@ -98,7 +98,7 @@ def test_note_and_reply_show_pending_then_confirmed_bubbles(signed: Signed, qtbo
     composer = window.pane.composer
 
     def bubbles_of(body: str) -> list[Any]:
-        return [b.item for b in window.pane.thread.bubbles if b.item.body == body]
+        return [b.item for b in window.pane.thread_view.bubbles if b.item.body == body]
 
     for kind, body in (("note", "Paciente prefere ligação à tarde"), ("reply", "Até amanhã!")):
         composer.set_kind(kind)
@@ -111,9 +111,9 @@ def test_note_and_reply_show_pending_then_confirmed_bubbles(signed: Signed, qtbo
             isinstance(i, PendingItem) for i in bubbles_of(b)), timeout=TIMEOUT)
     note = bubbles_of("Paciente prefere ligação à tarde")[0]
     assert isinstance(note, Note) and note.author_name
-    note_bubble = next(b for b in window.pane.thread.bubbles if b.item is note)
+    note_bubble = next(b for b in window.pane.thread_view.bubbles if b.item is note)
     assert note_bubble.objectName() == "bubbleNote"
-    reply_bubble = next(b for b in window.pane.thread.bubbles if b.item.body == "Até amanhã!")
+    reply_bubble = next(b for b in window.pane.thread_view.bubbles if b.item.body == "Até amanhã!")
     assert reply_bubble.objectName() == "bubbleOut"
 
 
@@ -165,15 +165,15 @@ def test_a_rejected_note_stays_failed_with_retry_and_discard(signed: Signed, qtb
     assert "NUL" in shown.args[1]
     qtbot.waitUntil(lambda: any(
         isinstance(b.item, PendingItem) and b.item.state == "failed"
-        for b in window.pane.thread.bubbles), timeout=TIMEOUT)
-    failed = [b for b in window.pane.thread.bubbles
+        for b in window.pane.thread_view.bubbles), timeout=TIMEOUT)
+    failed = [b for b in window.pane.thread_view.bubbles
               if isinstance(b.item, PendingItem) and b.item.state == "failed"]
     assert failed[0].property("failed") is True
     discard = failed[0].findChild(type(composer.send_button), "discardButton")
     assert failed[0].findChild(type(composer.send_button), "retryButton") is not None
     qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not any(isinstance(b.item, PendingItem)
-                                    for b in window.pane.thread.bubbles), timeout=TIMEOUT)
+                                    for b in window.pane.thread_view.bubbles), timeout=TIMEOUT)
 
 
 def test_server_stopped_shows_the_banner_and_cached_data(signed: Signed, qtbot: Any) -> None:

@@ -38,7 +38,7 @@ def colours(image: QImage) -> set[int]:
 def shoot(qtbot: Any, window: MainWindow, folder: Path, name: str) -> Path:
     for _ in range(3):  # let every pending layout pass run before painting
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    qtbot.waitUntil(lambda: window.pane.thread.at_bottom, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.pane.thread_view.at_bottom, timeout=TIMEOUT)
     window.repaint()
     path = folder / f"{name}.png"
     assert window.grab().save(str(path)), path
@@ -75,7 +75,7 @@ def test_render_main_states(
         composer.text.setPlainText("Paciente pediu retorno por telefone depois das 14h.")
         composer.submit()
         qtbot.waitUntil(lambda: any(isinstance(b.item, Note) and "14h" in b.item.body
-                                    for b in window.pane.thread.bubbles), timeout=TIMEOUT)
+                                    for b in window.pane.thread_view.bubbles), timeout=TIMEOUT)
         composer.set_kind("reply")
         shots.append(shoot(qtbot, window, folder, "2-conversation-with-notes"))
 
@@ -84,7 +84,7 @@ def test_render_main_states(
         with qtbot.waitSignal(window.toasts.shown, timeout=TIMEOUT):
             composer.submit()
         qtbot.waitUntil(lambda: any(isinstance(b.item, PendingItem) and b.item.state == "failed"
-                                    for b in window.pane.thread.bubbles), timeout=TIMEOUT)
+                                    for b in window.pane.thread_view.bubbles), timeout=TIMEOUT)
         composer.set_kind("reply")
         shots.append(shoot(qtbot, window, folder, "3-failed"))
 
@@ -99,7 +99,7 @@ def test_render_main_states(
         composer.submit()
         qtbot.waitUntil(lambda: model.view_of(cid).pending and any(
             isinstance(b.item, PendingItem) and b.item.state != "failed"
-            for b in window.pane.thread.bubbles), timeout=TIMEOUT)
+            for b in window.pane.thread_view.bubbles), timeout=TIMEOUT)
         shots.append(shoot(qtbot, window, folder, "5-pending"))
         assert all(p.stat().st_size > 10_000 for p in shots)
         # each state looks different from the one before it

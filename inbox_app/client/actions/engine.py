@@ -31,7 +31,7 @@ from inbox_app.client.errors import (
     TransientError,
     UnauthorizedError,
 )
-from inbox_app.client.views import Change, ConversationView, PendingItem
+from inbox_app.client.views import Change, ChangeCause, ConversationView, PendingItem
 from inbox_app.contract.models import ConversationSummary, Message, Note
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ class MutationEngine:
             PendingItem(
                 mutation_id=m.id, kind="note" if m.kind is ActionKind.ADD_NOTE else "reply",
                 body=m.args["body"], created_at=m.created_at,
-                state=m.state,  # type: ignore[arg-type]
+                state=m.state,
                 error=m.error,
             )
             for m in self.of(conversation_id) if m.is_text
@@ -358,7 +358,8 @@ class MutationEngine:
         else:
             self._idle.set()
 
-    def _publish(self, cause: str, mutation: Mutation, *, reason: str | None = None) -> None:
-        self._emit(Change(cause=cause,  # type: ignore[arg-type]
+    def _publish(self, cause: ChangeCause, mutation: Mutation, *,
+                 reason: str | None = None) -> None:
+        self._emit(Change(cause=cause,
                           conversation_ids=frozenset((mutation.conversation_id,)),
                           mutation_id=mutation.id, action=mutation.kind.value, reason=reason))

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from inbox_app.client.views import PendingState
 from inbox_app.contract.models import ConversationSummary, Priority, Status, preview
 
 
@@ -41,7 +42,7 @@ class Mutation:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     attempts: int = 0
-    state: str = "queued"  # "queued" | "sending" | "failed"
+    state: PendingState = "queued"
     error: str | None = None
     seq: int = 0  # order of submission, kept across restarts by the outbox
 
@@ -72,7 +73,7 @@ class Mutation:
                 raise ValueError("bad args")
             kind = ActionKind(record["kind"])
             if kind is ActionKind.SET_PRIORITY:
-                Priority(args.get("priority"))
+                Priority(args["priority"])
             if kind in TEXT_KINDS and not (isinstance(args.get("body"), str) and args["body"]):
                 raise ValueError("a note or reply without its text")
             state = record.get("state", "queued")

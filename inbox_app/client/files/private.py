@@ -15,7 +15,9 @@ import logging
 import os
 import shutil
 import stat
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -124,7 +126,7 @@ def remove_tree(root: Path | str) -> None:
     if not root.exists():
         return
     # A read-only file or folder inside (e.g. tightened to 0500 by someone) must not stop it.
-    if _HAS_ONEXC:
+    if sys.version_info >= (3, 12):
         shutil.rmtree(root, onexc=_force_remove)
     else:  # Python 3.11; onerror is deprecated from 3.12 on
         shutil.rmtree(root, onerror=_force_remove)
@@ -132,10 +134,7 @@ def remove_tree(root: Path | str) -> None:
         raise OSError(f"could not remove {root} completely")
 
 
-_HAS_ONEXC = "onexc" in shutil.rmtree.__code__.co_varnames  # Python 3.12+
-
-
-def _force_remove(func, path, _exc) -> None:  # type: ignore[no-untyped-def]
+def _force_remove(func: Callable[[str], object], path: str, _exc: object) -> None:
     with contextlib.suppress(OSError):
         os.chmod(os.path.dirname(path) or ".", DIR_MODE)
         os.chmod(path, DIR_MODE if os.path.isdir(path) else FILE_MODE)

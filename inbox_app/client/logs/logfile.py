@@ -22,6 +22,8 @@ LOG_NAME = "inbox-app.log"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_BYTES = 2 * 1024 * 1024
 BACKUPS = 3
+#: the name of the handlers configure() adds, so that a second call replaces them
+HANDLER_NAME = "inbox_app"
 
 _configured: dict[str, Path] = {}
 
@@ -43,7 +45,7 @@ def configure(level: int = logging.INFO, *, log_dir: Path | None = None,
     folder = private_dir(log_dir if log_dir is not None else default_log_dir())
     path = create_private_file(folder / LOG_NAME)
     root = logging.getLogger()
-    for old in [h for h in root.handlers if getattr(h, "_inbox_app", False)]:
+    for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
         root.removeHandler(old)
         old.close()
     handlers: list[logging.Handler] = [logging.handlers.RotatingFileHandler(
@@ -52,7 +54,7 @@ def configure(level: int = logging.INFO, *, log_dir: Path | None = None,
         handlers.append(logging.StreamHandler())
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
-        handler._inbox_app = True  # type: ignore[attr-defined]
+        handler.set_name(HANDLER_NAME)
         root.addHandler(handler)
     root.setLevel(level)
     logscrub.install(root)

@@ -121,7 +121,7 @@ class Repository:
         if task is None:
             task = asyncio.create_task(self._load(key, fetch), name=f"load {key}")
             self._inflight[key] = task
-            task.add_done_callback(lambda t, k=key: self._loaded(k, t))
+            task.add_done_callback(lambda t: self._loaded(key, t))
         return await asyncio.shield(task)
 
     async def _load(self, key: str, fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:

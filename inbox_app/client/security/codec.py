@@ -45,12 +45,12 @@ class KeyedCodec:
 
     def encode(self, key: str, obj: Any) -> bytes:
         if self._keyed:
-            return self.codec.encode(obj, associated=key)  # type: ignore[call-arg]
+            return self.codec.encode(obj, associated=key)  # type: ignore[call-arg]  # see takes_associated
         return self.codec.encode(obj)
 
     def decode(self, key: str, data: bytes) -> Any:
         if self._keyed:
-            return self.codec.decode(data, associated=key)  # type: ignore[call-arg]
+            return self.codec.decode(data, associated=key)  # type: ignore[call-arg]  # see takes_associated
         return self.codec.decode(data)
 
 

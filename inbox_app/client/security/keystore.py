@@ -76,7 +76,7 @@ def secure_default_backend() -> KeyringBackend | None:
     except Exception as exc:  # a broken keyringrc or backend import must not stop the app
         log.warning("keyring backend could not be loaded (%s): using a key file", exc)
         return None
-    effective = backend
+    effective: KeyringBackend | None = backend
     if isinstance(backend, chainer.ChainerBackend):
         # The chainer writes to its first (highest-priority) backend.
         chained = list(backend.backends)

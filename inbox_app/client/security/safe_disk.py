@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 _INT64 = (-(2**63), 2**63 - 1)
 
 
-class SafeDisk(Disk):
+class SafeDisk(Disk):  # type: ignore[misc]  # diskcache ships no types: Disk is Any
     """Bytes-only serialisation for ``diskcache.Cache``: nothing pickled, nothing unpickled."""
 
     def __init__(self, directory: str, min_file_size: int = 0, pickle_protocol: int = 0,

@@ -95,7 +95,7 @@ class Database:
         """A transaction committed when the block ends without an exception."""
         async with self._write_lock or nullcontext():
             conn = await self._open()
-            info = conn.sync_connection.info
+            info = conn.info
             info["writing"] = True
             try:
                 async with conn.begin():

@@ -137,7 +137,7 @@ async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named ther
     )).scalars().all()
 
     phones: set[str] = set()
-    patient_rows = []
+    patient_rows: list[dict[str, Any]] = []
     while len(patient_rows) < n_patients:
         phone = fake.cellphone_number()
         if phone in phones:
@@ -160,7 +160,7 @@ async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named ther
         patient_id = patient_ids[n % len(patient_ids)] if n < len(patient_ids) else \
             rng.choice(patient_ids)
         start = now - timedelta(minutes=rng.randint(10, 60 * 24 * 30))
-        msgs = []
+        msgs: list[dict[str, Any]] = []
         at = start
         direction = Direction.INBOUND
         for _ in range(rng.randint(1, 9)):
@@ -189,7 +189,7 @@ async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named ther
         insert(conversations).returning(conversations.c.id, sort_by_parameter_order=True),
         [row for row, _msgs in plans],
     )).scalars().all()
-    message_rows = []
+    message_rows: list[dict[str, Any]] = []
     note_rows = []
     for conversation_id, (row, msgs) in zip(conversation_ids, plans, strict=True):
         message_rows.extend({**m, "conversation_id": conversation_id} for m in msgs)

@@ -95,7 +95,8 @@ def create_app(settings: Settings) -> FastAPI:
                      cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries,
                      cache_latency=cache.latency_histograms)
         app.state.inbox = AppState(settings, db, auth, cache, bus, hub, writer, metrics)
-        tasks = [asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
+        tasks: list[asyncio.Task[object]] = [
+            asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
         # the busiest clinics' lists, loaded once before their receptionists ask (issue 3)
         tasks.append(asyncio.create_task(warming.warm_lists(cache, db), name="cache-warm"))
         warm_tasks: set[asyncio.Task[int]] = set()

@@ -8,6 +8,7 @@ of this server ever has another error shape.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -69,7 +70,7 @@ def unauthorized(message: str = "missing, invalid or expired token") -> ApiError
 
 def error_response(
     code: ErrorCode, message: str, details: Any = None, *, status: int | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> ORJSONResponse:
     return ORJSONResponse(
         error_body(code, message, details), status_code=status or STATUS_OF[code],

@@ -47,7 +47,7 @@ class FastReads:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._routes: dict[str, Any] | None = None
+        self._routes: dict[str | None, Any] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or scope.get("query_string"):

@@ -114,9 +114,9 @@ class ConversationPane(QWidget):
         header_layout.addWidget(self.priority_box)
         header_layout.addWidget(self.card_button)
 
-        self.thread = Thread(self)
-        self.thread.retryRequested.connect(self.retryRequested)
-        self.thread.discardRequested.connect(self.discardRequested)
+        self.thread_view = Thread(self)
+        self.thread_view.retryRequested.connect(self.retryRequested)
+        self.thread_view.discardRequested.connect(self.discardRequested)
         self.composer = Composer(self)
         self.composer.submitted.connect(self.composed)
 
@@ -125,7 +125,7 @@ class ConversationPane(QWidget):
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.setSpacing(0)
         content_layout.addWidget(header)
-        content_layout.addWidget(self.thread, 1)
+        content_layout.addWidget(self.thread_view, 1)
         content_layout.addWidget(self.composer)
 
         self.placeholder = QLabel(self.tr("Choose a conversation on the left"), self)
@@ -146,7 +146,7 @@ class ConversationPane(QWidget):
         self.detail = None
         self.title.setText(name)
         self.subtitle.setText(self.tr("Loading…"))
-        self.thread.clear()
+        self.thread_view.clear()
         self._stack.setCurrentWidget(self._content)
 
     def show_unavailable(self, name: str, message: str) -> None:
@@ -154,7 +154,7 @@ class ConversationPane(QWidget):
         self.detail = None
         self.title.setText(name)
         self.subtitle.setText(message)
-        self.thread.clear()
+        self.thread_view.clear()
         self._stack.setCurrentWidget(self._content)
 
     def show_detail(

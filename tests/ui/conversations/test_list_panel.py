@@ -56,7 +56,7 @@ def test_the_open_conversation_leaving_the_filter_opens_nothing_else(
 
 def test_up_and_down_move_between_conversations(qapp: QApplication, qtbot: Any) -> None:
     widget, _model, opened = make(qtbot)
-    widget.move(1)
-    widget.move(1)
-    widget.move(-1)
+    widget.move_selection(1)
+    widget.move_selection(1)
+    widget.move_selection(-1)
     assert opened == [1, 2, 1]
