@@ -172,14 +172,14 @@ class ClientBridge(QObject):
         except NotAvailableOffline:
             # its summary (from the list), its queued notes and replies: what is true offline
             partial = self.client.summary_detail(conversation_id)
-            if partial is None or conversation_id != self.open_id or self.locked:
+            listed = self.list_snapshot  # the summary comes from the list: so does its age
+            if (partial is None or listed is None or conversation_id != self.open_id
+                    or self.locked):
                 self.detailUnavailable.emit(conversation_id, self.tr(
                     "Not available offline: never opened on this computer."))
                 return
-            listed = self.list_snapshot
             self.detail_partial = True
-            self.detail_snapshot = Snapshot(partial, True, listed.fetched_at if listed else
-                                            None, True)
+            self.detail_snapshot = Snapshot(partial, True, listed.fetched_at, True)
             self.detailChanged.emit(self.detail_snapshot)
             if with_patient:
                 await self._load_patient(partial.summary.patient_id)

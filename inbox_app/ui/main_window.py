@@ -178,12 +178,18 @@ class MainWindow(QMainWindow):
         self.pane.composed.connect(b.compose)
         self.pane.retryRequested.connect(b.retry)
         self.pane.discardRequested.connect(b.discard)
-        self.pane.thread.olderRequested.connect(b.load_older)
-        b.olderLoaded.connect(lambda cid, messages, more: cid == b.open_id
-                              and self.pane.thread.add_older(messages, more))
-        b.olderUnavailable.connect(lambda cid, text: cid == b.open_id
-                                   and self.pane.thread.older_unavailable(text))
+        self.pane.thread_view.olderRequested.connect(b.load_older)
+        b.olderLoaded.connect(self._older_loaded)
+        b.olderUnavailable.connect(self._older_unavailable)
         self.status.metricsRequested.connect(self.show_metrics)
+
+    def _older_loaded(self, cid: int, messages: list[Any], more: bool) -> None:
+        if cid == self.bridge.open_id:
+            self.pane.thread_view.add_older(messages, more)
+
+    def _older_unavailable(self, cid: int, text: str) -> None:
+        if cid == self.bridge.open_id:
+            self.pane.thread_view.older_unavailable(text)
 
     def _bind_keys(self) -> None:
         def key(sequence: str, slot: Any) -> None:
@@ -191,8 +197,8 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(slot)
 
         key("Ctrl+F", self.conversations.focus_search)
-        key("Up", lambda: self.conversations.move(-1))
-        key("Down", lambda: self.conversations.move(1))
+        key("Up", lambda: self.conversations.move_selection(-1))
+        key("Down", lambda: self.conversations.move_selection(1))
         key("Ctrl+Shift+M", self.show_metrics)
         key("Ctrl+Z", self.undo.undo)  # text fields keep their own Ctrl+Z
         # E, U, 1–4 and type-to-compose: only where the receptionist is looking (keys.py)
@@ -309,7 +315,7 @@ class MainWindow(QMainWindow):
         composer.set_kind(parked.kind)
         composer.text.setPlainText(parked.draft)
         if parked.scroll is not None:
-            self.pane.thread.restore_scroll(parked.scroll)
+            self.pane.thread_view.restore_scroll(parked.scroll)
         if parked.composer_focus:
             composer.text.setFocus(Qt.FocusReason.OtherFocusReason)
 

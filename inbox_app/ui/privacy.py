@@ -62,7 +62,7 @@ class Parked:
 
 def park(pane: ConversationPane, conversation_id: int | None) -> Parked:
     """Notes what the pane shows and empties the composer (nothing of it stays on screen)."""
-    thread, composer = pane.thread, pane.composer
+    thread, composer = pane.thread_view, pane.composer
     parked = Parked(
         conversation_id=conversation_id,
         scroll=None if thread.at_bottom else thread.verticalScrollBar().value(),

@@ -23,6 +23,11 @@ from PySide6.QtWidgets import (
 _CONTEXT = "Shortcuts"
 
 
+def _noop(marked: object) -> str:
+    """The text QT_TRANSLATE_NOOP marked for lupdate (PySide6's stub types it as object)."""
+    return str(marked)
+
+
 @dataclass(frozen=True, slots=True)
 class Shortcut:
     """Keys (QKeySequence portable text) and what they do (English, translated when shown).
@@ -56,20 +61,21 @@ class Shortcut:
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
-    Shortcut(("Ctrl+F",), QT_TRANSLATE_NOOP("Shortcuts", "Search name, phone or message")),
-    Shortcut(("Up", "Down"), QT_TRANSLATE_NOOP("Shortcuts", "Previous or next conversation")),
-    Shortcut(("E",), QT_TRANSLATE_NOOP("Shortcuts", "Archive or unarchive"), routed=True),
-    Shortcut(("U",), QT_TRANSLATE_NOOP("Shortcuts", "Mark as read or unread"), routed=True),
+    Shortcut(("Ctrl+F",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Search name, phone or message"))),
+    Shortcut(("Up", "Down"),
+             _noop(QT_TRANSLATE_NOOP("Shortcuts", "Previous or next conversation"))),
+    Shortcut(("E",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Archive or unarchive")), routed=True),
+    Shortcut(("U",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Mark as read or unread")), routed=True),
     Shortcut(("1", "2", "3", "4"),
-             QT_TRANSLATE_NOOP("Shortcuts", "Priority: urgent, high, normal, low"), shown="1–4",
+             _noop(QT_TRANSLATE_NOOP("Shortcuts", "Priority: urgent, high, normal, low")),
+             shown="1–4", routed=True),
+    Shortcut(("Esc",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Leave the search (twice: clear it)")),
              routed=True),
-    Shortcut(("Esc",), QT_TRANSLATE_NOOP("Shortcuts", "Leave the search (twice: clear it)"),
-             routed=True),
-    Shortcut(("Ctrl+Z",), QT_TRANSLATE_NOOP("Shortcuts", "Undo the last action")),
-    Shortcut(("Ctrl+Return",), QT_TRANSLATE_NOOP("Shortcuts", "Send the note or reply"),
+    Shortcut(("Ctrl+Z",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Undo the last action"))),
+    Shortcut(("Ctrl+Return",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Send the note or reply")),
              shown="Ctrl+Enter", in_composer=True),
-    Shortcut(("Ctrl+L",), QT_TRANSLATE_NOOP("Shortcuts", "Lock now")),
-    Shortcut(("Ctrl+Shift+M",), QT_TRANSLATE_NOOP("Shortcuts", "Cache metrics")),
+    Shortcut(("Ctrl+L",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Lock now"))),
+    Shortcut(("Ctrl+Shift+M",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Cache metrics"))),
 )
 
 

@@ -76,13 +76,13 @@ def test_thread_separates_days_and_rows_older_than_today_show_no_time(
         window.conversations.select(cid)
         qtbot.waitUntil(lambda: window.pane.detail is not None
                         and window.pane.detail.summary.id == cid, timeout=TIMEOUT)
-        return sorted({b.item.sent_at.astimezone().date() for b in window.pane.thread.bubbles
+        return sorted({b.item.sent_at.astimezone().date() for b in window.pane.thread_view.bubbles
                        if isinstance(b.item, Message)})
 
     cid = max(model.ids()[:8], key=lambda c: len(days_of(c)))
     days = days_of(cid)
     assert len(days) > 1
-    thread = window.pane.thread
+    thread = window.pane.thread_view
     shown = [label.text() for label in thread.days]
     assert shown[: len(days)] == [labels.day_label(d) for d in days]
     # each separator comes right before the first item of its day, in the layout's order

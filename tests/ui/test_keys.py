@@ -83,7 +83,7 @@ def test_a_sentence_typed_anywhere_is_text_never_an_action(signed: Signed, qtbot
     cid = open_row(qtbot, window, 2)
     # a conversation is open: from the list, the thread, its buttons and the priority box the
     # sentence goes into the composer; from the search box it stays a search
-    for start in (window.conversations.view, window.pane.thread, window.pane.archive_button,
+    for start in (window.conversations.view, window.pane.thread_view, window.pane.archive_button,
                   window.pane.read_button, window.pane.priority_box, composer):
         composer.clear()
         focus(qtbot, start)
@@ -110,8 +110,8 @@ def test_shortcuts_act_on_the_open_conversation_from_the_list(signed: Signed, qt
     focus(qtbot, window.conversations.view)
     qtbot.keyClick(window.conversations.view, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: actions.queued == ["set_priority"], timeout=TIMEOUT)
-    focus(qtbot, window.pane.thread)
-    qtbot.keyClick(window.pane.thread, Qt.Key.Key_E)
+    focus(qtbot, window.pane.thread_view)
+    qtbot.keyClick(window.pane.thread_view, Qt.Key.Key_E)
     qtbot.waitUntil(lambda: actions.queued == ["set_priority", "archive"], timeout=TIMEOUT)
     qtbot.waitUntil(lambda: model.view_of(cid) is None
                     or model.view_of(cid).summary.status == Status.ARCHIVED, timeout=TIMEOUT)

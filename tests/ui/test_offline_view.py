@@ -35,8 +35,8 @@ def test_a_never_opened_conversation_offline_shows_the_truth(signed: Signed, qtb
     row = model.view_of(other).summary
     assert pane.title.text() == row.patient_name
     assert pane.priority_box.currentData() == Priority(row.priority)  # not the last one's
-    assert pane.thread.notice.isVisible()
-    assert pane.thread.notice.text() == "Older messages are not available offline."
+    assert pane.thread_view.notice.isVisible()
+    assert pane.thread_view.notice.text() == "Older messages are not available offline."
 
     # an action: row and header change together
     target = Priority.HIGH if Priority(row.priority) != Priority.HIGH else Priority.LOW
@@ -51,5 +51,5 @@ def test_a_never_opened_conversation_offline_shows_the_truth(signed: Signed, qtb
     composer.submit()
     qtbot.waitUntil(lambda: any(isinstance(b.item, PendingItem)
                                 and b.item.body == "Retornar amanhã"
-                                for b in pane.thread.bubbles), timeout=TIMEOUT)
+                                for b in pane.thread_view.bubbles), timeout=TIMEOUT)
     assert signed.client.pending_count() == 2

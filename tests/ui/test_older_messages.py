@@ -62,7 +62,7 @@ def test_scrolling_to_the_top_loads_older_messages_and_keeps_the_place(
     try:
         window.resize(1200, 760)
         window.show()
-        thread = window.pane.thread
+        thread = window.pane.thread_view
         assert window.conversations.select(cid)
         qtbot.waitUntil(lambda: window.pane.detail is not None
                         and window.pane.detail.summary.id == cid, timeout=TIMEOUT)

@@ -25,7 +25,7 @@ def test_unlock_restores_conversation_scroll_mode_and_draft(signed: Signed, qtbo
     activate(qtbot, window)
     cid = open_row(qtbot, window, 1)  # (a conversation of nine bubbles)
     other = window.bridge.model.ids()[0]
-    bar = window.pane.thread.verticalScrollBar()
+    bar = window.pane.thread_view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 40, timeout=TIMEOUT)
     bar.setValue(bar.maximum() // 2)
     scroll = bar.value()

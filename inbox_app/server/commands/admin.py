@@ -15,7 +15,7 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from inbox_app.server.auth import hash_password
 from inbox_app.server.commands.database_option import add_database_option, database_url
@@ -111,9 +111,8 @@ async def _run(args: argparse.Namespace, password: Callable[[], str]) -> str:
 
 def main(argv: list[str], password: Callable[[], str] = read_password) -> int:
     args = _parser().parse_args(argv)
-    runner: Awaitable[str] = _run(args, password)
     try:
-        print(asyncio.run(runner), flush=True)
+        print(asyncio.run(_run(args, password)), flush=True)
     except (accounts.AccountError, schema_version.SchemaMismatch) as exc:
         print(f"inbox-server admin: {exc}", file=sys.stderr, flush=True)
         return BAD_REQUEST

@@ -174,7 +174,7 @@ class ConversationList(QWidget):
         self.view.scrollTo(index)
         return True
 
-    def move(self, step: int) -> None:
+    def move_selection(self, step: int) -> None:
         """Up/Down from anywhere in the window; from the search box the focus goes to the
         list with the move (the window's Up/Down shortcut takes the key before the box)."""
         from_search = self.search.hasFocus()
@@ -201,7 +201,7 @@ class ConversationList(QWidget):
     def focus_list(self) -> None:
         """Moves the focus to the list; opens the first row when none is current."""
         if not self.view.currentIndex().isValid() and self.model.rowCount():
-            self.move(1)
+            self.move_selection(1)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
@@ -214,6 +214,8 @@ class ConversationList(QWidget):
         """Unread and Urgent say how many conversations they hold ("Unread (3)")."""
         for tab in (Filter.UNREAD, Filter.URGENT):
             button = self.findChild(QPushButton, f"filter_{tab}")
+            if button is None:
+                continue
             count = self.model.count(tab)
             label = self._tab_labels[tab]
             button.setText(self.tr("{0} ({1})").format(label, QLocale().toString(count))
@@ -333,7 +335,7 @@ class ConversationList(QWidget):
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 self._apply_search()
-                self.move(1 if key == Qt.Key.Key_Down else -1)
+                self.move_selection(1 if key == Qt.Key.Key_Down else -1)
                 self.view.setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

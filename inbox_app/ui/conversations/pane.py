@@ -184,9 +184,9 @@ class ConversationPane(QWidget):
         self.priority_box.setCurrentIndex(
             labels.PRIORITY_KEYS.index(Priority(summary.priority))
         )
-        self.thread.show_notice(
+        self.thread_view.show_notice(
             self.tr("Older messages are not available offline.") if partial else "")
-        self.thread.show_detail(detail)
+        self.thread_view.show_detail(detail)
         self._stack.setCurrentWidget(self._content)
 
     def show_gone(self) -> None:
@@ -199,6 +199,6 @@ class ConversationPane(QWidget):
     def clear(self) -> None:
         """Back to "Choose a conversation" (nothing of a patient left on screen)."""
         self.detail = None
-        self.thread.clear()
+        self.thread_view.clear()
         self.placeholder.setText(self.tr("Choose a conversation on the left"))
         self._stack.setCurrentWidget(self.placeholder)

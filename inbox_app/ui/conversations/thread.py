@@ -327,7 +327,7 @@ class Thread(QScrollArea):
         for item in shown[keep:]:
             if isinstance(item, date):
                 self._add_day(item)
-            else:
+            elif isinstance(item, Message | Note | PendingItem):
                 self._add(item)
         if self._stick:
             bar.setValue(bar.maximum())

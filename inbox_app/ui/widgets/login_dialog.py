@@ -41,7 +41,7 @@ def plain_http_servers(settings: QSettings) -> list[str]:
     value = settings.value(PLAIN_HTTP_KEY, [])
     if isinstance(value, str):  # QSettings gives a one-item list back as a string
         return [value] if value else []
-    return [str(v) for v in value or []]
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 class LoginDialog(QDialog):
