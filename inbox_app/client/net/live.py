@@ -39,6 +39,8 @@ PING_INTERVAL = 2.0
 PING_TIMEOUT = 3.0
 #: Seconds a connect may take before it counts as a failure (a blackholed server).
 OPEN_TIMEOUT = 3.0
+#: Seconds a connect runs before a poke may cut it short and start a new one.
+POKE_PATIENCE = 1.0
 
 
 class _Poked(Exception):
@@ -96,8 +98,12 @@ class LiveListener:
         self._task: asyncio.Task[None] | None = None
         self._ws: ClientConnection | None = None
         self._caught_up = False
+        self._opened = False
         self.connects = 0  # successful connections so far (tests and metrics)
         self.failures = 0  # failed attempts since the last healthy connection
+        #: the last attempt was refused by the server itself (an HTTP status, not the
+        #: network): an answer elsewhere is then no reason to try again at once
+        self.refused = False
 
     def start(self) -> None:
         """Starts the connect-listen-reconnect loop as a background task."""
@@ -130,7 +136,7 @@ class LiveListener:
     async def _run(self) -> None:
         while True:
             self._wake.clear()  # a poke from now on cuts this attempt or its wait short
-            self._caught_up = False
+            self._caught_up = self._opened = False
             try:
                 await self._session()
             except UnauthorizedError as exc:
@@ -149,6 +155,10 @@ class LiveListener:
             except Exception as exc:
                 error = from_exception(exc)
                 log.info("live: connection failed or dropped: %s", error.message)
+                if self._opened:
+                    # dropped (reset, ping timeout, server restart): until something answers,
+                    # the server may be gone; the sync's probe finds out within a second
+                    self.reachability.failed(self.reachability.now())
             if self._caught_up:
                 self.failures = 0  # it was healthy: the drop is news, not a failing server
             self.failures += 1
@@ -174,31 +184,41 @@ class LiveListener:
                                  max_size=2**22)
 
         dialing = asyncio.create_task(dial(), name="live-connect")
-        poked = asyncio.create_task(self._wake.wait(), name="live-poked")
         try:
-            await asyncio.wait({dialing, poked}, return_when=asyncio.FIRST_COMPLETED)
+            # a handshake takes milliseconds: only one that hangs may be cut short by a poke
+            # (HTTP answers arriving meanwhile must not restart a healthy one forever)
+            await asyncio.wait({dialing}, timeout=POKE_PATIENCE)
+            if not dialing.done():
+                poked = asyncio.create_task(self._wake.wait(), name="live-poked")
+                try:
+                    await asyncio.wait({dialing, poked}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    poked.cancel()
         finally:
-            poked.cancel()
             if not dialing.done():
                 dialing.cancel()
         try:
             ws = await dialing
         except asyncio.CancelledError:
-            if poked.cancelled() or not self._wake.is_set():
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
                 raise  # the listener itself is being stopped
             raise _Poked() from None
         except Exception as exc:
             error = from_exception(exc)
-            if unreachable(error):
-                self.reachability.failed(started)
-            else:
+            self.refused = not unreachable(error)
+            if self.refused:
                 self.reachability.answered()  # it answered, with a refusal
+            else:
+                self.reachability.failed(started)
             raise
+        self.refused = False
         self.reachability.answered()
         return ws
 
     async def _session(self) -> None:
         ws = await self._open()
+        self._opened = True
         try:
             async with ws:
                 self._ws = ws

@@ -152,8 +152,8 @@ class Sync:
         if changed:
             self.engine.set_online(True)
             self.refresher.kick()
-            if not self.live.connected:
-                self.live.poke()  # the server is back: reconnect now, not after the backoff
+        if not self.live.connected and not self.live.refused:
+            self.live.poke()  # the server answers: reconnect now, not after the backoff
 
     def outbox_paused(self) -> None:
         """The outbox met an unreachable server. The reachability heard it from the API; if
