@@ -40,7 +40,7 @@ _SEQ_META = "live-seq"
 #: While the server cannot be reached, it is probed every PROBE_EVERY seconds (with jitter),
 #: each probe giving up after PROBE_LIMIT: the socket is back within about two seconds of
 #: the server (tests/benchmarks/README.md, sync soak).
-PROBE_EVERY = (0.4, 1.0)
+PROBE_EVERY = (0.2, 0.6)
 PROBE_LIMIT = 1.0
 #: How long a resync may hold back "online" while its reloads run (they go on after that).
 RESYNC_WAIT = 10.0
@@ -152,8 +152,10 @@ class Sync:
         if changed:
             self.engine.set_online(True)
             self.refresher.kick()
-        if not self.live.connected and not self.live.refused:
-            self.live.poke()  # the server answers: reconnect now, not after the backoff
+        if not self.live.connected and (changed or not self.live.refused):
+            # the server answers (again): reconnect now, not after the backoff; a server that
+            # refused the socket itself is left to the backoff unless it was away meanwhile
+            self.live.poke()
 
     def outbox_paused(self) -> None:
         """The outbox met an unreachable server. The reachability heard it from the API; if
