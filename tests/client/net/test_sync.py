@@ -51,15 +51,16 @@ async def test_a_reread_that_fails_while_the_socket_reconnects_is_tried_again(
     assert (await client.conversation(cid)).value.notes == []
     path = f"/api/conversations/{cid}"
     before = len(proxy.requests("GET", path))
-    gate = proxy.stall("GET", path)  # the background re-read waits in the proxy ...
+    gate = proxy.stall("GET", path)  # the background re-read waits in the proxy
     async with colleague(server) as carla:
         assert (await carla.post(f"{path}/notes", json={"body": "Nota"})).status_code == 201
     await requested(proxy, "GET", path, before + 1)
     mark = recorder.mark()
-    await proxy.drop_connections()  # ... and fails when the connection drops
+    await proxy.drop_connections(spare_stalled=True)  # the socket drops and comes back ...
+    await recorder.wait(lambda c: c.cause == "connection" and c.reason == "online", after=mark)
+    await proxy.drop_stalled()  # ... and only then the re-read fails
     proxy.stalls.clear()
     gate.set()
-    await recorder.wait(lambda c: c.cause == "connection" and c.reason == "online", after=mark)
     await updated(recorder, cid, after=mark)  # nobody read it: the client re-read it alone
     entry = client.cache.peek(detail_key(cid))
     assert entry is not None and not entry.invalidated and len(entry.value.notes) == 1
