@@ -39,6 +39,10 @@ PING_INTERVAL = 2.0
 PING_TIMEOUT = 3.0
 #: Seconds a connect may take before it counts as a failure (a blackholed server).
 OPEN_TIMEOUT = 3.0
+#: Frames buffered while an event is handled (a resync's reloads hold the loop for a while):
+#: past it websockets stops reading the socket, pongs included, and the pings would drop a
+#: healthy connection. Events are about 1 KB.
+MAX_QUEUE = 4096
 #: Seconds a connect runs before a poke may cut it short and start a new one.
 POKE_PATIENCE = 1.0
 
@@ -181,7 +185,7 @@ class LiveListener:
             return await connect(self.url, additional_headers=headers,
                                  open_timeout=OPEN_TIMEOUT, ping_interval=self.ping_interval,
                                  ping_timeout=self.ping_timeout, close_timeout=2,
-                                 max_size=2**22)
+                                 max_size=2**22, max_queue=MAX_QUEUE)
 
         dialing = asyncio.create_task(dial(), name="live-connect")
         try:
