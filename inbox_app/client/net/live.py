@@ -28,6 +28,7 @@ from websockets.exceptions import ConnectionClosed
 
 from inbox_app.client.errors import UnauthorizedError, from_exception, unreachable
 from inbox_app.client.net.reachability import Reachability
+from inbox_app.client.tasks import stop_task
 from inbox_app.client.views import ConnectionState
 from inbox_app.contract.events import CLOSE_UNAUTHORIZED, EventType, LiveEvent
 
@@ -117,10 +118,7 @@ class LiveListener:
     async def close(self) -> None:
         """Stops the loop and closes the socket."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
 
     def poke(self) -> None:
         """Try to reconnect now (e.g. the server answered again, or a re-login): ends a

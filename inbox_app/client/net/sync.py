@@ -30,6 +30,7 @@ from inbox_app.client.net.live import PING_INTERVAL, PING_TIMEOUT, LiveListener
 from inbox_app.client.net.reachability import Reachability
 from inbox_app.client.reads.cache import LocalCache
 from inbox_app.client.reads.refresher import Refresher, Reloader
+from inbox_app.client.tasks import stop_task
 from inbox_app.client.views import Change, ConnectionState
 from inbox_app.contract.events import EventType, LiveEvent
 from inbox_app.contract.models import ConversationSummary
@@ -107,10 +108,7 @@ class Sync:
         self._unsubscribe()
         await self.live.close()
         task, self._probe_task = self._probe_task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
         await self.refresher.close()
 
     # --- what reads ask ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from inbox_app.client.errors import ClientError
+from inbox_app.client.tasks import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,7 @@ class Refresher:
 
     async def close(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
 
     async def settled(self) -> None:
         """Waits until nothing is wanted, or a round after this call failed (then the
