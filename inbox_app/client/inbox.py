@@ -3,7 +3,8 @@
 A facade: it wires the rooms together and delegates to the objects that own their state —
 :class:`~inbox_app.client.net.api.Api` (HTTP), :class:`~inbox_app.client.reads.cache.LocalCache`
 (memory + disk), :class:`~inbox_app.client.actions.engine.MutationEngine` (optimistic engine +
-outbox), :class:`~inbox_app.client.net.live.LiveListener` (WebSocket),
+outbox), :class:`~inbox_app.client.net.sync.Sync` (the live socket, reachability,
+re-reads of what went stale),
 :class:`~inbox_app.client.session.sign_in.SignIn` (the session, its remembered login, the
 offline unlock verifier) and :class:`~inbox_app.client.security.protection.Protection` (idle
 lock, logout). Reads are served at once from the cache when possible (fresh, or stale with a
@@ -26,8 +27,8 @@ from inbox_app.client.actions.outbox import Outbox
 from inbox_app.client.actions.record import ActionKind, Mutation
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.api import Api
-from inbox_app.client.net.inbound import patient_wrote
-from inbox_app.client.net.live import LiveListener
+from inbox_app.client.net.live import PING_INTERVAL, PING_TIMEOUT, LiveListener
+from inbox_app.client.net.sync import Sync
 from inbox_app.client.reads.cache import DEFAULT_MAX_STALE, LocalCache
 from inbox_app.client.reads.repository import Repository
 from inbox_app.client.security.codec import Codec
@@ -56,7 +57,6 @@ from inbox_app.client.views import (
     DetailView,
     Snapshot,
 )
-from inbox_app.contract.events import EventType, LiveEvent
 from inbox_app.contract.metrics import ServerMetrics
 from inbox_app.contract.models import (
     ConversationDetail,
@@ -81,8 +81,6 @@ from inbox_app.contract.policy import (
 
 log = logging.getLogger(__name__)
 
-_SEQ_META = "live-seq"
-
 
 class InboxClient:
     """Everything the desktop app does except drawing. Create with :meth:`login`/:meth:`resume`.
@@ -101,8 +99,8 @@ class InboxClient:
         outbox_codec: Codec | None = None,
         retry: RetryPolicy | None = None,
         max_stale: float = DEFAULT_MAX_STALE,
-        ping_interval: float = 10.0,
-        ping_timeout: float = 10.0,
+        ping_interval: float = PING_INTERVAL,
+        ping_timeout: float = PING_TIMEOUT,
         live_backoff_cap: float = 30.0,
         deferred_fsync: bool = True,
         session_store: SessionStoreLike | None = None,
@@ -137,22 +135,20 @@ class InboxClient:
             on_confirmed=self._confirmed, on_offline=self._went_offline,
             on_unauthorized=self._unauthorized)
         self.engine.load()
-        self.live = LiveListener(
-            api.server_url, lambda: self.api.token, on_event=self._live_event,
-            on_state=self._connection_changed, on_unauthorized=self._unauthorized,
-            clinic_id=self.clinic_id,
-            ping_interval=ping_interval, ping_timeout=ping_timeout,
-            backoff_cap=live_backoff_cap)
+        self.sync = Sync(api, self.cache, self.engine, clinic_id=self.clinic_id,
+                         emit=self._emit, unauthorized=self._unauthorized,
+                         ping_interval=ping_interval, ping_timeout=ping_timeout,
+                         backoff_cap=live_backoff_cap)
         self._subscribers: list[Callable[[Change], None]] = []
         # (the decoded inbox it was built from, id -> summary): rebuilt once per new list
         self._row_index: tuple[object, dict[int, ConversationSummary]] = (None, {})
         self.repo = Repository(
             self.cache, self.engine, emit=self._emit,
-            trusted=self._trusted, offline=self._offline, set_reachable=self._set_reachable,
+            trusted=self.sync.trusted, offline=self.sync.offline, stale=self.sync.want,
             unauthorized=self._unauthorized)
         self.protection = Protection(self.keystore, self.cache, self.engine, self.sign_in,
                                      folders.user_data(user_id), on_lock=self._forget_rows)
-        self._reachable = True
+        self.sync.attach(self.repo)
         self.needs_login = False
         self._started = False
         self._closed = False
@@ -259,11 +255,8 @@ class InboxClient:
         if self._started:
             return
         self._started = True
-        seq = await self.cache.get_meta(_SEQ_META)
-        if isinstance(seq, int) and seq >= 0:
-            self.live.last_seq = seq
         self.engine.start()
-        self.live.start()
+        await self.sync.start()
 
     async def close(self) -> None:
         """Stops everything; pending actions stay in the outbox for the next start."""
@@ -274,7 +267,7 @@ class InboxClient:
         its folder (also after an earlier close)."""
         if not self._closed:
             self._closed = True
-            await self.live.close()
+            await self.sync.close()
             await self.engine.close()  # waits for the outbox's background flushes
             await self.repo.close()
         await (self.cache.destroy() if destroy_cache else self.cache.close())
@@ -442,75 +435,38 @@ class InboxClient:
         else:
             return
         patched = self.cache.put_memory(key, detail, fetched_at=entry.fetched_at)
-        patched.invalidated = True  # the server's copy is newer: refresh when next read
+        patched.invalidated = True  # the server's copy is newer: read it again
+        self.sync.want([key])
 
     # --- connection ----------------------------------------------------------------------
 
-    def _trusted(self) -> bool:
-        """Whether a young entry may be called fresh: the server answers and, once live sync
-        runs, its invalidations reach us (while the socket is down, changes go unseen)."""
-        live_ok = not self._started or self.live.state is ConnectionState.ONLINE
-        return self._reachable and live_ok
-
-    def _offline(self) -> bool:
-        return not self._reachable or self.live.state is ConnectionState.OFFLINE
+    @property
+    def live(self) -> LiveListener:
+        """The live socket's listener (its seq and connect count, for tests and metrics)."""
+        return self.sync.live
 
     @property
     def connection(self) -> ConnectionState:
         """The live connection's state, as the status bar shows it."""
-        return self.live.state
+        return self.sync.connection
 
-    def _connection_changed(self, state: ConnectionState) -> None:
-        if state is ConnectionState.ONLINE:
-            self._set_reachable(True)
-            # what was read while we were away may be out of date
-            for key in self.cache.held():
-                entry = self.cache.peek(key)
-                if entry is not None and not self.cache.is_fresh(key, entry):
-                    self.repo.refetch(key)
-        elif state is ConnectionState.OFFLINE:
-            self._set_reachable(False)
-        self._emit(Change("connection", reason=state.value))
+    @property
+    def _reachable(self) -> bool:
+        return self.sync.reachability.reachable
 
-    def _set_reachable(self, reachable: bool) -> None:
-        if reachable == self._reachable:
-            return
-        self._reachable = reachable
-        self.engine.set_online(reachable)
-        if reachable:
-            self.live.poke()
+    @_reachable.setter
+    def _reachable(self, reachable: bool) -> None:
+        # resume: unknown until the server answers, so nothing is fresh yet
+        if not reachable:
+            self.sync.reachability.unknown()
 
     def _went_offline(self) -> None:
-        self._reachable = False
-        self.live.poke()  # let the socket notice too
+        self.sync.outbox_paused()
 
     def _unauthorized(self) -> None:
         if not self.needs_login:
             self.needs_login = True
             self._emit(Change("connection", reason="unauthorized"))
-
-    # --- live events ---------------------------------------------------------------------
-
-    async def _live_event(self, event: LiveEvent) -> None:
-        """One new event of this clinic (the listener drops the others and repeats)."""
-        if event.type is EventType.RESYNC:
-            held = await self.cache.mark_all_stale()
-            self._emit(Change("resync"))
-            for key in held:
-                self.repo.refetch(key)
-        else:
-            held = await self.cache.invalidate(event.invalidate)
-            if event.type in (EventType.CONVERSATION_UPDATED, EventType.CONVERSATION_CREATED) \
-                    and event.data is not None:
-                try:
-                    self.engine.rebase(ConversationSummary.model_validate(event.data))
-                except ValidationError as exc:
-                    log.warning("live: event data breaks the contract: %s", exc)
-            ids = frozenset({event.conversation_id} if event.conversation_id else ())
-            self._emit(Change("invalidated", ids, patient_wrote=patient_wrote(event)))
-            for key in held:
-                self.repo.refetch(key)
-        await self.cache.set_meta(_SEQ_META, event.seq)
 
     # --- metrics -------------------------------------------------------------------------
 

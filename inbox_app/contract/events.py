@@ -28,6 +28,10 @@ class EventType(StrEnum):
     MESSAGE_CREATED = "message.created"
     NOTE_CREATED = "note.created"
     RESYNC = "resync"
+    #: the replay after ``hello`` is complete (or a resync was sent instead): what came before
+    #: is everything the client missed. Not logged, not numbered: ``seq`` is the clinic's
+    #: current seq, and the client's own sequence does not move by it.
+    READY = "ready"
 
 
 class Hello(BaseModel):

@@ -69,7 +69,8 @@ async def make_client(tmp_path: Path) -> AsyncIterator[ClientFactory]:
     async def make(url: str, email: str = "ana@aurora.example", *, start: bool = True,
                    folder: str = "client", **options: Any) -> tuple[InboxClient, Recorder]:
         options.setdefault("retry", fast_retry())
-        options.setdefault("live_backoff_cap", 0.5)
+        # the production live backoff and pings (issue 18: a 0.5 s cap here hid a backoff
+        # that grew across healthy connections)
         client = await InboxClient.login(url, email, "demo1234", data_dir=tmp_path / folder /
                                          "data", cache_dir=tmp_path / folder / "cache",
                                          **options)

@@ -63,6 +63,7 @@ class FaultProxy:
         self._withheld_changed = asyncio.Event()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._stalled: set[asyncio.StreamWriter] = set()  # both ends of stalled requests
         self._tasks: set[asyncio.Task[None]] = set()
         self.port = 0
 
@@ -83,11 +84,22 @@ class FaultProxy:
             self._server = None
         await self.drop_connections()
 
-    async def drop_connections(self, *, reset: bool = True) -> None:
-        """Cuts every open connection (e.g. the live socket), as a network drop would."""
+    async def drop_connections(self, *, reset: bool = True, spare_stalled: bool = False) -> None:
+        """Cuts every open connection (e.g. the live socket), as a network drop would;
+        ``spare_stalled`` keeps those of requests waiting at a :meth:`stall`."""
         for writer in list(self._writers):
+            if spare_stalled and writer in self._stalled:
+                continue
             _abort(writer, reset=reset)
-        self._writers.clear()
+            self._writers.discard(writer)
+
+    async def drop_stalled(self) -> None:
+        """Cuts the connections of the requests waiting at a :meth:`stall` (they fail with
+        a network error)."""
+        for writer in list(self._stalled):
+            _abort(writer, reset=True)
+            self._writers.discard(writer)
+        self._stalled.clear()
 
     async def close(self) -> None:
         await self.stop_listening()
@@ -170,7 +182,11 @@ class FaultProxy:
                     continue
                 for s_method, s_path, gate in self.stalls:
                     if s_method == method and re.fullmatch(s_path, path):
-                        await gate.wait()
+                        self._stalled.update((writer, up_writer))
+                        try:
+                            await gate.wait()
+                        finally:
+                            self._stalled.difference_update((writer, up_writer))
                 await self._wait()
                 last_path[0] = path
                 up_writer.write(head + body)

@@ -8,7 +8,7 @@ import json
 
 import websockets
 
-from inbox_app.contract.events import LiveEvent
+from inbox_app.contract.events import EventType, LiveEvent
 
 TIMEOUT = 10.0
 
@@ -26,8 +26,16 @@ async def connect(ws_url: str, token: str | None, since: int | None = 0, **kwarg
     return ws
 
 
-async def next_event(ws) -> LiveEvent:
+async def next_frame(ws) -> LiveEvent:
+    """The next frame, ``ready`` markers included."""
     return LiveEvent.model_validate_json(await asyncio.wait_for(ws.recv(), TIMEOUT))
+
+
+async def next_event(ws) -> LiveEvent:
+    """The next event, skipping the ``ready`` marker that ends each replay."""
+    while (event := await next_frame(ws)).type is EventType.READY:
+        pass
+    return event
 
 
 async def closed_with(ws) -> tuple[int, str]:

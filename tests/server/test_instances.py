@@ -187,7 +187,7 @@ async def _next_events(ws: Any, count: int, after: int) -> list[dict[str, Any]]:
     got: list[dict[str, Any]] = []
     while len(got) < count:
         event = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        if event["seq"] > after:
+        if event["seq"] > after and event["type"] != "ready":
             got.append(event)
     return got
 

@@ -16,8 +16,14 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from inbox_app.client.actions.record import ActionKind, Mutation
-from inbox_app.client.errors import InvalidAnswerError, from_exception, from_response
+from inbox_app.client.errors import (
+    InvalidAnswerError,
+    from_exception,
+    from_response,
+    unreachable,
+)
 from inbox_app.client.net import tls
+from inbox_app.client.net.reachability import Reachability
 from inbox_app.contract import VERSION
 from inbox_app.contract.metrics import ServerMetrics
 from inbox_app.contract.models import (
@@ -56,8 +62,11 @@ class Api:
 
     def __init__(self, server_url: str, *, token: str | None = None,
                  timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 reachability: Reachability | None = None) -> None:
         self.server_url = server_url.rstrip("/")
+        #: told the outcome of every request (issue 18: one source of truth)
+        self.reachability = reachability or Reachability()
         self.http = httpx.AsyncClient(
             base_url=self.server_url, timeout=timeout, transport=transport,
             headers={"User-Agent": f"inbox-app/{VERSION}"},
@@ -84,13 +93,21 @@ class Api:
     # --- plumbing ------------------------------------------------------------------------
 
     async def request(self, method: str, path: str, *, json: Any = None,
-                      headers: dict[str, str] | None = None, params: Any = None) -> httpx.Response:
-        """One request; a non-2xx answer or a transport failure raises a ClientError."""
+                      headers: dict[str, str] | None = None, params: Any = None,
+                      time_limit: float | None = None) -> httpx.Response:
+        """One request; a non-2xx answer or a transport failure raises a ClientError.
+        Its outcome (an answer, or none) goes to :attr:`reachability`."""
+        started = self.reachability.now()
+        options: dict[str, Any] = {} if time_limit is None else {"timeout": time_limit}
         try:
             response = await self.http.request(method, path, json=json, headers=headers,
-                                               params=params)
+                                               params=params, **options)
         except Exception as exc:
-            raise from_exception(exc) from exc
+            error = from_exception(exc)
+            if unreachable(error):
+                self.reachability.failed(started)
+            raise error from exc
+        self.reachability.answered()
         if response.is_success:
             return response
         raise from_response(response)
@@ -161,6 +178,11 @@ class Api:
     async def health(self) -> Health:
         """The server's ``GET /api/health`` answer (status, db, cache, version)."""
         return (await self.get_json("/api/health", Health))[0]
+
+    async def probe(self, time_limit: float) -> None:
+        """A cheap request whose only job is to learn whether the server answers (its
+        outcome reaches :attr:`reachability`; a 503 is an answer too)."""
+        await self.request("GET", "/api/health", time_limit=time_limit)
 
     async def send(self, mutation: Mutation) -> ConversationSummary | Note | Message:
         """Sends one optimistic action with its id as the Idempotency-Key."""

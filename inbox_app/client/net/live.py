@@ -1,10 +1,16 @@
 """The live listener: ``WS /api/live`` with hello{since}, replay, reconnects and pings.
 
-It reconnects forever with capped exponential backoff and full jitter, pings so a dead
-connection is noticed within about ``ping_interval + ping_timeout`` seconds (20 s by
-default), skips events it has already seen (a replay may repeat some), and reports its
-state (online, reconnecting, offline). What an event *means* is the app's business: each
-valid event goes to ``on_event``; a frame that breaks the contract is logged and skipped.
+It reconnects forever with capped exponential backoff and full jitter; a connection that
+caught up (the server's ``ready`` after the replay) counts as healthy and resets the backoff,
+so a run of short-lived connections never drifts into long waits. :meth:`LiveListener.poke`
+(the server answered again) cuts a wait, or a connect attempt that hangs, short. Pings notice
+a dead connection within ``ping_interval + ping_timeout`` seconds (5 s by default: a
+blackholed network, issue 18). It skips events it has already seen (a replay may repeat
+some) and reports its state: "online" only once the replay is applied, "reconnecting" while
+connecting or catching up, "offline" after repeated failures. Every attempt's outcome goes
+to the shared :class:`~inbox_app.client.net.reachability.Reachability`. What an event
+*means* is the app's business: each valid event goes to ``on_event``; a frame that breaks
+the contract is logged and skipped.
 """
 
 from __future__ import annotations
@@ -20,12 +26,31 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from inbox_app.client.errors import UnauthorizedError, from_exception
+from inbox_app.client.errors import UnauthorizedError, from_exception, unreachable
 from inbox_app.client.net import tls
+from inbox_app.client.net.reachability import Reachability
+from inbox_app.client.tasks import stop_task
 from inbox_app.client.views import ConnectionState
 from inbox_app.contract.events import CLOSE_UNAUTHORIZED, EventType, LiveEvent
 
 log = logging.getLogger(__name__)
+
+#: Seconds between pings, and to wait for the pong: a blackholed connection is dropped within
+#: their sum. Chosen in tests/benchmarks/bench_sync_soak.py (blackhole to "reconnecting").
+PING_INTERVAL = 2.0
+PING_TIMEOUT = 3.0
+#: Seconds a connect may take before it counts as a failure (a blackholed server).
+OPEN_TIMEOUT = 3.0
+#: Frames buffered while an event is handled (a resync's reloads hold the loop for a while):
+#: past it websockets stops reading the socket, pongs included, and the pings would drop a
+#: healthy connection. Events are about 1 KB.
+MAX_QUEUE = 4096
+#: Seconds a connect runs before a poke may cut it short and start a new one.
+POKE_PATIENCE = 1.0
+
+
+class _Poked(Exception):
+    """A connect attempt was cut short because the server answered elsewhere: retry now."""
 
 
 def ws_url(server_url: str) -> str:
@@ -54,11 +79,12 @@ class LiveListener:
         on_unauthorized: Callable[[], None] | None = None,
         clinic_id: int | None = None,
         since: int = 0,
-        ping_interval: float = 10.0,
-        ping_timeout: float = 10.0,
+        ping_interval: float = PING_INTERVAL,
+        ping_timeout: float = PING_TIMEOUT,
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         rng: random.Random | None = None,
+        reachability: Reachability | None = None,
     ) -> None:
         self.url = ws_url(server_url)
         self._token = token
@@ -72,11 +98,18 @@ class LiveListener:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self._rng = rng or random.Random()
+        self.reachability = reachability or Reachability()
         self.state = ConnectionState.RECONNECTING
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._ws: ClientConnection | None = None
+        self._caught_up = False
+        self._opened = False
         self.connects = 0  # successful connections so far (tests and metrics)
+        self.failures = 0  # failed attempts since the last healthy connection
+        #: the last attempt was refused by the server itself (an HTTP status, not the
+        #: network): an answer elsewhere is then no reason to try again at once
+        self.refused = False
 
     def start(self) -> None:
         """Starts the connect-listen-reconnect loop as a background task."""
@@ -86,14 +119,17 @@ class LiveListener:
     async def close(self) -> None:
         """Stops the loop and closes the socket."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_task(task)
 
     def poke(self) -> None:
-        """Try to reconnect now (e.g. after a successful HTTP request or a re-login)."""
+        """Try to reconnect now (e.g. the server answered again, or a re-login): ends a
+        backoff wait, or a connect attempt that hangs."""
         self._wake.set()
+
+    @property
+    def connected(self) -> bool:
+        """Whether a socket is open (caught up or still replaying)."""
+        return self._ws is not None
 
     def _set_state(self, state: ConnectionState) -> None:
         if state is not self.state:
@@ -101,11 +137,11 @@ class LiveListener:
             self._on_state(state)
 
     async def _run(self) -> None:
-        failures = 0
         while True:
+            self._wake.clear()  # a poke from now on cuts this attempt or its wait short
+            self._caught_up = self._opened = False
             try:
                 await self._session()
-                failures = 0  # it was up; a clean drop retries soon
             except UnauthorizedError as exc:
                 log.warning("live: session rejected (%s); waiting for a new login", exc.message)
                 self._set_state(ConnectionState.OFFLINE)
@@ -116,34 +152,95 @@ class LiveListener:
                 continue
             except asyncio.CancelledError:
                 raise
+            except _Poked:
+                log.info("live: the server answers again; connecting anew")
+                continue
             except Exception as exc:
                 error = from_exception(exc)
                 log.info("live: connection failed or dropped: %s", error.message)
-            failures += 1
+                if self._opened:
+                    # dropped (reset, ping timeout, server restart): until something answers,
+                    # the server may be gone; the sync's probe finds out within a second
+                    self.reachability.failed(self.reachability.now())
+            if self._caught_up:
+                self.failures = 0  # it was healthy: the drop is news, not a failing server
+            self.failures += 1
             # first failure after being up: "reconnecting"; still failing: "offline"
-            self._set_state(ConnectionState.RECONNECTING if failures == 1
+            self._set_state(ConnectionState.RECONNECTING if self.failures == 1
                             else ConnectionState.OFFLINE)
             delay = self._rng.uniform(0, min(self.backoff_cap,
-                                             self.backoff_base * 2 ** (failures - 1)))
-            self._wake.clear()
+                                             self.backoff_base * 2 ** (self.failures - 1)))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
-    async def _session(self) -> None:
+    async def _open(self) -> ClientConnection:
+        """Connects; its outcome goes to the reachability. Raises :class:`_Poked` when a poke
+        comes first (the attempt may hang on a dead route the server no longer uses)."""
         token = self._token()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        started = self.reachability.now()
+
+        # wss: the operating system's trust store plus the clinic's own CA (client/net/tls.py)
+        context = tls.ssl_context() if self.url.startswith("wss:") else None
+
+        async def dial() -> ClientConnection:
+            return await connect(self.url, additional_headers=headers, ssl=context,
+                                 open_timeout=OPEN_TIMEOUT, ping_interval=self.ping_interval,
+                                 ping_timeout=self.ping_timeout, close_timeout=2,
+                                 max_size=2**22, max_queue=MAX_QUEUE)
+
+        dialing = asyncio.create_task(dial(), name="live-connect")
         try:
-            secure = {"ssl": tls.ssl_context()} if self.url.startswith("wss:") else {}
-            async with connect(self.url, additional_headers=headers, open_timeout=5, **secure,
-                               ping_interval=self.ping_interval, ping_timeout=self.ping_timeout,
-                               close_timeout=2, max_size=2**22) as ws:
+            # a handshake takes milliseconds: only one that hangs may be cut short by a poke
+            # (HTTP answers arriving meanwhile must not restart a healthy one forever)
+            await asyncio.wait({dialing}, timeout=POKE_PATIENCE)
+            if not dialing.done():
+                poked = asyncio.create_task(self._wake.wait(), name="live-poked")
+                try:
+                    await asyncio.wait({dialing, poked}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    poked.cancel()
+        finally:
+            if not dialing.done():
+                dialing.cancel()
+        try:
+            ws = await dialing
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the listener itself is being stopped
+            raise _Poked() from None
+        except Exception as exc:
+            error = from_exception(exc)
+            self.refused = not unreachable(error)
+            if self.refused:
+                self.reachability.answered()  # it answered, with a refusal
+            else:
+                self.reachability.failed(started)
+            raise
+        self.refused = False
+        self.reachability.answered()
+        return ws
+
+    async def _session(self) -> None:
+        ws = await self._open()
+        self._opened = True
+        try:
+            async with ws:
                 self._ws = ws
                 await ws.send(orjson.dumps({"type": "hello", "since": self.last_seq}).decode())
                 self.connects += 1
-                self._set_state(ConnectionState.ONLINE)
+                if self.state is ConnectionState.OFFLINE:
+                    self._set_state(ConnectionState.RECONNECTING)  # connected, catching up
                 async for frame in ws:
+                    self.reachability.answered()  # newer news than any request in flight
                     event = self._parse(frame)
-                    if event is None or not self._accept(event):
+                    if event is None:
+                        continue
+                    if event.type is EventType.READY:
+                        self._ready(event)
+                        continue
+                    if not self._accept(event):
                         continue
                     try:
                         await self._on_event(event)
@@ -155,6 +252,14 @@ class LiveListener:
             raise
         finally:
             self._ws = None
+
+    def _ready(self, event: LiveEvent) -> None:
+        """The replay is over and every event of it was handled: "online" from here."""
+        if self.clinic_id is not None and event.clinic_id != self.clinic_id:
+            return
+        self._caught_up = True
+        self.reachability.answered()
+        self._set_state(ConnectionState.ONLINE)
 
     def _accept(self, event: LiveEvent) -> bool:
         """Whether ``event`` goes on to ``on_event``; advances :attr:`last_seq` if so.

@@ -4,7 +4,10 @@ The repository decides what a read returns and when to go to the server: a fresh
 no network; a stale one is returned at once and refreshed in the background; a miss loads
 from the server (one load per key however many readers ask: single flight); a miss while the
 server cannot be reached is :class:`NotAvailableOffline`. Loads feed the optimistic engine
-its new bases and announce "server_update" changes.
+its new bases and announce "server_update" changes. Re-reading a key until it succeeds (after
+an invalidation, a failed revalidation, a reconnect) is the sync's job
+(:mod:`inbox_app.client.reads.refresher`): this module tells it which keys went stale
+(``stale``) and offers it :meth:`Repository.reload`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from pydantic import BaseModel
 
 from inbox_app.client.actions.engine import MutationEngine
 from inbox_app.client.errors import (
-    ClientError,
     NotAvailableOffline,
     TransientError,
     UnauthorizedError,
@@ -49,7 +51,7 @@ class Repository:
         emit: Callable[[Change], None],
         trusted: Callable[[], bool],
         offline: Callable[[], bool],
-        set_reachable: Callable[[bool], None],
+        stale: Callable[[list[str]], None],
         unauthorized: Callable[[], None],
     ) -> None:
         self.cache = cache
@@ -57,11 +59,9 @@ class Repository:
         self._emit = emit
         self._trusted = trusted
         self._offline = offline
-        self._set_reachable = set_reachable
+        self._stale = stale
         self._unauthorized = unauthorized
         self._inflight: dict[str, asyncio.Task[Any]] = {}
-        self._background: set[asyncio.Task[Any]] = set()
-        self._again: set[str] = set()  # loads that raced an invalidation: load once more
         # how each key read in this run is loaded, so an invalidation can reload it
         self._fetchers: dict[str, Callable[[], Awaitable[tuple[Any, Any]]]] = {}
         self.closed = False
@@ -69,7 +69,7 @@ class Repository:
     async def close(self) -> None:
         """Cancels the loads and background refreshes still running."""
         self.closed = True
-        tasks = [*self._background, *self._inflight.values()]
+        tasks = list(self._inflight.values())
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -88,13 +88,15 @@ class Repository:
             entry = await self.cache.get(key, model.model_validate)
             if entry is not None and not self.cache.too_old(entry):
                 fresh = self._trusted() and self.cache.is_fresh(key, entry)
-                if not fresh:
-                    self.revalidate(key, fetch)
                 if metrics is not None:
                     if fresh:
                         metrics.fresh_hits += 1
                     else:
                         metrics.stale_hits += 1
+                if not fresh and key not in self._inflight:
+                    if metrics is not None:
+                        metrics.revalidations += 1
+                    self._stale([key])  # re-read in the background until it succeeds
                 return Snapshot(entry.value, not fresh, entry.fetched_at_dt, self._offline())
             if metrics is not None:
                 metrics.misses += 1
@@ -128,19 +130,13 @@ class Repository:
         old = self.cache.peek(key)
         generation, started = self.cache.generation(key), self.cache.clock()
         try:
-            value, wire = await fetch()
-        except TransientError as exc:
-            if unreachable(exc):
-                self._set_reachable(False)
-            raise
+            value, wire = await fetch()  # the api tells the reachability how it went
         except UnauthorizedError:
             self._unauthorized()
             raise
-        self._set_reachable(True)
-        entry = await self.cache.put(key, value, wire, fetched_at=started,
-                                     generation=generation)
-        if entry.invalidated:  # invalidated while loading: this copy may predate the change
-            self._again.add(key)
+        # invalidated while loading: stored stale (this copy may predate the change), and
+        # the refresher, which joined or will see this load, loads it again
+        await self.cache.put(key, value, wire, fetched_at=started, generation=generation)
         changed = self._rebase_from(value, old.value if old is not None else None)
         if old is not None and changed:
             self._emit(Change("server_update", frozenset(changed)))
@@ -149,32 +145,21 @@ class Repository:
     def _loaded(self, key: str, task: asyncio.Task[Any]) -> None:
         if self._inflight.get(key) is task:
             del self._inflight[key]
-        if key in self._again and not self.closed:
-            self._again.discard(key)
-            self.refetch(key)
 
-    def revalidate(self, key: str, fetch: Callable[[], Awaitable[tuple[Any, Any]]]) -> None:
-        """Background refresh of a stale key; errors are logged, the stale copy stays."""
-        if key in self._inflight or self.closed:
-            return
-        metrics = self.cache.metrics.of(key)
-        if metrics is not None:
-            metrics.revalidations += 1
+    def can_reload(self, key: str) -> bool:
+        """Whether ``key`` was read in this run (so it is known how to load it)."""
+        return key in self._fetchers and not self.closed
 
-        async def run() -> None:
-            try:
-                await self._fetch(key, fetch)
-            except ClientError as exc:
-                log.info("revalidation of %s failed: %s", key, exc.message)
-
-        self._spawn(run(), f"revalidate {key}")
-
-    def refetch(self, key: str) -> None:
-        """Revalidates a key held in memory (after an invalidation, a resync, a reconnect)
-        with the fetch it was read with; a key nobody read in this run is left alone."""
+    async def reload(self, key: str) -> bool:
+        """Loads ``key`` again with the fetch it was read with, or joins the load already
+        running. True when the held copy is current (not invalidated during the load);
+        raises :class:`ClientError` when the load failed."""
         fetch = self._fetchers.get(key)
-        if fetch is not None:
-            self.revalidate(key, fetch)
+        if fetch is None or self.closed:
+            return True
+        await self._fetch(key, fetch)
+        entry = self.cache.peek(key)
+        return entry is None or not entry.invalidated
 
     def _rebase_from(self, value: Any, old: Any) -> set[int]:
         """Feeds fresh summaries to the engine as new bases; returns the ids that changed."""
@@ -192,9 +177,3 @@ class Repository:
             self.engine.rebase(value.summary)
             return {value.summary.id}
         return set()
-
-    def _spawn(self, coro: Awaitable[Any], name: str) -> None:
-        task = asyncio.ensure_future(coro)
-        task.set_name(name)
-        self._background.add(task)  # strong reference until done
-        task.add_done_callback(self._background.discard)

@@ -89,6 +89,11 @@ def resync_event(clinic_id: int, seq: int) -> LiveEvent:
     return LiveEvent(seq=seq, type=EventType.RESYNC, clinic_id=clinic_id, invalidate=[])
 
 
+def ready_event(clinic_id: int, seq: int) -> LiveEvent:
+    """The end of a replay: the client may call itself caught up (issue 18)."""
+    return LiveEvent(seq=seq, type=EventType.READY, clinic_id=clinic_id, invalidate=[])
+
+
 class Hub:
     """Per-clinic fan-out of bus events to the sockets of this process."""
 
@@ -261,10 +266,12 @@ class Hub:
         if missed is None:  # a gap the log no longer holds, or a seq from another database
             await self._send(sock, resync_event(clinic, current))
             self._resynced(clinic)
-            return
-        sock.last_sent = since
-        for event in missed:
-            await self._send(sock, event)
+        else:
+            sock.last_sent = since
+            for event in missed:
+                await self._send(sock, event)
+        # not through _send: the marker must not move last_sent past events still queued
+        await sock.ws.send_text(ready_event(clinic, current).model_dump_json())
 
     async def _send(self, sock: _Socket, event: LiveEvent) -> None:
         await sock.ws.send_text(event.model_dump_json())

@@ -13,7 +13,7 @@ from inbox_app.contract.events import CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, EventT
 from inbox_app.contract.models import ConversationSummary, Message, Note
 from inbox_app.contract.policy import detail_key, list_key
 from tests.server.conftest import ApiUser, ConversationPicker, sign_in
-from tests.server.live_support import closed_with, connect, next_event
+from tests.server.live_support import closed_with, connect, next_event, next_frame
 from tests.support import ServerProcess
 
 
@@ -74,9 +74,12 @@ async def test_replay_after_hello_since(
         await post(aurora, "POST", f"/api/conversations/{cid}/notes", {"body": text})
     ws = await connect(shared_server.ws_url, aurora.token, since=start + 1)
     try:
-        replayed = [await next_event(ws), await next_event(ws)]
+        replayed = [await next_frame(ws), await next_frame(ws)]
         assert [e.seq for e in replayed] == [start + 2, start + 3]
         assert [e.data["body"] for e in replayed] == ["dois", "três"]
+        # the marker that ends the replay: the client is caught up from here (issue 18)
+        ready = await next_frame(ws)
+        assert (ready.type, ready.seq) == (EventType.READY, start + 3)
         # and live events keep coming after the replay, without a gap or a repeat
         await post(aurora, "POST", f"/api/conversations/{cid}/notes", {"body": "quatro"})
         live = await next_event(ws)
@@ -106,8 +109,9 @@ async def test_gap_beyond_the_log_gets_resync(server_factory) -> None:
         await post(user, "POST", f"/api/conversations/{cid}/notes", {"body": f"n{n}"})
     ws = await connect(server.ws_url, user.token, since=1)  # seq 2 is gone from the log
     try:
-        event = await next_event(ws)
+        event = await next_frame(ws)
         assert (event.type, event.seq) == (EventType.RESYNC, 5)
+        assert (await next_frame(ws)).type is EventType.READY  # a resync ends the replay too
         await post(user, "POST", f"/api/conversations/{cid}/notes", {"body": "depois"})
         assert (await next_event(ws)).seq == 6
     finally:
