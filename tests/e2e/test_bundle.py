@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from inbox_app.bundle import KEPT_QT_TRANSLATIONS
 from inbox_app.contract import VERSION
 from tests.support import RedisProcess, ServerProcess, login, missing
 
@@ -139,11 +140,15 @@ def test_the_bundle_is_lean_and_carries_its_resources(bundle: Path) -> None:
     assert "inbox_app/resources/translations/inbox_pt_BR.qm" in files
     assert "inbox_app/resources/icons/app.svg" in files
     assert not [f for f in files if f.endswith(".ts")]
-    # the Qt modules the app does not use, and Qt's own translations, stay out
+    # the Qt modules the app does not use, and Qt's own translations but qtbase_pt_BR (the
+    # standard buttons in Portuguese, issue 13), stay out; QtNetwork ships for the one app
+    # per user (QLocalServer, issue 12)
     unused = re.compile(r"^(PySide6/|PySide6/Qt/lib/|PySide6/Qt/plugins/.*/)?(lib)?Qt6?"
-                        r"(Qml|Quick|Pdf|WebEngine|Multimedia|3D|Designer|Help|Test|Sql|Network)"
+                        r"(Qml|Quick|Pdf|WebEngine|Multimedia|3D|Designer|Help|Test|Sql)"
                         r"|^PySide6/Qt/translations/")
-    assert not [f for f in files if unused.search(f)]
+    assert not [f for f in files if unused.search(f) and f not in KEPT_QT_TRANSLATIONS]
+    assert set(KEPT_QT_TRANSLATIONS) <= set(files)
+    assert "PySide6/QtNetwork.abi3.so" in files
     assert any(f.startswith("PySide6/QtWidgets") for f in files)
     # one Faker locale (and the fallbacks it needs), not ninety
     person_locales = {p.name for p in (internal / "faker/providers/person").iterdir()

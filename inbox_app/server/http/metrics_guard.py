@@ -11,7 +11,7 @@ import hmac
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from inbox_app.contract.errors import ErrorCode
-from inbox_app.server.auth import bearer_token
+from inbox_app.server.auth import bearer_of
 from inbox_app.server.http.errors import error_response
 
 GUARDED = {"/metrics", "/api/metrics"}
@@ -32,9 +32,7 @@ class MetricsTokenMiddleware:
         await response(scope, receive, send)
 
     async def _allowed(self, scope: Scope) -> bool:
-        headers = {k.decode("latin-1"): v.decode("latin-1")
-                   for k, v in scope.get("headers", ())}
-        given = bearer_token(headers)
+        given = bearer_of(scope.get("headers", ()))  # the one rule for every path
         if not given:
             return False
         assert self.token is not None
