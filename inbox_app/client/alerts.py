@@ -37,12 +37,13 @@ class Alert:
     text: str | None
 
 
-def alert_for(privacy: NotificationPrivacy, conversation_id: int, patient: str,
-              text: str) -> Alert:
+def alert_for(privacy: NotificationPrivacy, conversation_id: int, patient: str, text: str) -> Alert:
     """The notification for a patient's message under ``privacy``. An empty name (a
     conversation the list does not hold yet) or text shows as hidden, never as blank."""
     shows_patient = privacy is not NotificationPrivacy.NOTHING
     shows_text = privacy is NotificationPrivacy.PATIENT_AND_TEXT
-    return Alert(conversation_id,
-                 patient if shows_patient and patient else None,
-                 text if shows_text and text else None)
+    return Alert(
+        conversation_id,
+        patient if shows_patient and patient else None,
+        text if shows_text and text else None,
+    )

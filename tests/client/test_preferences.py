@@ -23,8 +23,12 @@ def test_defaults_when_nothing_was_saved(tmp_path: Path) -> None:
 
 def test_saved_and_read_back_as_a_private_file(tmp_path: Path) -> None:
     path = tmp_path / "user-1" / "preferences.json"
-    chosen = Preferences(language="en", lock_minutes=5, max_stale_days=2,
-                         notification_privacy=NotificationPrivacy.NOTHING)
+    chosen = Preferences(
+        language="en",
+        lock_minutes=5,
+        max_stale_days=2,
+        notification_privacy=NotificationPrivacy.NOTHING,
+    )
     preferences.save(path, chosen)
     assert preferences.load(path) == chosen
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -38,10 +42,13 @@ def test_an_unreadable_file_gives_the_defaults(tmp_path: Path, content: bytes) -
 
 
 def test_a_bad_field_falls_back_alone_and_its_value_is_not_logged(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "preferences.json"
-    path.write_text('{"lock_minutes": 0, "language": "klingon-secret", "max_stale_days": 3,'
-                    ' "notification_privacy": "patient_and_text", "future": 1}')
+    path.write_text(
+        '{"lock_minutes": 0, "language": "klingon-secret", "max_stale_days": 3,'
+        ' "notification_privacy": "patient_and_text", "future": 1}'
+    )
     loaded = preferences.load(path)
     assert loaded.lock_minutes == 15 and loaded.language is None
     assert loaded.max_stale_days == 3
@@ -57,8 +64,9 @@ def test_the_ranges_are_enforced() -> None:
 
 
 def test_what_a_notification_shows_under_each_setting() -> None:
-    assert alert_for(NotificationPrivacy.PATIENT_AND_TEXT, 7, "Maria", "Dói") == \
-        Alert(7, "Maria", "Dói")
+    assert alert_for(NotificationPrivacy.PATIENT_AND_TEXT, 7, "Maria", "Dói") == Alert(
+        7, "Maria", "Dói"
+    )
     assert alert_for(NotificationPrivacy.PATIENT, 7, "Maria", "Dói") == Alert(7, "Maria", None)
     assert alert_for(NotificationPrivacy.NOTHING, 7, "Maria", "Dói") == Alert(7, None, None)
     # a name the list does not know yet shows as hidden, not as an empty name
