@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
     def _show_connection(self, state: str) -> None:
         self.status.set_connection(state)
         snapshot = self.bridge.list_snapshot
-        if state == "online":
+        if state == "online" or self.bridge.client.needs_login:  # (the prompt says why)
             self._was_online = True
             self.banner.hide()
             return

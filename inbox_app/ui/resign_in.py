@@ -85,10 +85,14 @@ class ResignInDialog(QDialog):
         self.password.returnPressed.connect(self._submit)
         self.sign_out_button.clicked.connect(self._sign_out)
         layout = QVBoxLayout(self)
+        layout.setSpacing(10)
         for widget in (self.text, self.waiting, self.password, self.error):
             layout.addWidget(widget)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
+        # one width, and the height of the wrapped texts at that width (a waiting count
+        # that appears later, a long error)
+        self.setFixedWidth(460)
+        self.adjustSize()
 
     def set_waiting(self, count: int) -> None:
         """How many actions wait for the new session."""
@@ -96,6 +100,7 @@ class ResignInDialog(QDialog):
             self.tr("%n action(s) wait and go out once you are signed in.", "", count)
         )
         self.waiting.setVisible(bool(count))
+        self.adjustSize()
 
     def _submit(self) -> None:
         if not self.password.text() or not self.sign_in_button.isEnabled():
@@ -135,6 +140,7 @@ class ResignInDialog(QDialog):
         self.error.setProperty("problem", problem)  # red in the stylesheet
         self.error.style().unpolish(self.error)
         self.error.style().polish(self.error)
+        self.adjustSize()
 
     def _sign_out(self) -> None:
         self.done(QDialog.DialogCode.Rejected)
@@ -162,6 +168,7 @@ class Renewal(QObject):
         """The session ended on the server: the prompt over the window, unless locked."""
         window = self.window
         window.status.set_session_ended(True)
+        window.banner.hide()  # "no connection" would be wrong: the server answered, no
         if window.locked:
             return
         client = window.bridge.client

@@ -60,6 +60,7 @@ class PreferencesDialog(QDialog):
         self.lock_minutes.setRange(*LOCK_MINUTES_RANGE)
         self.lock_minutes.setValue(current.lock_minutes)
         self.lock_minutes.setSuffix(self.tr(" min"))
+        self.lock_minutes.setMaximumWidth(160)
 
         self.privacy = QComboBox(self)
         for value, text in (
@@ -80,6 +81,7 @@ class PreferencesDialog(QDialog):
         self.max_stale.setRange(*MAX_STALE_DAYS_RANGE)
         self.max_stale.setValue(current.max_stale_days)
         self.max_stale.setSuffix(self.tr(" days"))
+        self.max_stale.setMaximumWidth(160)
 
         self.server = QLineEdit(server_url, self)
         self.server.setReadOnly(True)

@@ -57,6 +57,7 @@ def test_an_ended_session_asks_the_password_in_place_and_the_waiting_action_goes
     assert window.status.connection.text() == "Signed out by the server"
     assert window.status.pending.text() == "1 action waiting: sent after you sign in again"
     assert window.isVisible() and window.pane.detail is not None  # nothing closed, in place
+    assert window.banner.isHidden()  # the server answered: not "no connection"
 
     # a wrong password says so and keeps the prompt
     qtbot.keyClicks(prompt.password, "errada")
