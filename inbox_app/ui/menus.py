@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QWidget
 
 from inbox_app.client.preferences import Preferences
 from inbox_app.ui.privacy import AboutDialog, lock_seconds
-from inbox_app.ui.settings_dialog import PreferencesDialog
 from inbox_app.ui.shortcuts import ShortcutsDialog
 
 if TYPE_CHECKING:
     from inbox_app.ui.main_window import MainWindow
+    from inbox_app.ui.settings_dialog import PreferencesDialog
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,9 @@ class Menus(QObject):
     def show_preferences(self) -> None:
         """Opens Account → Preferences (window-modal)."""
         if self.preferences_dialog is None:
+            # its widget types load the first time (start-up builds only what it paints)
+            from inbox_app.ui.settings_dialog import PreferencesDialog
+
             client = self.window.bridge.client
             dialog = PreferencesDialog(client.preferences, client.api.server_url, self.window)
             dialog.saved.connect(self.apply_preferences)

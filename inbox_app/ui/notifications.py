@@ -120,5 +120,11 @@ class Notifier(QObject):
         return Icon(path=path) if isinstance(path, Path) else None
 
     def close(self) -> None:
-        """Stops sending (the window closes)."""
+        """Stops sending and lets go of the session bus (the window closes; signing in again
+        opens a new window with its own)."""
         self._tasks.cancel()
+        # desktop-notifier has no close of its own: its D-Bus back end keeps the connection
+        bus = getattr(getattr(self._desktop, "_backend", None), "bus", None)
+        if bus is not None:
+            bus.disconnect()
+        self._desktop = None
