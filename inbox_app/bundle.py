@@ -54,8 +54,9 @@ EXCLUDED_PACKAGES = (
 #: ``__import__``; asyncpg's Cython modules import each other from C; pyqtgraph imports the
 #: Qt modules of its OpenGL helpers by name.
 RUNTIME_IMPORTS = ("aiosqlite", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets")
-#: Packages whose every submodule ships (imported from compiled code).
-RUNTIME_PACKAGES = ("asyncpg",)
+#: Packages whose every submodule ships (imported from compiled code): asyncpg's and
+#: dbus-fast's Cython modules import each other from C (dbus-fast: desktop notifications).
+RUNTIME_PACKAGES = ("asyncpg", "dbus_fast")
 
 #: The Faker locale the demo data uses (inbox_app/server/demo/seed.py); other locales stay out.
 FAKER_LOCALE = "pt_BR"
@@ -245,9 +246,11 @@ def runtime_check_modules() -> list[str]:
     """Modules only reached at run time that the self-check imports to prove they shipped.
 
     The embedded server's accelerators and drivers (ARCHITECTURE.md section 9: uvloop and
-    httptools; hiredis) and the DBAPIs SQLAlchemy imports by name.
+    httptools; hiredis), the DBAPIs SQLAlchemy imports by name and, on Linux, the desktop
+    notifications' D-Bus back end (imported with the first notification, issue 13).
     """
-    return ["uvloop", "httptools", "hiredis", "aiosqlite", "asyncpg",
+    notifications = ["desktop_notifier.backends.dbus"] if sys.platform == "linux" else []
+    return [*notifications, "uvloop", "httptools", "hiredis", "aiosqlite", "asyncpg",
             "uvicorn.loops.auto", "uvicorn.loops.uvloop", "uvicorn.protocols.http.auto",
             "uvicorn.protocols.http.httptools_impl", "uvicorn.protocols.websockets.auto",
             "uvicorn.lifespan.on", "sqlalchemy.dialects.sqlite.aiosqlite",

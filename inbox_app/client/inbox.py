@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from inbox_app.client import preferences
 from inbox_app.client.actions.engine import Answer, MutationEngine, RetryPolicy
 from inbox_app.client.actions.outbox import Outbox
 from inbox_app.client.actions.record import ActionKind, Mutation
@@ -29,7 +30,8 @@ from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.api import Api
 from inbox_app.client.net.live import PING_INTERVAL, PING_TIMEOUT, LiveListener
 from inbox_app.client.net.sync import Sync
-from inbox_app.client.reads.cache import DEFAULT_MAX_STALE, LocalCache
+from inbox_app.client.preferences import Preferences
+from inbox_app.client.reads.cache import LocalCache
 from inbox_app.client.reads.repository import Repository
 from inbox_app.client.security.codec import Codec
 from inbox_app.client.security.keystore import KeyStore, user_name
@@ -98,7 +100,7 @@ class InboxClient:
         codec: Codec | None = None,
         outbox_codec: Codec | None = None,
         retry: RetryPolicy | None = None,
-        max_stale: float = DEFAULT_MAX_STALE,
+        max_stale: float | None = None,
         ping_interval: float = PING_INTERVAL,
         ping_timeout: float = PING_TIMEOUT,
         live_backoff_cap: float = 30.0,
@@ -115,13 +117,19 @@ class InboxClient:
         app (ARCHITECTURE.md section 7); the flush to the platter follows on a background
         thread within milliseconds. Flushing first costs 3 ms at p99 here (6 ms on a loaded
         box) for every click, to cover only a power cut in that window
-        (tests/benchmarks/README.md, client core)."""
+        (tests/benchmarks/README.md, client core).
+
+        ``max_stale``: seconds; None takes the user's preference (7 days by default)."""
         self.api = api
         self.folders = folders
         self.clinic_id = session.clinic.id
         user_id = session.user.id
         self.keystore = keystore or user_keystore(api.server_url, folders, user_id)
         codec, outbox_codec = sealed_codecs(self.keystore, codec, outbox_codec)
+        self._preferences_file = folders.preferences_file(user_id)
+        self.preferences = preferences.load(self._preferences_file)
+        if max_stale is None:
+            max_stale = self.preferences.max_stale_seconds
         self.sign_in = SignIn(
             api, session, session_store or sealed_session_store(api.server_url, folders),
             UnlockVerifier(folders.unlock_file(user_id), self.keystore.codec("unlock"),
@@ -209,6 +217,13 @@ class InboxClient:
         self.needs_login = False
         self.engine.set_online(True)
         self.live.poke()
+
+    def set_preferences(self, chosen: Preferences) -> None:
+        """Saves the user's settings and applies the client's own at once (max-stale); the
+        window applies the others (lock minutes, notifications, language)."""
+        preferences.save(self._preferences_file, chosen)
+        self.preferences = chosen
+        self.cache.max_stale = chosen.max_stale_seconds
 
     # --- data protection -----------------------------------------------------------------
 

@@ -62,7 +62,10 @@ def loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, A
 
 def create_application(argv: list[str] | None = None, *, language: str | None = None
                        ) -> QApplication:
-    """The QApplication with style, icon and translations (idempotent for tests)."""
+    """The QApplication with style, icon and translations (idempotent for tests).
+
+    ``language`` given (``--lang``) holds for the whole run; None follows the system until a
+    signed-in user's preference says otherwise (:func:`use_language`)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv or [sys.argv[0]])
@@ -72,7 +75,20 @@ def create_application(argv: list[str] | None = None, *, language: str | None = 
     app.setWindowIcon(QIcon(assets.icon("app")))
     app.setStyleSheet(assets.stylesheet())
     app.setQuitOnLastWindowClosed(False)  # the loop ends when the main window closes
-    chosen = assets.choose_language(language)
+    app._inbox_language_fixed = language is not None  # type: ignore[attr-defined]
+    _install_language(app, assets.choose_language(language))
+    return app
+
+
+def use_language(preferred: str | None) -> None:
+    """The signed-in user's language preference (None: the system's), unless ``--lang``
+    chose one for this run. Applies to what is built from now on (the window opening)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and not getattr(app, "_inbox_language_fixed", False):
+        _install_language(app, assets.choose_language(preferred))
+
+
+def _install_language(app: QApplication, chosen: str) -> None:
     # dates and weekday names follow the chosen language, not only the translated texts
     QLocale.setDefault(QLocale("pt_BR")
                        if chosen == "pt_BR" else QLocale("en_US"))
@@ -83,13 +99,14 @@ def create_application(argv: list[str] | None = None, *, language: str | None = 
                        assets.install_qt_translator(app, chosen)]  # Qt's own buttons
         app._inbox_translators = [t for t in translators if t is not None]  # type: ignore[attr-defined]
         app._inbox_language = chosen  # type: ignore[attr-defined]
-    return app
 
 
 async def open_window(client: InboxClient, *, lock_after: float | None = None) -> MainWindow:
     """Builds the window over a signed-in client and starts loading (cache first).
 
-    ``lock_after``: idle seconds before the lock (default: the setting, 15 minutes)."""
+    ``lock_after``: idle seconds before the lock (default: the user's preference, 15
+    minutes)."""
+    use_language(client.preferences.language)
     model = ConversationListModel()
     bridge = ClientBridge(client, model)
     window = MainWindow(bridge, lock_after=lock_after)

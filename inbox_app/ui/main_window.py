@@ -10,7 +10,7 @@ import logging
 import math
 from typing import Any
 
-from PySide6.QtCore import QLocale, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from inbox_app.client import (
     Snapshot,
     TooManyAttemptsError,
 )
+from inbox_app.client.actions.waiting import waiting
 from inbox_app.client.reads.listing import Filter
 from inbox_app.ui import assets, labels
 from inbox_app.ui.bridge import ClientBridge
@@ -37,8 +37,9 @@ from inbox_app.ui.conversations.list_panel import ConversationList
 from inbox_app.ui.conversations.pane import ConversationPane
 from inbox_app.ui.conversations.patient_card import PatientCard
 from inbox_app.ui.keys import KeyRouter
+from inbox_app.ui.menus import Menus
+from inbox_app.ui.notifications import Notifier
 from inbox_app.ui.privacy import (
-    AboutDialog,
     IdleWatcher,
     LockScreen,
     Parked,
@@ -46,14 +47,14 @@ from inbox_app.ui.privacy import (
     lock_seconds,
     park,
 )
-from inbox_app.ui.shortcuts import ShortcutsDialog
+from inbox_app.ui.resign_in import Renewal
+from inbox_app.ui.tray import Tray
 from inbox_app.ui.undo import UndoOffer, undoable
 from inbox_app.ui.widgets.feedback import OfflineBanner, Toast, Toasts
-from inbox_app.ui.widgets.status_bar import StatusBar, overall_hit_rate
+from inbox_app.ui.widgets.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
 
-STATUS_REFRESH_MS = 2000
 SPLITTER_KEY = "window/splitter"
 CARD_KEY = "window/patient_card"
 
@@ -71,7 +72,7 @@ def _int_list(value: object) -> list[int]:
 class MainWindow(QMainWindow):
     """The inbox window of one signed-in receptionist."""
 
-    #: a desktop notification was raised: (title, message)
+    #: a desktop notification was handed to the desktop: (title, message)
     notified = Signal(str, str)
     #: the window was closed by the user
     closed = Signal()
@@ -132,31 +133,28 @@ class MainWindow(QMainWindow):
         self.undo = UndoOffer(self.toasts, self)
         self.signed_out = False
         self._parked: Parked | None = None
-        self.about: AboutDialog | None = None
-        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.unsent_dialog: UnsentDialog | None = None
-        self.idle = IdleWatcher(lock_seconds(lock_after), self)
+        self.idle = IdleWatcher(
+            lock_seconds(lock_after, minutes=bridge.client.preferences.lock_minutes), self)
         self.idle.idle.connect(self.lock)
         self.lock_screen.unlockRequested.connect(self._unlock)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self.metrics_window: Any = None
         self._was_online = False
-
-        self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(assets.icon("app"), self)
-            self.tray.setToolTip(self.tr("Clinic Inbox"))
-            self.tray.activated.connect(lambda *_: self._bring_to_front())
-            self.tray.show()
+        # "being told" (issue 13): the desktop's notifications, and a tray icon where there is
+        # a tray (its balloon only where the desktop's notification service is missing)
+        self.notifier = Notifier(lambda: bridge.client.preferences.notification_privacy,
+                                 parent=self)
+        self.notifier.clicked.connect(self.show_conversation)
+        self.notifier.shown.connect(self.notified)
+        self.tray: Tray | None = None
+        if Tray.available():
+            self.use_tray(Tray(self))
 
         self._connect()
         self._bind_keys()
-        self._build_menus()
+        self.menus = Menus(self, lock_after=lock_after)
         self.idle.start()
-        self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
-        self._status_timer.timeout.connect(self._refresh_status)
-        self._status_timer.start()
 
     # --- wiring ---------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -167,13 +165,13 @@ class MainWindow(QMainWindow):
         b.patientChanged.connect(lambda p, note: self.patient.show_patient(p, note=note))
         b.connectionChanged.connect(self._show_connection)
         b.listLoaded.connect(lambda _snap: self._show_connection(str(b.client.connection)))
-        b.listLoaded.connect(lambda _snap: self._refresh_status())
-        b.pendingChanged.connect(self.status.set_pending)
+        b.listLoaded.connect(lambda _snap: self.show_waiting())
+        b.pendingChanged.connect(lambda _count: self.show_waiting())
         b.problem.connect(self.toasts.show_toast)
         b.liveMessage.connect(self._live_message)
-        b.needsLogin.connect(lambda: self.toasts.show_toast(
-            self.tr("Session expired"), self.tr("Close the app and sign in again."),
-            duration_ms=60_000))
+        # the session ended on the server: the password, over the window (issue 13)
+        self.renewal = Renewal(self)
+        b.needsLogin.connect(self.renewal.ask)
         self.pane.actionRequested.connect(self._action)
         self.pane.composed.connect(b.compose)
         self.pane.retryRequested.connect(b.retry)
@@ -181,7 +179,6 @@ class MainWindow(QMainWindow):
         self.pane.thread_view.olderRequested.connect(b.load_older)
         b.olderLoaded.connect(self._older_loaded)
         b.olderUnavailable.connect(self._older_unavailable)
-        self.status.metricsRequested.connect(self.show_metrics)
 
     def _older_loaded(self, cid: int, messages: list[Any], more: bool) -> None:
         if cid == self.bridge.open_id:
@@ -199,7 +196,6 @@ class MainWindow(QMainWindow):
         key("Ctrl+F", self.conversations.focus_search)
         key("Up", lambda: self.conversations.move_selection(-1))
         key("Down", lambda: self.conversations.move_selection(1))
-        key("Ctrl+Shift+M", self.show_metrics)
         key("Ctrl+Z", self.undo.undo)  # text fields keep their own Ctrl+Z
         # E, U, 1–4 and type-to-compose: only where the receptionist is looking (keys.py)
         self.keys = KeyRouter(
@@ -233,20 +229,6 @@ class MainWindow(QMainWindow):
             argument = labels.PRIORITY_KEYS[int(argument)]  # type: ignore[call-overload]
         self._action(action, argument)
 
-    def _build_menus(self) -> None:
-        account = self.menuBar().addMenu(self.tr("&Account"))
-        self.lock_action = account.addAction(self.tr("&Lock now"))
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.triggered.connect(self.lock)
-        self.sign_out_action = account.addAction(self.tr("&Sign out…"))
-        self.sign_out_action.triggered.connect(
-            lambda: self.bridge.tasks.run(self.sign_out(), name="sign out", replace=True))
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        self.shortcuts_action = help_menu.addAction(self.tr("&Keyboard shortcuts"))
-        self.shortcuts_action.triggered.connect(self.show_shortcuts)
-        self.about_action = help_menu.addAction(self.tr("&About Clinic Inbox"))
-        self.about_action.triggered.connect(self.show_about)
-
     # --- data protection (issue 7) --------------------------------------------------------
     @property
     def locked(self) -> bool:
@@ -263,10 +245,8 @@ class MainWindow(QMainWindow):
         self.undo.withdraw()
         for toast in self.inbox_page.findChildren(Toast):
             toast.close()  # a rollback toast names a patient
-        if self.metrics_window is not None:
-            self.metrics_window.close()
-        if self.about is not None:
-            self.about.close()
+        self.menus.close_windows()
+        self.renewal.close()  # the lock screen's password renews the session too
         self._parked = park(self.pane, self.bridge.open_id)
         self.conversations.forget()
         self.pane.clear()
@@ -302,6 +282,7 @@ class MainWindow(QMainWindow):
         self._unpark()
         self.idle.start()
         self.lockChanged.emit(False)
+        self.renewal.unlocked()
 
     def _unpark(self) -> None:
         """The same patient, the same draft: what the lock put aside comes back."""
@@ -347,18 +328,6 @@ class MainWindow(QMainWindow):
         self.close()
         return True
 
-    def show_shortcuts(self) -> None:
-        """Opens (or raises) the table of keyboard shortcuts."""
-        if self.shortcuts_dialog is None:
-            self.shortcuts_dialog = ShortcutsDialog(self)
-        _show_on_top(self.shortcuts_dialog)
-
-    def show_about(self) -> None:
-        """Opens (or raises) the about box."""
-        if self.about is None:
-            self.about = AboutDialog(self.bridge.client, self)
-        _show_on_top(self.about)
-
     # --- slots ----------------------------------------------------------------------------
     def _open(self, conversation_id: int) -> None:
         view = self.bridge.model.view_of(conversation_id)
@@ -399,7 +368,7 @@ class MainWindow(QMainWindow):
     def _show_connection(self, state: str) -> None:
         self.status.set_connection(state)
         snapshot = self.bridge.list_snapshot
-        if state == "online":
+        if state == "online" or self.bridge.client.needs_login:  # (the prompt says why)
             self._was_online = True
             self.banner.hide()
             return
@@ -415,50 +384,56 @@ class MainWindow(QMainWindow):
         unread = self.bridge.model.count(Filter.UNREAD)
         self.setWindowTitle(f"({QLocale().toString(unread)}) {self._title}" if unread
                             else self._title)
+        if self.tray is not None:
+            self.tray.set_unread(unread)
 
-    def _refresh_status(self) -> None:
+    def show_waiting(self) -> None:
+        """The status bar (and the password prompt) say what waits to be sent."""
         client = self.bridge.client
-        self.status.set_pending(client.pending_count())
-        self.status.set_hit_rate(overall_hit_rate(client.metrics()))
+        self.status.set_waiting(waiting(client.pending()))
+        self.renewal.waiting_changed()
 
     def _live_message(self, conversation_id: int, name: str, preview: str) -> None:
         if self.isActiveWindow() or self.locked:
             return
-        title = self.tr("New message from {0}").format(name)
-        if self.tray is not None:
-            self.tray.showMessage(title, preview, assets.icon("app"), 8000)
+        self.notifier.notify(conversation_id, name, preview)
         QApplication.alert(self)
-        self.notified.emit(title, preview)
+
+    # --- issue 13: the tray, signing in again, preferences --------------------------------
+    def use_tray(self, tray: Tray) -> None:
+        """Shows ``tray`` with the unread count; its menu opens, locks or quits."""
+        self.tray = self.notifier.tray = tray
+        tray.openRequested.connect(self._bring_to_front)
+        tray.lockRequested.connect(self.lock)
+        tray.quitRequested.connect(self.close)
+        tray.messageClicked.connect(self.show_conversation)
+        self.lockChanged.connect(tray.set_locked)
+        tray.set_unread(self.bridge.model.count(Filter.UNREAD))
+        tray.show()
+
+    def show_conversation(self, conversation_id: int) -> None:
+        """Brings the window forward with ``conversation_id`` open (a notification was
+        clicked); locked, the lock screen comes forward and asks for the password first."""
+        self._bring_to_front()
+        if not self.locked:
+            self.conversations.reopen(conversation_id)
+
+    def sign_out_later(self) -> None:
+        """Signs out in the background (a menu entry, a dialog's button)."""
+        self.bridge.tasks.run(self.sign_out(), name="sign out", replace=True)
 
     def _bring_to_front(self) -> None:
         self.showNormal()
         self.raise_()
         self.activateWindow()
 
-    def show_metrics(self) -> None:
-        """Opens (or raises) the cache metrics window (pyqtgraph loads the first time)."""
-        if self.metrics_window is None:
-            from inbox_app.ui.widgets.metrics_window import MetricsWindow
-
-            client = self.bridge.client
-            self.metrics_window = MetricsWindow(client.metrics, client.server_metrics)
-        _show_on_top(self.metrics_window)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.remove()
+        self.notifier.close()
         self.keys.detach()
-        if self.metrics_window is not None:
-            self.metrics_window.close()
+        self.menus.close_windows()
         if self.tray is not None:
             self.tray.hide()
         self.closed.emit()
         super().closeEvent(event)
 
-
-def _show_on_top(window: QWidget) -> None:
-    """Shows a window, or raises it when it is open already (a window just shown is on top:
-    raising it too asks the window system for nothing, which some platforms warn about)."""
-    if window.isVisible():
-        window.raise_()
-    else:
-        window.show()

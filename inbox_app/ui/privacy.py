@@ -1,8 +1,8 @@
 """What the window does to protect patient data (issue 7): idle lock, sign-out, about box.
 
-- :class:`IdleWatcher` notices no keyboard or mouse input for the configured time (setting
-  ``lock_minutes``, 15 by default; ``INBOX_LOCK_SECONDS`` or ``inbox-app --lock-seconds`` for
-  tests and demos) and asks the window to lock.
+- :class:`IdleWatcher` notices no keyboard or mouse input for the configured time (the user's
+  preference ``lock_minutes``, 15 by default; ``INBOX_LOCK_SECONDS`` or ``inbox-app
+  --lock-seconds`` for tests and demos) and asks the window to lock.
 - :class:`LockScreen` replaces the inbox while locked: no patient data on screen, the password
   unlocks (the client checks it: server, or the sealed verifier when offline).
 - :class:`UnsentDialog` asks what to do with actions not sent yet when the user signs out.
@@ -18,7 +18,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -74,22 +74,18 @@ def park(pane: ConversationPane, conversation_id: int | None) -> Parked:
     return parked
 
 
-def lock_seconds(explicit: float | None = None) -> float:
+def lock_seconds(explicit: float | None = None, *, minutes: float | None = None) -> float:
     """The idle time before locking: explicit (tests, ``--lock-seconds``), else the
-    ``INBOX_LOCK_SECONDS`` environment variable, else the ``lock_minutes`` setting, else 15
-    minutes. Never below one second."""
+    ``INBOX_LOCK_SECONDS`` environment variable, else ``minutes`` (the user's preference,
+    Account → Preferences), else 15 minutes. Never below one second."""
     value: float | None = explicit
     if value is None and os.environ.get(LOCK_ENV):
         try:
             value = float(os.environ[LOCK_ENV])
         except ValueError:
             log.warning("%s is not a number: ignored", LOCK_ENV)
-    if value is None:
-        minutes = QSettings().value("lock_minutes")
-        try:
-            value = float(minutes) * 60 if minutes not in (None, "") else None
-        except (TypeError, ValueError):
-            log.warning("setting lock_minutes is not a number: ignored")
+    if value is None and minutes is not None:
+        value = minutes * 60
     return max(1.0, value if value is not None else DEFAULT_LOCK_SECONDS)
 
 
@@ -106,6 +102,13 @@ class IdleWatcher(QObject):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+
+    def set_seconds(self, seconds: float) -> None:
+        """A new idle time, from now on (counting again when it was counting)."""
+        self.seconds = seconds
+        self._timer.setInterval(int(seconds * 1000))
+        if self._timer.isActive():
+            self._timer.start()
 
     def start(self) -> None:
         """Starts counting idle time."""

@@ -75,7 +75,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(("Ctrl+Return",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Send the note or reply")),
              shown="Ctrl+Enter", in_composer=True),
     Shortcut(("Ctrl+L",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Lock now"))),
-    Shortcut(("Ctrl+Shift+M",), _noop(QT_TRANSLATE_NOOP("Shortcuts", "Cache metrics"))),
+    Shortcut(("Ctrl+Shift+M",),
+             _noop(QT_TRANSLATE_NOOP("Shortcuts", "Diagnostics (cache figures)"))),
 )
 
 

@@ -414,44 +414,8 @@
     <name>MainWindow</name>
     <message>
         <source>Clinic Inbox — {0} · {1}</source>
-        <extracomment>a desktop notification was raised: (title, message) the window was closed by the user</extracomment>
+        <extracomment>a desktop notification was handed to the desktop: (title, message) the window was closed by the user</extracomment>
         <translation>Clinic Inbox — {0} · {1}</translation>
-    </message>
-    <message>
-        <source>Clinic Inbox</source>
-        <translation>Clinic Inbox</translation>
-    </message>
-    <message>
-        <source>Session expired</source>
-        <translation>Session expired</translation>
-    </message>
-    <message>
-        <source>Close the app and sign in again.</source>
-        <translation>Close the app and sign in again.</translation>
-    </message>
-    <message>
-        <source>&amp;Account</source>
-        <translation>&amp;Account</translation>
-    </message>
-    <message>
-        <source>&amp;Lock now</source>
-        <translation>&amp;Lock now</translation>
-    </message>
-    <message>
-        <source>&amp;Sign out…</source>
-        <translation>&amp;Sign out…</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>&amp;Help</translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>&amp;Keyboard shortcuts</translation>
-    </message>
-    <message>
-        <source>&amp;About Clinic Inbox</source>
-        <translation>&amp;About Clinic Inbox</translation>
     </message>
     <message>
         <source>Too many wrong passwords. Connect to the server to unlock.</source>
@@ -483,9 +447,44 @@
             <numerusform>%n actions could not be sent; you are still signed in.</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>Menus</name>
     <message>
-        <source>New message from {0}</source>
-        <translation>New message from {0}</translation>
+        <source>&amp;Account</source>
+        <translation>&amp;Account</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Preferences…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock now</source>
+        <translation>&amp;Lock now</translation>
+    </message>
+    <message>
+        <source>&amp;Sign out…</source>
+        <translation>&amp;Sign out…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnostics</source>
+        <translation>&amp;Diagnostics</translation>
+    </message>
+    <message>
+        <source>&amp;About Clinic Inbox</source>
+        <translation>&amp;About Clinic Inbox</translation>
+    </message>
+    <message>
+        <source>Preferences not saved</source>
+        <translation>Preferences not saved</translation>
     </message>
 </context>
 <context>
@@ -507,10 +506,6 @@
         <translation>patient</translation>
     </message>
     <message>
-        <source>Cache metrics</source>
-        <translation>Cache metrics</translation>
-    </message>
-    <message>
         <source>This computer&apos;s cache, per kind</source>
         <translation>This computer&apos;s cache, per kind</translation>
     </message>
@@ -521,6 +516,46 @@
     <message>
         <source>Hit rate over time</source>
         <translation>Hit rate over time</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s cache</source>
+        <translation>This computer&apos;s cache</translation>
+    </message>
+    <message>
+        <source>Hits: what this computer already had and showed at once, without waiting for the server (when older than its time to live it was shown and checked again in the background). Misses: what had to be fetched from the server first.</source>
+        <translation>Hits: what this computer already had and showed at once, without waiting for the server (when older than its time to live it was shown and checked again in the background). Misses: what had to be fetched from the server first.</translation>
+    </message>
+    <message>
+        <source>Server cache</source>
+        <translation>Server cache</translation>
+    </message>
+    <message>
+        <source>The same on the clinic&apos;s server, which keeps recent answers in Redis: a hit answers from there, a miss reads the database.</source>
+        <translation>The same on the clinic&apos;s server, which keeps recent answers in Redis: a hit answers from there, a miss reads the database.</translation>
+    </message>
+    <message>
+        <source>list, detail, session, patient</source>
+        <translation>list, detail, session, patient</translation>
+    </message>
+    <message>
+        <source>The kinds of data: the conversation list, one open conversation, who is signed in, a patient&apos;s card.</source>
+        <translation>The kinds of data: the conversation list, one open conversation, who is signed in, a patient&apos;s card.</translation>
+    </message>
+    <message>
+        <source>Hits out of every read since this window opened, from 0 to 1: higher is faster. A gap in the server&apos;s line means it did not answer.</source>
+        <translation>Hits out of every read since this window opened, from 0 to 1: higher is faster. A gap in the server&apos;s line means it did not answer.</translation>
+    </message>
+    <message>
+        <source>Requests and p95</source>
+        <translation>Requests and p95</translation>
+    </message>
+    <message>
+        <source>How many requests the server answered since it started, and the time within which 95 of every 100 of them were answered.</source>
+        <translation>How many requests the server answered since it started, and the time within which 95 of every 100 of them were answered.</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnostics</translation>
     </message>
     <message>
         <source>seconds</source>
@@ -549,6 +584,17 @@
     <message>
         <source>misses</source>
         <translation>misses</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>New message</source>
+        <translation>New message</translation>
+    </message>
+    <message>
+        <source>New message from {0}</source>
+        <translation>New message from {0}</translation>
     </message>
 </context>
 <context>
@@ -595,6 +641,144 @@
     </message>
 </context>
 <context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <extracomment>&quot;Sign out…&quot; beside the server: signing out is how to change it</extracomment>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <source>As the system (Portuguese on a Portuguese system)</source>
+        <translation>As the system (Portuguese on a Portuguese system)</translation>
+    </message>
+    <message>
+        <source>Applies the next time the app opens.</source>
+        <translation>Applies the next time the app opens.</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>The patient and what they wrote</source>
+        <translation>The patient and what they wrote</translation>
+    </message>
+    <message>
+        <source>The patient only</source>
+        <translation>The patient only</translation>
+    </message>
+    <message>
+        <source>Only “New message”</source>
+        <translation>Only “New message”</translation>
+    </message>
+    <message>
+        <source>A notification is seen by anyone passing by and stays in the desktop&apos;s list.</source>
+        <translation>A notification is seen by anyone passing by and stays in the desktop&apos;s list.</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>Sign out…</source>
+        <translation>Sign out…</translation>
+    </message>
+    <message>
+        <source>To use another server, sign out and sign in there.</source>
+        <translation>To use another server, sign out and sign in there.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Language:</translation>
+    </message>
+    <message>
+        <source>Lock after &amp;idle:</source>
+        <translation>Lock after &amp;idle:</translation>
+    </message>
+    <message>
+        <source>&amp;Notifications show:</source>
+        <translation>&amp;Notifications show:</translation>
+    </message>
+    <message>
+        <source>&amp;Offline, show data up to:</source>
+        <translation>&amp;Offline, show data up to:</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Lock after idle, in minutes</source>
+        <translation>Lock after idle, in minutes</translation>
+    </message>
+    <message>
+        <source>What notifications show</source>
+        <translation>What notifications show</translation>
+    </message>
+    <message>
+        <source>Offline, show data up to this many days old</source>
+        <translation>Offline, show data up to this many days old</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+</context>
+<context>
+    <name>ResignInDialog</name>
+    <message>
+        <source>Sign in again</source>
+        <extracomment>the user chose to sign out instead</extracomment>
+        <translation>Sign in again</translation>
+    </message>
+    <message>
+        <source>Your session ended (it expired, or you were signed out on the server). Type the password of {0} ({1}) to go on where you were.</source>
+        <translation>Your session ended (it expired, or you were signed out on the server). Type the password of {0} ({1}) to go on where you were.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n action(s) wait and go out once you are signed in.</source>
+        <translation>
+            <numerusform>%n action waits and goes out once you are signed in.</numerusform>
+            <numerusform>%n actions wait and go out once you are signed in.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Sign out…</source>
+        <translation>Sign out…</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many wrong passwords. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Too many wrong passwords. Try again in %n second.</numerusform>
+            <numerusform>Too many wrong passwords. Try again in %n seconds.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server cannot be reached: {0}</source>
+        <translation>The server cannot be reached: {0}</translation>
+    </message>
+    <message>
+        <source>Wrong password.</source>
+        <translation>Wrong password.</translation>
+    </message>
+</context>
+<context>
     <name>Shortcuts</name>
     <message>
         <source>Search name, phone or message</source>
@@ -633,8 +817,8 @@
         <translation>Lock now</translation>
     </message>
     <message>
-        <source>Cache metrics</source>
-        <translation>Cache metrics</translation>
+        <source>Diagnostics (cache figures)</source>
+        <translation>Diagnostics (cache figures)</translation>
     </message>
 </context>
 <context>
@@ -655,27 +839,40 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <source>Cache metrics</source>
-        <translation>Cache metrics</translation>
+        <source>Signed out by the server</source>
+        <translation>Signed out by the server</translation>
+    </message>
+    <message>
+        <source>Everything sent</source>
+        <translation>Everything sent</translation>
     </message>
     <message numerus="yes">
-        <source>%n action(s) waiting</source>
+        <source>%n action(s) waiting: sent after you sign in again</source>
         <translation>
-            <numerusform>%n action waiting</numerusform>
-            <numerusform>%n actions waiting</numerusform>
+            <numerusform>%n action waiting: sent after you sign in again</numerusform>
+            <numerusform>%n actions waiting: sent after you sign in again</numerusform>
         </translation>
     </message>
-    <message>
-        <source>Everything saved</source>
-        <translation>Everything saved</translation>
+    <message numerus="yes">
+        <source>%n action(s) waiting: sent when the connection is back</source>
+        <translation>
+            <numerusform>%n action waiting: sent when the connection is back</numerusform>
+            <numerusform>%n actions waiting: sent when the connection is back</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Local cache: —</source>
-        <translation>Local cache: —</translation>
+    <message numerus="yes">
+        <source>%n action(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n action waiting to be sent</numerusform>
+            <numerusform>%n actions waiting to be sent</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Local cache: {0}% hits</source>
-        <translation>Local cache: {0}% hits</translation>
+    <message numerus="yes">
+        <source>%n not sent: open the conversation to retry</source>
+        <translation>
+            <numerusform>%n not sent: open the conversation to retry</numerusform>
+            <numerusform>%n not sent: open the conversation to retry</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -683,6 +880,33 @@
     <message>
         <source>Loading older messages…</source>
         <translation>Loading older messages…</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>&amp;Open Clinic Inbox</source>
+        <extracomment>the tray&apos;s own message was clicked: the conversation it was about</extracomment>
+        <translation>&amp;Open Clinic Inbox</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>&amp;Lock</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message numerus="yes">
+        <source>Clinic Inbox — %n conversation(s) unread</source>
+        <translation>
+            <numerusform>Clinic Inbox — %n conversation unread</numerusform>
+            <numerusform>Clinic Inbox — %n conversations unread</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clinic Inbox</source>
+        <translation>Clinic Inbox</translation>
     </message>
 </context>
 <context>

@@ -414,44 +414,8 @@
     <name>MainWindow</name>
     <message>
         <source>Clinic Inbox — {0} · {1}</source>
-        <extracomment>a desktop notification was raised: (title, message) the window was closed by the user</extracomment>
+        <extracomment>a desktop notification was handed to the desktop: (title, message) the window was closed by the user</extracomment>
         <translation>Caixa da Clínica — {0} · {1}</translation>
-    </message>
-    <message>
-        <source>Clinic Inbox</source>
-        <translation>Caixa da Clínica</translation>
-    </message>
-    <message>
-        <source>Session expired</source>
-        <translation>Sessão expirada</translation>
-    </message>
-    <message>
-        <source>Close the app and sign in again.</source>
-        <translation>Feche o aplicativo e entre novamente.</translation>
-    </message>
-    <message>
-        <source>&amp;Account</source>
-        <translation>&amp;Conta</translation>
-    </message>
-    <message>
-        <source>&amp;Lock now</source>
-        <translation>&amp;Bloquear agora</translation>
-    </message>
-    <message>
-        <source>&amp;Sign out…</source>
-        <translation>&amp;Sair…</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>A&amp;juda</translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>&amp;Atalhos de teclado</translation>
-    </message>
-    <message>
-        <source>&amp;About Clinic Inbox</source>
-        <translation>&amp;Sobre a Caixa da Clínica</translation>
     </message>
     <message>
         <source>Too many wrong passwords. Connect to the server to unlock.</source>
@@ -483,9 +447,44 @@
             <numerusform>%n ações não puderam ser enviadas; você continua conectado.</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>Menus</name>
     <message>
-        <source>New message from {0}</source>
-        <translation>Nova mensagem de {0}</translation>
+        <source>&amp;Account</source>
+        <translation>&amp;Conta</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Preferências…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock now</source>
+        <translation>&amp;Bloquear agora</translation>
+    </message>
+    <message>
+        <source>&amp;Sign out…</source>
+        <translation>&amp;Sair…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>A&amp;juda</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Atalhos de teclado</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnostics</source>
+        <translation>&amp;Diagnóstico</translation>
+    </message>
+    <message>
+        <source>&amp;About Clinic Inbox</source>
+        <translation>&amp;Sobre a Caixa da Clínica</translation>
+    </message>
+    <message>
+        <source>Preferences not saved</source>
+        <translation>Preferências não salvas</translation>
     </message>
 </context>
 <context>
@@ -507,10 +506,6 @@
         <translation>paciente</translation>
     </message>
     <message>
-        <source>Cache metrics</source>
-        <translation>Métricas de cache</translation>
-    </message>
-    <message>
         <source>This computer&apos;s cache, per kind</source>
         <translation>Cache deste computador, por tipo</translation>
     </message>
@@ -521,6 +516,46 @@
     <message>
         <source>Hit rate over time</source>
         <translation>Taxa de acertos ao longo do tempo</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s cache</source>
+        <translation>Cache deste computador</translation>
+    </message>
+    <message>
+        <source>Hits: what this computer already had and showed at once, without waiting for the server (when older than its time to live it was shown and checked again in the background). Misses: what had to be fetched from the server first.</source>
+        <translation>Acertos: o que este computador já tinha e mostrou na hora, sem esperar o servidor (quando passou do prazo de validade, foi mostrado e conferido de novo em segundo plano). Falhas: o que precisou ser buscado no servidor antes.</translation>
+    </message>
+    <message>
+        <source>Server cache</source>
+        <translation>Cache do servidor</translation>
+    </message>
+    <message>
+        <source>The same on the clinic&apos;s server, which keeps recent answers in Redis: a hit answers from there, a miss reads the database.</source>
+        <translation>O mesmo no servidor da clínica, que guarda as respostas recentes no Redis: um acerto responde dali, uma falha lê o banco de dados.</translation>
+    </message>
+    <message>
+        <source>list, detail, session, patient</source>
+        <translation>lista, conversa, sessão, paciente</translation>
+    </message>
+    <message>
+        <source>The kinds of data: the conversation list, one open conversation, who is signed in, a patient&apos;s card.</source>
+        <translation>Os tipos de dado: a lista de conversas, uma conversa aberta, quem está conectado, a ficha de um paciente.</translation>
+    </message>
+    <message>
+        <source>Hits out of every read since this window opened, from 0 to 1: higher is faster. A gap in the server&apos;s line means it did not answer.</source>
+        <translation>Acertos entre todas as leituras desde que esta janela abriu, de 0 a 1: quanto maior, mais rápido. Um buraco na linha do servidor quer dizer que ele não respondeu.</translation>
+    </message>
+    <message>
+        <source>Requests and p95</source>
+        <translation>Requisições e p95</translation>
+    </message>
+    <message>
+        <source>How many requests the server answered since it started, and the time within which 95 of every 100 of them were answered.</source>
+        <translation>Quantas requisições o servidor atendeu desde que começou, e o tempo em que 95 de cada 100 delas foram respondidas.</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnóstico</translation>
     </message>
     <message>
         <source>seconds</source>
@@ -549,6 +584,17 @@
     <message>
         <source>misses</source>
         <translation>faltas</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>New message</source>
+        <translation>Nova mensagem</translation>
+    </message>
+    <message>
+        <source>New message from {0}</source>
+        <translation>Nova mensagem de {0}</translation>
     </message>
 </context>
 <context>
@@ -595,6 +641,144 @@
     </message>
 </context>
 <context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <extracomment>&quot;Sign out…&quot; beside the server: signing out is how to change it</extracomment>
+        <translation>Preferências</translation>
+    </message>
+    <message>
+        <source>As the system (Portuguese on a Portuguese system)</source>
+        <translation>Como o sistema (português num sistema em português)</translation>
+    </message>
+    <message>
+        <source>Applies the next time the app opens.</source>
+        <translation>Vale a partir da próxima vez que o app abrir.</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>The patient and what they wrote</source>
+        <translation>O paciente e o que escreveu</translation>
+    </message>
+    <message>
+        <source>The patient only</source>
+        <translation>Só o paciente</translation>
+    </message>
+    <message>
+        <source>Only “New message”</source>
+        <translation>Só “Nova mensagem”</translation>
+    </message>
+    <message>
+        <source>A notification is seen by anyone passing by and stays in the desktop&apos;s list.</source>
+        <translation>Uma notificação é vista por quem passar e fica na lista de notificações do computador.</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> dias</translation>
+    </message>
+    <message>
+        <source>Sign out…</source>
+        <translation>Sair da conta…</translation>
+    </message>
+    <message>
+        <source>To use another server, sign out and sign in there.</source>
+        <translation>Para usar outro servidor, saia da conta e entre nele.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Idioma:</translation>
+    </message>
+    <message>
+        <source>Lock after &amp;idle:</source>
+        <translation>Bloquear sem &amp;uso após:</translation>
+    </message>
+    <message>
+        <source>&amp;Notifications show:</source>
+        <translation>&amp;Notificações mostram:</translation>
+    </message>
+    <message>
+        <source>&amp;Offline, show data up to:</source>
+        <translation>Sem c&amp;onexão, mostrar dados de até:</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>Servidor:</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Lock after idle, in minutes</source>
+        <translation>Bloquear sem uso após, em minutos</translation>
+    </message>
+    <message>
+        <source>What notifications show</source>
+        <translation>O que as notificações mostram</translation>
+    </message>
+    <message>
+        <source>Offline, show data up to this many days old</source>
+        <translation>Sem conexão, mostrar dados de até tantos dias</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Servidor</translation>
+    </message>
+</context>
+<context>
+    <name>ResignInDialog</name>
+    <message>
+        <source>Sign in again</source>
+        <extracomment>the user chose to sign out instead</extracomment>
+        <translation>Entrar de novo</translation>
+    </message>
+    <message>
+        <source>Your session ended (it expired, or you were signed out on the server). Type the password of {0} ({1}) to go on where you were.</source>
+        <translation>Sua sessão terminou (expirou, ou foi encerrada no servidor). Digite a senha de {0} ({1}) para continuar de onde parou.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n action(s) wait and go out once you are signed in.</source>
+        <translation>
+            <numerusform>%n ação aguarda e vai assim que você entrar.</numerusform>
+            <numerusform>%n ações aguardam e vão assim que você entrar.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Senha</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Entrar</translation>
+    </message>
+    <message>
+        <source>Sign out…</source>
+        <translation>Sair da conta…</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Verificando…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many wrong passwords. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Senhas incorretas demais. Tente de novo em %n segundo.</numerusform>
+            <numerusform>Senhas incorretas demais. Tente de novo em %n segundos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server cannot be reached: {0}</source>
+        <translation>Não foi possível falar com o servidor: {0}</translation>
+    </message>
+    <message>
+        <source>Wrong password.</source>
+        <translation>Senha incorreta.</translation>
+    </message>
+</context>
+<context>
     <name>Shortcuts</name>
     <message>
         <source>Search name, phone or message</source>
@@ -633,8 +817,8 @@
         <translation>Bloquear agora</translation>
     </message>
     <message>
-        <source>Cache metrics</source>
-        <translation>Métricas do cache</translation>
+        <source>Diagnostics (cache figures)</source>
+        <translation>Diagnóstico (números do cache)</translation>
     </message>
 </context>
 <context>
@@ -655,27 +839,40 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <source>Cache metrics</source>
-        <translation>Métricas de cache</translation>
+        <source>Signed out by the server</source>
+        <translation>Sessão encerrada pelo servidor</translation>
+    </message>
+    <message>
+        <source>Everything sent</source>
+        <translation>Tudo enviado</translation>
     </message>
     <message numerus="yes">
-        <source>%n action(s) waiting</source>
+        <source>%n action(s) waiting: sent after you sign in again</source>
         <translation>
-            <numerusform>%n ação aguardando</numerusform>
-            <numerusform>%n ações aguardando</numerusform>
+            <numerusform>%n ação aguardando: vai depois que você entrar de novo</numerusform>
+            <numerusform>%n ações aguardando: vão depois que você entrar de novo</numerusform>
         </translation>
     </message>
-    <message>
-        <source>Everything saved</source>
-        <translation>Tudo salvo</translation>
+    <message numerus="yes">
+        <source>%n action(s) waiting: sent when the connection is back</source>
+        <translation>
+            <numerusform>%n ação aguardando: vai quando a conexão voltar</numerusform>
+            <numerusform>%n ações aguardando: vão quando a conexão voltar</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Local cache: —</source>
-        <translation>Cache local: —</translation>
+    <message numerus="yes">
+        <source>%n action(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n ação aguardando envio</numerusform>
+            <numerusform>%n ações aguardando envio</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Local cache: {0}% hits</source>
-        <translation>Cache local: {0}% de acertos</translation>
+    <message numerus="yes">
+        <source>%n not sent: open the conversation to retry</source>
+        <translation>
+            <numerusform>%n não enviada: abra a conversa para tentar de novo</numerusform>
+            <numerusform>%n não enviadas: abra a conversa para tentar de novo</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -683,6 +880,33 @@
     <message>
         <source>Loading older messages…</source>
         <translation>Carregando mensagens mais antigas…</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>&amp;Open Clinic Inbox</source>
+        <extracomment>the tray&apos;s own message was clicked: the conversation it was about</extracomment>
+        <translation>&amp;Abrir a Caixa da Clínica</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>&amp;Bloquear</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Sair</translation>
+    </message>
+    <message numerus="yes">
+        <source>Clinic Inbox — %n conversation(s) unread</source>
+        <translation>
+            <numerusform>Caixa da Clínica — %n conversa não lida</numerusform>
+            <numerusform>Caixa da Clínica — %n conversas não lidas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clinic Inbox</source>
+        <translation>Caixa da Clínica</translation>
     </message>
 </context>
 <context>

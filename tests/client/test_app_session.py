@@ -9,8 +9,10 @@ import httpx
 import pytest
 
 from inbox_app.client import InboxClient, InvalidAnswerError, RejectedError
+from inbox_app.client.alerts import NotificationPrivacy
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.live import LiveListener
+from inbox_app.client.preferences import Preferences
 from inbox_app.client.security.crypto import SealedCodec, new_key
 from inbox_app.contract.events import LiveEvent
 from inbox_app.contract.policy import parse_policy_document
@@ -161,3 +163,24 @@ async def test_codec_and_session_store_plug_in(server: ServerProcess, tmp_path: 
         assert (await again.patient(first.patient_id)).value.name == name
     finally:
         await again.close()
+
+
+async def test_preferences_are_the_users_apply_at_once_and_go_with_sign_out(
+        server: ServerProcess, make_client: ClientFactory, tmp_path: Path) -> None:
+    client, _ = await make_client(server.url, start=False)
+    assert client.preferences == Preferences()
+    assert client.cache.max_stale == Preferences().max_stale_seconds
+    chosen = Preferences(max_stale_days=2, lock_minutes=3,
+                         notification_privacy=NotificationPrivacy.NOTHING)
+    client.set_preferences(chosen)
+    assert client.cache.max_stale == 2 * 24 * 3600  # applied without a restart
+    await client.close()
+    dirs = {"data_dir": tmp_path / "client" / "data", "cache_dir": tmp_path / "client" / "cache"}
+    again = await InboxClient.resume(server.url, **dirs)
+    assert again is not None and again.preferences == chosen
+    assert again.cache.max_stale == 2 * 24 * 3600
+    # another user of the same computer has their own
+    other, _ = await make_client(server.url, "carla@aurora.example", start=False)
+    assert other.preferences == Preferences()
+    await again.logout()  # signing out leaves no file of the user: their settings neither
+    assert not again.folders.preferences_file(again.session.user.id).exists()

@@ -89,7 +89,7 @@ def test_each_action_goes_pending_then_confirmed(signed: Signed, qtbot: Any) -> 
     act(Qt.Key.Key_4, lambda s: s.priority == Priority.LOW)
     causes = trail.causes()
     assert causes.index("pending") < causes.index("confirmed")
-    assert window.status.pending.text() == "Everything saved"
+    assert window.status.pending.text() == "Everything sent"
 
 
 def test_note_and_reply_show_pending_then_confirmed_bubbles(signed: Signed, qtbot: Any) -> None:
@@ -197,7 +197,8 @@ def test_server_stopped_shows_the_banner_and_cached_data(signed: Signed, qtbot: 
     press(qtbot, window, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: model.view_of(cid).pending
                     and model.view_of(cid).summary.priority == Priority.HIGH, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: "1 action waiting" in window.status.pending.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.status.pending.text()
+                    == "1 action waiting: sent when the connection is back", timeout=TIMEOUT)
     # back online: the queue drains and the banner goes by itself
     signed.server.start()
     qtbot.waitUntil(window.banner.isHidden, timeout=30_000)
@@ -230,8 +231,8 @@ def test_a_live_message_reaches_the_list_and_notifies(
                 "body": "Cheguei na recepção", "channel": summary.channel}))
             assert answer < 300
             qtbot.waitUntil(lambda: model.ids()[0] == last, timeout=TIMEOUT)
-        assert notified.args == [f"New message from {summary.patient_name}",
-                                 "Cheguei na recepção"]
+        # the default privacy setting: the patient, not what they wrote (test_notifications)
+        assert notified.args == [f"New message from {summary.patient_name}", ""]
         top = model.view_at(0).summary
         assert top.last_message_preview == "Cheguei na recepção"
         assert top.unread_count == summary.unread_count + 1
@@ -281,8 +282,11 @@ def test_metrics_window_charts_client_and_server_cache(
 ) -> None:
     window = signed.window
     open_first(qtbot, window)
-    window.show_metrics()
-    metrics = window.metrics_window
+    window.menus.diagnostics_action.trigger()  # Help → Diagnostics
+    metrics = window.menus.metrics_window
+    assert metrics.windowTitle() == "Diagnostics"
+    assert window.menus.diagnostics_action.shortcut().toString() == "Ctrl+Shift+M"
+    assert "Misses: what had to be fetched from the server first" in metrics.legend.text()
     qtbot.waitUntil(lambda: metrics.refreshed_count >= 1, timeout=TIMEOUT)
     assert metrics.server_note.text().startswith("Server: ")
     bars = [item for item in metrics.client_plot.getPlotItem().items

@@ -117,26 +117,14 @@ def test_a_remembered_session_starts_locked_and_unlocks_offline_with_the_passwor
         close_window(qtbot, window)
 
 
-def test_lock_time_is_a_setting_with_a_testing_override(
-        qtbot: Any, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtCore import QSettings
-
+def test_lock_time_is_the_users_preference_with_a_testing_override(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("INBOX_LOCK_SECONDS", raising=False)
-    settings = QSettings()
-    saved = settings.value("lock_minutes")
-    try:
-        settings.remove("lock_minutes")
-        assert lock_seconds() == 15 * 60
-        settings.setValue("lock_minutes", 5)
-        assert lock_seconds() == 300
-        monkeypatch.setenv("INBOX_LOCK_SECONDS", "2")
-        assert lock_seconds() == 2
-        assert lock_seconds(0.01) == 1.0  # never below a second
-    finally:
-        if saved is None:
-            settings.remove("lock_minutes")
-        else:
-            settings.setValue("lock_minutes", saved)
+    assert lock_seconds() == 15 * 60
+    assert lock_seconds(minutes=5) == 300  # Account → Preferences (tests/ui/test_settings_dialog)
+    monkeypatch.setenv("INBOX_LOCK_SECONDS", "2")
+    assert lock_seconds(minutes=5) == 2
+    assert lock_seconds(0.01, minutes=5) == 1.0  # never below a second
 
 
 def test_sign_out_with_unsent_actions_asks_and_leaves_no_file(
@@ -189,8 +177,8 @@ def test_sign_out_sends_the_outbox_first(qtbot: Any, signed: Signed) -> None:
 
 
 def test_about_box_says_where_the_key_is(qtbot: Any, signed: Signed) -> None:
-    signed.window.about_action.trigger()
-    about = signed.window.about
+    signed.window.menus.about_action.trigger()
+    about = signed.window.menus.about
     assert about is not None and about.isVisible()
     assert signed.client.keystore.uses_fallback
     assert str(signed.client.keystore.key_file) in about.text.text()

@@ -55,8 +55,8 @@ def test_help_lists_the_shortcuts_in_portuguese_and_about_offers_about_qt(
     window = signed.window
     try:
         create_application(language="pt_BR")
-        window.shortcuts_action.trigger()
-        dialog = window.shortcuts_dialog
+        window.menus.shortcuts_action.trigger()
+        dialog = window.menus.shortcuts_dialog
         assert dialog is not None and dialog.isVisible()
         table = dialog.table
         assert table.rowCount() == len(SHORTCUTS)
@@ -67,8 +67,8 @@ def test_help_lists_the_shortcuts_in_portuguese_and_about_offers_about_qt(
         assert close.text() == "Fechar"  # qtbase_pt_BR: standard buttons in Portuguese
         dialog.close()
 
-        window.about_action.trigger()
-        about = window.about
+        window.menus.about_action.trigger()
+        about = window.menus.about
         assert about is not None
         close = about.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
         assert close.text() == "Fechar"

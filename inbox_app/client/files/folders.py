@@ -67,6 +67,10 @@ class Folders:
         ``data_dir`` a deployment or a test passes holds everything of this app."""
         return self.data_root / "keys"
 
+    def preferences_file(self, user_id: int) -> Path:
+        """The user's own settings (language, lock minutes, notifications, max-stale)."""
+        return self.user_data(user_id) / "preferences.json"
+
     def unlock_file(self, user_id: int) -> Path:
         """The sealed password verifier that unlocks the idle lock while offline."""
         return self.user_data(user_id) / "unlock.sealed"

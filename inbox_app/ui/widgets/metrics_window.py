@@ -1,19 +1,21 @@
-"""The metrics window: the local cache per kind and the server's ``/api/metrics`` per kind.
+"""Help → Diagnostics: the local cache per kind and the server's ``/api/metrics`` per kind.
 
 pyqtgraph bar charts (hits and misses per cache kind) and a line of hit rates over time,
-refreshed every two seconds while the window is open. pyqtgraph is imported only when the
-window opens, so it costs nothing at start-up.
+refreshed every two seconds while the window is open, and beside them what each figure
+means (the status bar speaks to receptionists; these figures are for whoever looks after
+the app). pyqtgraph is imported only when the window opens, so it costs nothing at start-up.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
@@ -21,7 +23,6 @@ from inbox_app.contract.metrics import CacheFigures, ServerMetrics
 from inbox_app.contract.policy import CacheKind
 from inbox_app.ui import assets
 from inbox_app.ui.tasks import Tasks
-from inbox_app.ui.widgets.status_bar import metric_value, overall_hit_rate
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,54 @@ def kind_label(kind: CacheKind) -> str:
         CacheKind.USER_SESSION: QCoreApplication.translate("MetricsWindow", "session"),
         CacheKind.PATIENT_DATA: QCoreApplication.translate("MetricsWindow", "patient"),
     }[kind]
+
+
+def overall_hit_rate(
+    per_kind: dict[str, dict[str, float]],
+    hit_fields: tuple[str, ...] = ("fresh_hits", "stale_hits"),
+) -> float | None:
+    """Hits over reads across every kind of a cache's metrics (None before any read).
+
+    The client's local cache counts ``fresh_hits`` and ``stale_hits`` (the server's figures
+    are typed: ``ServerMetrics.cache_hit_rate``). A kind that is not a mapping of numbers
+    counts as nothing.
+    """
+    hits = misses = 0.0
+    for figures in per_kind.values():
+        if not isinstance(figures, dict):
+            continue
+        hits += sum(metric_value(figures, name) for name in hit_fields)
+        misses += metric_value(figures, "misses")
+    return hits / (hits + misses) if hits + misses else None
+
+
+def metric_value(figures: dict[str, Any], name: str) -> float:
+    """One counter of a kind's metrics as a float (0 when missing or not a number)."""
+    value = figures.get(name, 0)
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def meanings() -> list[tuple[str, str]]:
+    """What each figure of the window means: (figure, meaning), in the user's language."""
+    translate = QCoreApplication.translate
+    return [
+        (translate("MetricsWindow", "This computer's cache"), translate("MetricsWindow",
+            "Hits: what this computer already had and showed at once, without waiting for "
+            "the server (when older than its time to live it was shown and checked again "
+            "in the background). Misses: what had to be fetched from the server first.")),
+        (translate("MetricsWindow", "Server cache"), translate("MetricsWindow",
+            "The same on the clinic's server, which keeps recent answers in Redis: a hit "
+            "answers from there, a miss reads the database.")),
+        (translate("MetricsWindow", "list, detail, session, patient"), translate("MetricsWindow",
+            "The kinds of data: the conversation list, one open conversation, who is signed "
+            "in, a patient's card.")),
+        (translate("MetricsWindow", "Hit rate over time"), translate("MetricsWindow",
+            "Hits out of every read since this window opened, from 0 to 1: higher is faster. "
+            "A gap in the server's line means it did not answer.")),
+        (translate("MetricsWindow", "Requests and p95"), translate("MetricsWindow",
+            "How many requests the server answered since it started, and the time within "
+            "which 95 of every 100 of them were answered.")),
+    ]
 
 
 class MetricsWindow(QWidget):
@@ -57,7 +106,7 @@ class MetricsWindow(QWidget):
         self._tasks = Tasks()
         self._history: deque[tuple[float, float, float]] = deque(maxlen=150)
         self._started = time.monotonic()
-        self.setWindowTitle(self.tr("Cache metrics"))
+        self.setWindowTitle(self.tr("Diagnostics"))
         self.setWindowIcon(assets.icon("metrics"))
         pg.setConfigOptions(antialias=True, background="w", foreground="#344054")
 
@@ -83,12 +132,23 @@ class MetricsWindow(QWidget):
         self.server_note = QLabel(self)
         self.server_note.setObjectName("muted")
 
+        self.legend = QLabel(self)
+        self.legend.setObjectName("metricsLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setText("".join(f"<p><b>{html.escape(name)}</b><br>{html.escape(text)}</p>"
+                                    for name, text in meanings()))
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.legend.setMinimumWidth(260)
+        self.legend.setMaximumWidth(340)
+
         layout = QGridLayout(self)
         layout.addWidget(self.client_plot, 0, 0)
         layout.addWidget(self.server_plot, 0, 1)
         layout.addWidget(self.rate_plot, 1, 0, 1, 2)
         layout.addWidget(self.server_note, 2, 0, 1, 2)
-        self.resize(900, 600)
+        layout.addWidget(self.legend, 0, 2, 3, 1)
+        self.resize(1180, 640)
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self.refreshed_count = 0

@@ -1,19 +1,18 @@
-"""The status bar: connection state, pending actions and the local cache hit rate."""
+"""The status bar, in a receptionist's words: the connection, and what waits to be sent.
+
+Cache figures are a maintainer's: they are in Help → Diagnostics (the metrics window).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
-
+from inbox_app.client.actions.waiting import Waiting
 from inbox_app.ui import assets, labels
 
 
 class StatusBar(QStatusBar):
-    """Connection state, actions waiting, the local cache hit rate and the metrics button."""
-
-    metricsRequested = Signal()
+    """Connection state and the actions waiting to be sent."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -23,63 +22,68 @@ class StatusBar(QStatusBar):
         self.connection.setObjectName("connectionLabel")
         self.pending = QLabel(self)
         self.pending.setObjectName("pendingLabel")
-        self.hit_rate = QLabel(self)
-        self.hit_rate.setObjectName("hitRateLabel")
-        self.metrics_button = QToolButton(self)
-        self.metrics_button.setIcon(assets.icon("metrics"))
-        self.metrics_button.setAutoRaise(True)
-        self.metrics_button.setToolTip(self.tr("Cache metrics"))
-        self.metrics_button.clicked.connect(self.metricsRequested)
         self.addWidget(self.connection_icon)
         self.addWidget(self.connection)
         self.addWidget(self.pending)
-        self.addPermanentWidget(self.hit_rate)
-        self.addPermanentWidget(self.metrics_button)
+        self._state = "reconnecting"
+        self._session_ended = False
+        self._waiting = Waiting()
         self.set_connection("reconnecting")
-        self.set_pending(0)
-        self.set_hit_rate(None)
 
     def set_connection(self, state: str) -> None:
         """Shows ``online``, ``reconnecting`` or ``offline`` with its coloured dot."""
+        self._state = state
+        self._show_connection()
+        self._show_waiting()
+
+    def set_session_ended(self, ended: bool) -> None:
+        """The session ended on the server: nothing goes out until the password is typed."""
+        self._session_ended = ended
+        self._show_connection()
+        self._show_waiting()
+
+    def set_waiting(self, waiting: Waiting) -> None:
+        """Shows what waits to be sent ("Everything sent" when nothing does)."""
+        self._waiting = waiting
+        self._show_waiting()
+
+    def _show_connection(self) -> None:
+        state = "offline" if self._session_ended else self._state
         icon = {"online": "online", "reconnecting": "reconnecting"}.get(state, "disconnected")
         self.connection_icon.setPixmap(assets.pixmap(icon, 12))
-        self.connection.setText(labels.connection_label(state))
+        self.connection.setText(
+            self.tr("Signed out by the server")
+            if self._session_ended
+            else labels.connection_label(state)
+        )
 
-    def set_pending(self, count: int) -> None:
-        """Shows how many actions wait for the server ("Everything saved" when none)."""
-        if count:
-            self.pending.setText(self.tr("%n action(s) waiting", "", count))
-        else:
-            self.pending.setText(self.tr("Everything saved"))
-
-    def set_hit_rate(self, rate: float | None) -> None:
-        """Shows the local cache hit rate (0..1), or a dash before the first read."""
-        if rate is None:
-            self.hit_rate.setText(self.tr("Local cache: —"))
-        else:
-            self.hit_rate.setText(self.tr("Local cache: {0}% hits").format(round(rate * 100)))
-
-
-def overall_hit_rate(
-    per_kind: dict[str, dict[str, float]],
-    hit_fields: tuple[str, ...] = ("fresh_hits", "stale_hits"),
-) -> float | None:
-    """Hits over reads across every kind of a cache's metrics (None before any read).
-
-    The client's local cache counts ``fresh_hits`` and ``stale_hits`` (the server's figures
-    are typed: ``ServerMetrics.cache_hit_rate``). A kind that is not a mapping of numbers
-    counts as nothing.
-    """
-    hits = misses = 0.0
-    for figures in per_kind.values():
-        if not isinstance(figures, dict):
-            continue
-        hits += sum(metric_value(figures, name) for name in hit_fields)
-        misses += metric_value(figures, "misses")
-    return hits / (hits + misses) if hits + misses else None
-
-
-def metric_value(figures: dict[str, Any], name: str) -> float:
-    """One counter of a kind's metrics as a float (0 when missing or not a number)."""
-    value = figures.get(name, 0)
-    return float(value) if isinstance(value, int | float) else 0.0
+    def _show_waiting(self) -> None:
+        waiting = self._waiting
+        if waiting.nothing:
+            self.pending.setText(self.tr("Everything sent"))
+            self.pending.setToolTip("")
+            return
+        parts = []
+        if waiting.sending:
+            if self._session_ended:
+                parts.append(
+                    self.tr(
+                        "%n action(s) waiting: sent after you sign in again", "", waiting.sending
+                    )
+                )
+            elif self._state != "online":
+                parts.append(
+                    self.tr(
+                        "%n action(s) waiting: sent when the connection is back",
+                        "",
+                        waiting.sending,
+                    )
+                )
+            else:
+                parts.append(self.tr("%n action(s) waiting to be sent", "", waiting.sending))
+        if waiting.failed:
+            parts.append(self.tr("%n not sent: open the conversation to retry", "", waiting.failed))
+        self.pending.setText(" · ".join(parts))
+        self.pending.setToolTip(
+            "\n".join(f"{labels.action_label(kind)}: {count}" for kind, count in waiting.kinds)
+        )
