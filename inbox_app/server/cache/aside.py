@@ -142,6 +142,11 @@ class Cache:
             load_back = ()
         return await self._invalidation.invalidate(keys, patch, load_back=load_back)
 
+    async def settle(self) -> None:
+        """Returns once the early refreshes hits started in the background are done (a
+        graceful stop, and tests)."""
+        await self._reads.settle()
+
     async def _recover(self) -> None:
         """The breaker's probe: Redis answers, and every missed invalidation is applied."""
         await self._link.redis.ping()

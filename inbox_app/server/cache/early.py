@@ -120,6 +120,11 @@ class EarlyRefresh:
             except REDIS_ERRORS as exc:  # it expires with the value
                 logger.debug("cache: releasing the refresh lock of %s failed: %r", key, exc)
 
+    async def settle(self) -> None:
+        """Returns once no refresh started here is running."""
+        while self._running:
+            await asyncio.wait(list(self._running.values()))
+
     def cancel(self) -> None:
         """Cancels the refreshes in flight (the cache is closing)."""
         for task in list(self._running.values()):

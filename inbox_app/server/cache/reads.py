@@ -173,6 +173,11 @@ class SharedReads:
                     logger.debug("cache STALE %s not stored: invalidated during the load", key)
         return outcome, value
 
+    async def settle(self) -> None:
+        """Returns once no early refresh started by a hit is running."""
+        if self._early is not None:
+            await self._early.settle()
+
     def cancel(self) -> None:
         """Cancels every read and early refresh in flight (the cache is closing)."""
         for task, _scope in list(self._inflight.values()):

@@ -1,0 +1,117 @@
+"""Warming covers the unread conversations' details (inbox_app/server/cache/warming.py,
+issue 14): at start and after a resync, each warmed clinic's newest unread details are
+loaded into Redis, at most ``INBOX_WARM_UNREAD_LIMIT`` per clinic, and the first open of one
+is a hit.
+
+Real server processes and a real Redis; waiting on another process has no event to await,
+so those waits poll with a bound (``until``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Callable
+
+import pytest
+import redis
+import websockets
+
+from inbox_app.contract.policy import detail_key
+from tests.server.conftest import ApiUser, sign_in
+from tests.server.test_instances import until
+from tests.support import RedisProcess, ServerProcess, server_cache_keys
+
+pytestmark = pytest.mark.redis
+
+LIMIT = 3
+WARMED = "cache: warmed"
+
+
+def newest_unread(user: ApiUser) -> list[int]:
+    """The clinic's unread conversations in the list's order (the latest message first)."""
+    return [c["id"] for c in user.conversations() if c["unread_count"] > 0]
+
+
+def cached_details(store: redis.Redis) -> set[int]:
+    return {
+        int(k.decode().rsplit(":", 2)[-2])
+        for k in server_cache_keys(store, "conversation:*:detail")
+    }
+
+
+def test_start_warms_each_clinics_newest_unread_details_within_the_bound(
+    server_factory: Callable[..., ServerProcess], redis_proc: RedisProcess
+) -> None:
+    server = server_factory(redis_url=redis_proc.url, env={"INBOX_WARM_UNREAD_LIMIT": str(LIMIT)})
+    until(lambda: WARMED in server.text(), within=30)
+    store = redis.Redis.from_url(redis_proc.url)
+    users = [sign_in(server, "ana@aurora.example"), sign_in(server, "bruno@boavista.example")]
+    try:
+        warmed = cached_details(store)  # before anyone read a detail
+        unread = {u.email: newest_unread(u) for u in users}
+        assert all(len(ids) > LIMIT for ids in unread.values()), unread  # the bound bites
+        assert warmed == {cid for ids in unread.values() for cid in ids[:LIMIT]}
+        ana = users[0]
+        before = ana.http.get("/api/metrics").json()["cache"]["conversation_detail"]
+        ana.detail(unread[ana.email][0])
+        after = ana.http.get("/api/metrics").json()["cache"]["conversation_detail"]
+        assert (after["hits"], after["misses"]) == (before["hits"] + 1, before["misses"])
+    finally:
+        store.close()
+        for user in users:
+            user.close()
+
+
+def test_unread_warming_can_be_switched_off(
+    server_factory: Callable[..., ServerProcess], redis_proc: RedisProcess
+) -> None:
+    server = server_factory(redis_url=redis_proc.url, env={"INBOX_WARM_UNREAD": "0"})
+    until(lambda: WARMED in server.text(), within=30)
+    store = redis.Redis.from_url(redis_proc.url)
+    try:
+        assert len(server_cache_keys(store, "conversations:clinic:*")) == 2
+        assert cached_details(store) == set()
+    finally:
+        store.close()
+
+
+async def test_a_resync_warms_the_clinics_unread_details_again(
+    server_factory: Callable[..., ServerProcess], redis_proc: RedisProcess
+) -> None:
+    server = server_factory(
+        redis_url=redis_proc.url,
+        env={"INBOX_EVENT_LOG_SIZE": "2", "INBOX_WARM_UNREAD_LIMIT": str(LIMIT)},
+    )
+    until(lambda: WARMED in server.text(), within=30)
+    ana = sign_in(server, "ana@aurora.example")
+    store = redis.Redis.from_url(redis_proc.url)
+    try:
+        expected = set(newest_unread(ana)[:LIMIT])
+        read = next(c["id"] for c in ana.conversations() if c["unread_count"] == 0)
+        for i in range(4):  # more events than the log keeps (notes change no unread count)
+            answer = ana.http.post(
+                f"/api/conversations/{read}/notes",
+                json={"body": f"n{i}"},
+                headers={"Idempotency-Key": str(uuid.uuid4())},
+            )
+            assert answer.status_code == 201
+        held = server_cache_keys(store, "conversation:*:detail")
+        if held:
+            store.delete(*held)  # as if Redis had restarted
+        ws = await websockets.connect(
+            server.ws_url, additional_headers={"Authorization": f"Bearer {ana.token}"}
+        )
+        try:
+            await ws.send(json.dumps({"type": "hello", "since": 1}))  # a gap the log lost
+            event = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert event["type"] == "resync"
+            until(lambda: cached_details(store) >= expected)
+        finally:
+            await ws.close()
+        assert not cached_details(store) - expected - {read}
+        assert all(server_cache_keys(store, detail_key(cid)) for cid in expected)
+    finally:
+        store.close()
+        ana.close()
