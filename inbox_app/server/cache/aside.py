@@ -181,6 +181,7 @@ class Cache:
     async def close(self) -> None:
         """Stops probing and releases the connection pool."""
         await self.breaker.close()
+        await self._reads.stop_refreshes()
         self._reads.cancel()
         if self._link.redis is not None:
             await self._link.redis.aclose()

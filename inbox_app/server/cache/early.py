@@ -35,6 +35,9 @@ from inbox_app.server.redis.client import REDIS_ERRORS
 logger = logging.getLogger(__name__)
 
 LOCK_PREFIX = "refresh:"
+#: a hit further from expiry than ``delta * beta * _FAR`` skips the draw: it would refresh
+#: with probability e^-40 (4e-18)
+_FAR = 40.0
 
 #: reloads ``key`` bypassing the Redis read and stores it under the guard (``SharedReads``)
 Reload = Callable[[], Awaitable[object]]
@@ -69,17 +72,15 @@ class EarlyRefresh:
 
     def due(self, value: CachedValue) -> bool:
         """Whether this hit on ``value`` should refresh it (never for a value without its
-        expiry, stored by an older server)."""
-        if not value.expires_ms:
+        expiry, stored by an older server). On every hit: kept to a few operations."""
+        expires = value.expires_ms
+        if not expires:
             return False
+        now = self._clock() * 1000.0
+        if expires - now > value.delta_ms * self.beta * _FAR:
+            return False  # the usual hit, far from expiry: no draw
         # 1 - random() is uniform on (0, 1]: log(0) cannot happen
-        return refresh_due(
-            self._clock() * 1000.0,
-            value.expires_ms,
-            value.delta_ms,
-            self.beta,
-            1.0 - self._rng.random(),
-        )
+        return refresh_due(now, expires, value.delta_ms, self.beta, 1.0 - self._rng.random())
 
     def start(self, kind: CacheKind, key: str, value: CachedValue, reload: Reload) -> None:
         """Refreshes ``key`` in the background unless a refresh of it is already running
@@ -125,8 +126,10 @@ class EarlyRefresh:
         while self._running:
             await asyncio.wait(list(self._running.values()))
 
-    def cancel(self) -> None:
-        """Cancels the refreshes in flight (the cache is closing)."""
-        for task in list(self._running.values()):
+    async def stop(self) -> None:
+        """Cancels the refreshes in flight and waits for them (the cache is closing: each
+        releases its lock while the client is still open)."""
+        tasks = list(self._running.values())
+        for task in tasks:
             task.cancel()
-        self._running.clear()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -178,10 +178,13 @@ class SharedReads:
         if self._early is not None:
             await self._early.settle()
 
+    async def stop_refreshes(self) -> None:
+        """Cancels the early refreshes in flight and waits for them (the cache is closing)."""
+        if self._early is not None:
+            await self._early.stop()
+
     def cancel(self) -> None:
-        """Cancels every read and early refresh in flight (the cache is closing)."""
+        """Cancels every read in flight (the cache is closing)."""
         for task, _scope in list(self._inflight.values()):
             task.cancel()
         self._inflight.clear()
-        if self._early is not None:
-            self._early.cancel()

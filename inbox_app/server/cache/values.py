@@ -75,7 +75,10 @@ def decode(raw: bytes) -> CachedValue | None:
     if mark != b"@":
         return None
     end = raw.find(b":", first + 3)
-    expires, plus, delta = raw[first + 3:end].partition(b"+")
-    if end < 0 or not plus or not expires.isdigit() or not delta.isdigit():
+    plus = raw.find(b"+", first + 3, end) if end > 0 else -1
+    if plus < 0:
+        return None
+    expires, delta = raw[first + 3:plus], raw[plus + 1:end]
+    if not (expires.isdigit() and delta.isdigit()):
         return None
     return CachedValue(int(raw[:first]), raw[end + 1:], flag == b"z", int(expires), int(delta))

@@ -177,6 +177,22 @@ async def test_one_refresh_per_key_across_instances(
 
 
 @pytest_redis
+async def test_closing_the_cache_stops_a_refresh_and_releases_its_lock(
+    redis_proc: RedisProcess, raw: aioredis.Redis
+) -> None:
+    cache = await Cache.create(redis_proc.url, tuning=always())
+    load = HeldLoader()
+    await cache.get_or_load(PATIENT, KEY, load)
+    load.hold = True
+    await cache.get_or_load(PATIENT, KEY, load)
+    await asyncio.wait_for(load.loading.wait(), 10)
+    assert await raw.exists("refresh:" + KEY) == 1
+    await asyncio.wait_for(cache.close(), 10)
+    assert await raw.exists("refresh:" + KEY) == 0
+    assert load.calls == 1  # the held load never finished
+
+
+@pytest_redis
 async def test_a_refresh_overtaken_by_a_write_does_not_store(
     eager: Cache, raw: aioredis.Redis
 ) -> None:
