@@ -41,10 +41,25 @@ def cached_details(store: redis.Redis) -> set[int]:
     }
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """None: the factory's fresh SQLite copy; else a fresh PostgreSQL clone of the demo."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_demo_url")
+
+
 def test_start_warms_each_clinics_newest_unread_details_within_the_bound(
-    server_factory: Callable[..., ServerProcess], redis_proc: RedisProcess
+    server_factory: Callable[..., ServerProcess],
+    redis_proc: RedisProcess,
+    database_url: str | None,
 ) -> None:
-    server = server_factory(redis_url=redis_proc.url, env={"INBOX_WARM_UNREAD_LIMIT": str(LIMIT)})
+    server = server_factory(
+        database_url=database_url,
+        redis_url=redis_proc.url,
+        demo_size=None if database_url else "small",
+        env={"INBOX_WARM_UNREAD_LIMIT": str(LIMIT)},
+    )
     until(lambda: WARMED in server.text(), within=30)
     store = redis.Redis.from_url(redis_proc.url)
     users = [sign_in(server, "ana@aurora.example"), sign_in(server, "bruno@boavista.example")]
