@@ -17,11 +17,13 @@ arriving meanwhile joins the load instead of starting another).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Collection, Iterable
 
 from inbox_app.contract.events import LiveEvent
 from inbox_app.contract.policy import CacheKind, detail_key, list_key
+from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.cache.aside import Cache, Loader, Patcher
 from inbox_app.server.db import store
 from inbox_app.server.db.database import Database
@@ -118,3 +120,45 @@ async def warm(cache: Cache, db: Database, clinics: Iterable[int] | None = None)
                     lists, details)
     return lists + details
 
+
+
+
+class ResyncWarmer:
+    """Warms a clinic after its sockets were told to ``resync`` (:attr:`Hub.on_resync`), in
+    the background, one warm at a time per clinic: every socket of a clinic that reconnects
+    across a lost gap asks, and the asks that come while a warm runs share one more run
+    after it (which finds most keys there and only reads Redis for them)."""
+
+    def __init__(self, cache: Cache, db: Database) -> None:
+        self._cache = cache
+        self._db = db
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._again: set[int] = set()
+
+    def after_resync(self, clinic_id: int) -> None:
+        """Warms ``clinic_id`` now, or once more after the warm of it that is running."""
+        if clinic_id in self._running:
+            self._again.add(clinic_id)
+            return
+        self._running[clinic_id] = asyncio.get_running_loop().create_task(
+            self._warm(clinic_id), name=f"cache-warm clinic {clinic_id}"
+        )
+
+    async def _warm(self, clinic_id: int) -> None:
+        try:
+            while True:
+                self._again.discard(clinic_id)
+                await warm(self._cache, self._db, [clinic_id])
+                if clinic_id not in self._again:
+                    return
+        finally:
+            self._running.pop(clinic_id, None)
+
+    async def settle(self) -> None:
+        """Returns once no warm is running."""
+        while self._running:
+            await asyncio.wait(list(self._running.values()))
+
+    async def close(self) -> None:
+        """Cancels the warms still running (the server is stopping)."""
+        await cancel_and_wait(list(self._running.values()))

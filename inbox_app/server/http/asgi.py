@@ -100,14 +100,8 @@ def create_app(settings: Settings) -> FastAPI:
         # the busiest clinics' lists (issue 3) and unread conversations (issue 14), loaded
         # once before their receptionists ask
         tasks.append(asyncio.create_task(warming.warm(cache, db), name="cache-warm"))
-        warm_tasks: set[asyncio.Task[int]] = set()
-
-        def warm_after_resync(clinic_id: int) -> None:
-            task = asyncio.create_task(warming.warm(cache, db, [clinic_id]))
-            warm_tasks.add(task)
-            task.add_done_callback(warm_tasks.discard)
-
-        hub.on_resync = warm_after_resync
+        warmer = warming.ResyncWarmer(cache, db)
+        hub.on_resync = warmer.after_resync
         if settings.simulate_inbound:
             tasks.append(asyncio.create_task(
                 simulate_inbound(writer, db, settings.simulate_inbound), name="simulate-inbound"
@@ -116,6 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             await cancel_and_wait(tasks)
+            await warmer.close()
             await bus.close()
             await cache.close()
             await db.close()

@@ -12,13 +12,17 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pytest
 import redis
 import websockets
 
 from inbox_app.contract.policy import detail_key
+from inbox_app.server.cache import warming
+from inbox_app.server.cache.aside import Cache
+from inbox_app.server.db.database import Database
 from tests.server.conftest import ApiUser, sign_in
 from tests.server.test_instances import until
 from tests.support import RedisProcess, ServerProcess, server_cache_keys
@@ -130,3 +134,38 @@ async def test_a_resync_warms_the_clinics_unread_details_again(
     finally:
         store.close()
         ana.close()
+
+
+async def test_resync_warms_of_one_clinic_run_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every socket of a clinic that resyncs asks for a warm: one runs, and the asks that
+    come while it runs share one more run after it (other clinics are not held back)."""
+    runs: list[list[int]] = []
+    running, release = asyncio.Event(), asyncio.Event()
+    real = warming.warm
+
+    async def counted(cache: Cache, db: Database, clinics: Iterable[int] | None = None) -> int:
+        runs.append(list(clinics or []))
+        running.set()
+        await release.wait()
+        return await real(cache, db, clinics)
+
+    monkeypatch.setattr(warming, "warm", counted)
+    cache = await Cache.create(None)
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")
+    warmer = warming.ResyncWarmer(cache, db)
+    try:
+        for _ in range(3):  # asked before the warm starts: that warm serves them
+            warmer.after_resync(1)
+        await asyncio.wait_for(running.wait(), 10)
+        for _ in range(5):  # asked while it runs: one more run
+            warmer.after_resync(1)
+        warmer.after_resync(2)
+        release.set()
+        await asyncio.wait_for(warmer.settle(), 10)
+    finally:
+        await warmer.close()
+        await cache.close()
+        await db.close()
+    assert sorted(runs) == [[1], [1], [2]]
