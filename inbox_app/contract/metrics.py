@@ -27,6 +27,8 @@ class CacheFigures(Answer):
     refreshes: int = 0
     #: values a write patched in place
     patches: int = 0
+    #: hot keys reloaded in the background ahead of their expiry (XFetch)
+    early_refreshes: int = 0
     hit_rate: float = 0.0
     avg_ms: float = 0.0
     p95_ms: float = 0.0

@@ -44,6 +44,7 @@ _CACHE_HELP = {
     "loads": "Database loads caused by cache misses", "coalesced":
     "Concurrent misses that shared another's load", "refreshes":
     "Write-through loads after a write", "patches": "Cached values patched in place",
+    "early_refreshes": "Hot keys reloaded ahead of their expiry",
     "bytes_stored": "Bytes written to Redis", "bytes_saved": "Bytes compression saved",
 }
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
+from inbox_app.server.cache.tuning import CacheTuning
 from inbox_app.server.guard.limits import Limits
 
 DEFAULT_HOST = "127.0.0.1"
@@ -53,6 +54,8 @@ class Settings:
     init_only: bool = False
     #: abuse limits (connections, live sockets, sign-ins), from INBOX_* variables (issue 16)
     limits: Limits = field(default_factory=Limits)
+    #: what the cache loads ahead, and its TTLs, from INBOX_* variables (issue 14)
+    cache: CacheTuning = field(default_factory=CacheTuning)
     #: Upgrade an older database schema at start (``--migrate``, ``INBOX_MIGRATE=1``).
     migrate: bool = False
     #: Whether INBOX_WEBHOOK_SECRET was set (else ``webhook_secret`` is random per process).
@@ -161,6 +164,7 @@ def parse_settings(
         simulate_inbound=args.simulate_inbound,
         init_only=args.init_only,
         limits=Limits.from_env(env),
+        cache=CacheTuning.from_env(env),
         migrate=args.migrate or _flag(env.get("INBOX_MIGRATE")),
         webhook_secret_configured=bool(env.get("INBOX_WEBHOOK_SECRET")),
         metrics_token=env.get("INBOX_METRICS_TOKEN") or None,

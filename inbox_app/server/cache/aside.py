@@ -9,12 +9,14 @@ of this package:
 - guarded invalidation with patching in place (:mod:`~inbox_app.server.cache.invalidation`,
   the patches themselves in :mod:`~inbox_app.server.cache.patching`);
 - warming and the write-through refresh (:mod:`~inbox_app.server.cache.preload`);
+- early refresh of hot keys on a hit (:mod:`~inbox_app.server.cache.early`, XFetch);
 - the journal of invalidations missed while Redis was down
   (:mod:`~inbox_app.server.cache.journal`);
 
 over the Redis side they share (:mod:`~inbox_app.server.cache.link`: client, breaker,
 per-kind figures, generation guard). What a Redis value looks like is
-:mod:`~inbox_app.server.cache.values`.
+:mod:`~inbox_app.server.cache.values`; what is loaded ahead, and the TTLs, are switched by
+:mod:`~inbox_app.server.cache.tuning`.
 
 A dead or hung Redis costs milliseconds: short timeouts, no retries, and a circuit breaker
 (:mod:`inbox_app.server.redis.breaker`) that skips Redis after a few failures until a
@@ -23,7 +25,8 @@ background probe sees it back and has replayed the journal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from redis.asyncio import Redis
@@ -34,6 +37,7 @@ from inbox_app.server.cache.journal import Journal
 from inbox_app.server.cache.link import RedisLink
 from inbox_app.server.cache.preload import Entries, Preloader
 from inbox_app.server.cache.reads import Loader, SharedReads
+from inbox_app.server.cache.tuning import CacheTuning
 from inbox_app.server.cache.values import CachedValue
 from inbox_app.server.redis.client import REDIS_ERRORS, connect
 
@@ -44,16 +48,18 @@ class Cache:
     """Cache-aside over Redis; without a Redis URL every read goes to ``load``.
 
     ``namespace`` prefixes every Redis key this cache uses (the database's identity, so a
-    Redis shared by two databases never serves one's value to the other).
+    Redis shared by two databases never serves one's value to the other). ``tuning``: what
+    is loaded ahead, and the TTLs; ``rng``: early refresh's random source (tests seed it).
     """
 
     def __init__(self, client: Any = None, *, verbose: bool = False,
                  failure_threshold: int = 3, cooldown: float = 1.0,
-                 namespace: str = "") -> None:
+                 namespace: str = "", tuning: CacheTuning | None = None,
+                 rng: random.Random | None = None) -> None:
         self._link = RedisLink(client, self._recover, verbose=verbose,
                                failure_threshold=failure_threshold, cooldown=cooldown,
-                               namespace=namespace)
-        self._reads = SharedReads(self._link)
+                               namespace=namespace, tuning=tuning)
+        self._reads = SharedReads(self._link, rng=rng)
         self._journal = Journal(self._link)
         self._invalidation = Invalidation(self._link, self._reads, self._journal)
         self._preload = Preloader(self._link, self._reads)
@@ -63,13 +69,14 @@ class Cache:
     async def create(cls, redis_url: str | None, *, verbose: bool = False,
                      connect_timeout: float | None = None, read_timeout: float | None = None,
                      failure_threshold: int = 3, cooldown: float = 1.0,
-                     namespace: str = "") -> Cache:
+                     namespace: str = "", tuning: CacheTuning | None = None,
+                     rng: random.Random | None = None) -> Cache:
         """A cache for ``redis_url`` (``None``: disabled, every read loads from the database).
 
         Never fails because Redis is down: the cache then starts ``down`` and probes.
         """
         if not redis_url:
-            return cls(verbose=verbose, namespace=namespace)
+            return cls(verbose=verbose, namespace=namespace, tuning=tuning)
         options: dict[str, Any] = {}
         if connect_timeout is not None:
             options["connect_timeout"] = connect_timeout
@@ -77,7 +84,7 @@ class Cache:
             options["read_timeout"] = read_timeout
         cache = cls(connect(redis_url, **options), verbose=verbose,
                     failure_threshold=failure_threshold, cooldown=cooldown,
-                    namespace=namespace)
+                    namespace=namespace, tuning=tuning, rng=rng)
         try:
             await cache._link.redis.ping()
         except REDIS_ERRORS as exc:
@@ -113,7 +120,8 @@ class Cache:
         """
         await self._preload.refresh(entries)
 
-    async def invalidate(self, keys: Sequence[str], patch: Patcher | None = None) -> list[str]:
+    async def invalidate(self, keys: Sequence[str], patch: Patcher | None = None, *,
+                         load_back: Collection[str] = ()) -> list[str]:
         """Drops ``keys`` so no reader sees their old value (call after the DB commit).
 
         With ``patch``, each key is given the JSON it held (``None`` if nothing) and the
@@ -124,16 +132,30 @@ class Cache:
         Returns the keys that held a value and were not patched: someone read them within
         their TTL, so they are the ones worth loading back (:meth:`refresh`). A key nobody
         had cached is loaded by its next reader instead, which costs the same load if one
-        comes and none if not. Never raises: while Redis is unreachable the keys are
-        remembered and dropped by the probe before the cache is used again (and none is
-        returned).
+        comes and none if not; unless it is in ``load_back`` (a read the writer knows is
+        coming: an inbound message's detail) and write-through is on
+        (``CacheTuning.write_through``): then it is returned too. Never raises: while Redis
+        is unreachable the keys are remembered and dropped by the probe before the cache is
+        used again (and none is returned).
         """
-        return await self._invalidation.invalidate(keys, patch)
+        if not self._link.tuning.write_through:
+            load_back = ()
+        return await self._invalidation.invalidate(keys, patch, load_back=load_back)
+
+    async def settle(self) -> None:
+        """Returns once the early refreshes hits started in the background are done (a
+        graceful stop, and tests)."""
+        await self._reads.settle()
 
     async def _recover(self) -> None:
         """The breaker's probe: Redis answers, and every missed invalidation is applied."""
         await self._link.redis.ping()
         await self._journal.replay(self._invalidation.drop)
+
+    @property
+    def tuning(self) -> CacheTuning:
+        """What this cache loads ahead, and its TTLs."""
+        return self._link.tuning
 
     @property
     def client(self) -> Redis | None:
@@ -159,6 +181,7 @@ class Cache:
     async def close(self) -> None:
         """Stops probing and releases the connection pool."""
         await self.breaker.close()
+        await self._reads.stop_refreshes()
         self._reads.cancel()
         if self._link.redis is not None:
             await self._link.redis.aclose()

@@ -6,15 +6,18 @@ longer store it (:mod:`inbox_app.server.cache.link`). A write that knows what it
 hands a :data:`Patcher` (:mod:`inbox_app.server.cache.patching`): the drop returns the old
 value atomically, and the patched value is stored under the generation the drop set, so it
 obeys the same guard as any reader's. Keys that cannot be patched are returned, to be loaded
-back (write-through, :mod:`inbox_app.server.cache.preload`).
+back (write-through, :mod:`inbox_app.server.cache.preload`): those someone had cached, and
+those the writer names as about to be read whether cached or not (``load_back``: the detail
+of a conversation a patient just wrote to).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Collection, Sequence
 
-from inbox_app.contract.policy import POLICY, kind_of_key
+from inbox_app.contract.policy import kind_of_key
 from inbox_app.server.cache.journal import Journal
 from inbox_app.server.cache.link import GENERATION_GUARD_SECONDS, RedisLink
 from inbox_app.server.cache.reads import SharedReads
@@ -57,9 +60,11 @@ class Invalidation:
         if link.redis is not None:
             self._invalidate_script = link.redis.register_script(_INVALIDATE)
 
-    async def invalidate(self, keys: Sequence[str], patch: Patcher | None = None) -> list[str]:
+    async def invalidate(self, keys: Sequence[str], patch: Patcher | None = None, *,
+                         load_back: Collection[str] = ()) -> list[str]:
         """Drops ``keys``; with ``patch``, stores each patched value in place. Returns the keys
-        that held a value and were not patched (see :meth:`Cache.invalidate`)."""
+        that held a value or are in ``load_back``, and were not patched (see
+        :meth:`Cache.invalidate`)."""
         link = self._link
         keys = list(dict.fromkeys(keys))
         for key in keys:
@@ -75,7 +80,7 @@ class Invalidation:
             for key, raw, ttl_ms, generation in await self.drop(keys, values=patch is not None):
                 if patch is not None and await self._patch(key, raw, ttl_ms, generation, patch):
                     continue
-                if ttl_ms != _PTTL_NO_KEY:
+                if ttl_ms != _PTTL_NO_KEY or key in load_back:
                     held.append(key)
             link.breaker.success()
         except REDIS_ERRORS as exc:
@@ -106,10 +111,15 @@ class Invalidation:
         if old is not None and owner != old.owner_clinic_id:
             return False
         if ttl_ms <= 0:  # held nothing (or had no expiry): a whole new value, full TTL
-            ttl_ms = POLICY[kind].ttl_seconds * 1000
-        stored, value = encode(owner, body)
-        ok = await self._link.store_if_current(key, generation, stored, ttl_ms)
+            ttl_ms = self._link.tuning.ttl_ms(kind)
         metrics = self._link.metrics[kind]
+        # the patched value keeps the old one's expiry and load cost (early refresh reads
+        # them); a whole new one gets the kind's typical load cost
+        delta_ms = old.delta_ms if old is not None and old.delta_ms else round(
+            metrics.typical_load_ms())
+        stored, value = encode(owner, body, expires_ms=int(time.time() * 1000) + ttl_ms,
+                               delta_ms=max(1, delta_ms))
+        ok = await self._link.store_if_current(key, generation, stored, ttl_ms)
         if ok:
             metrics.patches += 1
             metrics.bytes_stored += len(stored)

@@ -15,6 +15,7 @@ from typing import Any
 
 from inbox_app.contract.policy import CacheKind
 from inbox_app.server.cache.metrics import KindMetrics
+from inbox_app.server.cache.tuning import CacheTuning
 from inbox_app.server.redis.breaker import CircuitBreaker, Probe
 
 logger = logging.getLogger(__name__)
@@ -45,14 +46,16 @@ class RedisLink:
     ``namespace`` is put in front of every Redis key (value and generation): the cache's
     keys in Redis belong to one database (:mod:`inbox_app.server.db.identity`), the keys the
     cache's callers name (the policy table's, the ones live events carry) do not change.
+    ``tuning`` holds the loading-ahead switches and the TTLs (:mod:`.tuning`).
     """
 
     def __init__(self, client: Any, probe: Probe, *, verbose: bool = False,
                  failure_threshold: int = 3, cooldown: float = 1.0,
-                 namespace: str = "") -> None:
+                 namespace: str = "", tuning: CacheTuning | None = None) -> None:
         self.redis = client
         self.verbose = verbose
         self.namespace = namespace
+        self.tuning = tuning or CacheTuning()
         self.metrics = {kind: KindMetrics() for kind in CacheKind}
         self.breaker = CircuitBreaker("cache", probe, threshold=failure_threshold,
                                       cooldown=cooldown)

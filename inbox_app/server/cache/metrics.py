@@ -17,7 +17,9 @@ class KindMetrics:
     the database loads they caused (fewer when concurrent misses share one); ``skipped`` the
     reads that went straight to the database while the breaker was open; ``refreshes`` the
     write-through loads after a write (their database loads are in ``loads`` too);
-    ``patches`` the values a write patched in place (no database load)."""
+    ``patches`` the values a write patched in place (no database load);
+    ``early_refreshes`` the background reloads of hot keys ahead of their expiry (XFetch,
+    :mod:`inbox_app.server.cache.early`; their loads are in ``loads`` too)."""
 
     hits: int = 0
     misses: int = 0
@@ -27,8 +29,10 @@ class KindMetrics:
     coalesced: int = 0
     refreshes: int = 0
     patches: int = 0
+    early_refreshes: int = 0
     bytes_stored: int = 0
     bytes_saved: int = 0
+    _load_ms: float = 0.0
     _total_ms: float = 0.0
     _count: int = 0
     _window: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW))
@@ -43,6 +47,16 @@ class KindMetrics:
             if seconds <= bound:
                 self._buckets[i] += 1
                 break
+
+    def observe_load(self, ms: float) -> None:
+        """Counts one database load that took ``ms``."""
+        self.loads += 1
+        self._load_ms += ms
+
+    def typical_load_ms(self) -> float:
+        """The mean database load time of this kind (1 ms before any load): early refresh's
+        cost estimate for a value no load of its own produced (built by a patch)."""
+        return self._load_ms / self.loads if self.loads else 1.0
 
     def histogram(self) -> tuple[list[tuple[str, int]], float]:
         """Cumulative ``(upper bound, count)`` pairs ending with ``+Inf``, and the sum in
@@ -67,6 +81,7 @@ class KindMetrics:
             "coalesced": self.coalesced,
             "refreshes": self.refreshes,
             "patches": self.patches,
+            "early_refreshes": self.early_refreshes,
             "hit_rate": round(self.hits / answered, 4) if answered else 0.0,
             "avg_ms": round(self._total_ms / self._count, 3) if self._count else 0.0,
             "p95_ms": round(p95, 3),

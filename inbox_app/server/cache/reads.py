@@ -4,7 +4,8 @@ Concurrent reads of one key share one Redis round trip and at most one database 
 (single-flight). A miss stores what it loaded under the generation guard
 (:mod:`inbox_app.server.cache.link`): read the generation before loading, store only if it
 did not move. Without Redis, or while its breaker is open, every read loads from the
-database.
+database. A hit may start an early refresh of its key (:mod:`inbox_app.server.cache.early`):
+in the background, never making the hit wait.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from inbox_app.contract.policy import POLICY, CacheKind
+from inbox_app.contract.policy import CacheKind
+from inbox_app.server.cache.early import EarlyRefresh
 from inbox_app.server.cache.link import GENERATION_GUARD_SECONDS, RedisLink
 from inbox_app.server.cache.values import CachedValue, decode, encode
 from inbox_app.server.redis.client import REDIS_ERRORS
@@ -29,12 +32,17 @@ Outcome = tuple[str, CachedValue | None]
 
 
 class SharedReads:
-    """Single-flight reads through ``link``: one task per key in flight, shared by callers."""
+    """Single-flight reads through ``link``: one task per key in flight, shared by callers.
 
-    def __init__(self, link: RedisLink) -> None:
+    ``rng`` is early refresh's random source (seeded by tests)."""
+
+    def __init__(self, link: RedisLink, *, rng: random.Random | None = None) -> None:
         self._link = link
         #: per key, the read in flight and the scope of its loader
         self._inflight: dict[str, tuple[asyncio.Task[Outcome], int | None]] = {}
+        tuning = link.tuning
+        self._early = (EarlyRefresh(link, beta=tuning.early_refresh_beta, rng=rng)
+                       if tuning.early_refresh else None)
 
     async def get(self, kind: CacheKind, key: str, load: Loader, *, record: bool,
                   scope: int | None = None) -> CachedValue | None:
@@ -50,7 +58,7 @@ class SharedReads:
         while outcome == "abandoned":  # joined a refresh that gave up: read for ourselves
             running = self._inflight.get(key)
             if running is None or running[0].done():
-                task = self.start(key, self.read(kind, key, load), scope)
+                task = self.start(key, self.read(kind, key, load, scope=scope), scope)
                 theirs = False
             else:
                 task, their_scope = running
@@ -101,10 +109,12 @@ class SharedReads:
             task.exception()  # retrieved here so a load error nobody awaited is not "lost"
 
     async def read(self, kind: CacheKind, key: str, load: Loader, *,
-                   lookup: bool = True) -> Outcome:
+                   lookup: bool = True, scope: int | None = None) -> Outcome:
         """One read: Redis, else the database (then Redis). Returns (outcome, value).
 
-        ``lookup=False`` (a refresh) skips the Redis read: the key was just invalidated."""
+        ``lookup=False`` (a refresh) skips the Redis read: the key was just invalidated or
+        is being refreshed early. A hit whose value is ``scope``'s (or any, without one) may
+        start an early refresh with ``load``."""
         link = self._link
         metrics = link.metrics[kind]
         generation: bytes | None = None  # None: do not store (Redis unusable for this read)
@@ -116,6 +126,11 @@ class SharedReads:
                     value = decode(raw)
                     if value is not None:
                         link.breaker.success()
+                        early = self._early
+                        if (early is not None and early.due(value)
+                                and (scope is None or scope == value.owner_clinic_id)):
+                            early.start(kind, key, value, functools.partial(
+                                self.read, kind, key, load, lookup=False))
                         return "hit", value
                     logger.warning("cache: %s holds a value not in the cache format; reloading",
                                    key)
@@ -134,16 +149,19 @@ class SharedReads:
             return "abandoned", None  # a refresh that cannot store would only cost a load
         load_started = time.monotonic()
         loaded = await load()
-        metrics.loads += 1
+        took = time.monotonic() - load_started
+        metrics.observe_load(took * 1000)
         if loaded is None:
             return outcome, None
         owner, body = loaded
-        stored, value = encode(owner, body)
+        ttl_ms = link.tuning.ttl_ms(kind)
+        # the expiry a hit compares with (a little before Redis's: the SET comes after)
+        stored, value = encode(owner, body, expires_ms=int(time.time() * 1000) + ttl_ms,
+                               delta_ms=max(1, round(took * 1000)))
         if (generation is not None and link.breaker.allow()
-                and time.monotonic() - load_started < GENERATION_GUARD_SECONDS):
+                and took < GENERATION_GUARD_SECONDS):
             try:
-                ok = await link.store_if_current(key, generation, stored,
-                                                 POLICY[kind].ttl_seconds * 1000)
+                ok = await link.store_if_current(key, generation, stored, ttl_ms)
                 link.breaker.success()
             except REDIS_ERRORS as exc:
                 link.failed(metrics, "write", key, exc)
@@ -154,6 +172,16 @@ class SharedReads:
                 elif link.verbose:
                     logger.debug("cache STALE %s not stored: invalidated during the load", key)
         return outcome, value
+
+    async def settle(self) -> None:
+        """Returns once no early refresh started by a hit is running."""
+        if self._early is not None:
+            await self._early.settle()
+
+    async def stop_refreshes(self) -> None:
+        """Cancels the early refreshes in flight and waits for them (the cache is closing)."""
+        if self._early is not None:
+            await self._early.stop()
 
     def cancel(self) -> None:
         """Cancels every read in flight (the cache is closing)."""

@@ -209,6 +209,17 @@ async def messages_page(
     )
 
 
+async def unread_conversations(conn: AsyncConnection, clinic_id: int, limit: int) -> list[int]:
+    """Ids of up to ``limit`` of the clinic's conversations with unread messages, the latest
+    message first (the order of the list, so the ones on top of the receptionist's screen)."""
+    return list((await conn.execute(
+        select(conversations.c.id).where(
+            conversations.c.clinic_id == clinic_id, conversations.c.unread_count > 0,
+        ).order_by(conversations.c.last_message_at.desc().nulls_last(),
+                   conversations.c.id.desc()).limit(limit)
+    )).scalars().all())
+
+
 async def conversation_clinic(conn: AsyncConnection, conversation_id: int) -> int | None:
     return (await conn.execute(
         select(conversations.c.clinic_id).where(conversations.c.id == conversation_id)

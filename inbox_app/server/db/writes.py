@@ -2,9 +2,10 @@
 
 One pipeline (:meth:`Writer.run`) for every mutation: it replays an ``Idempotency-Key``'s
 stored answer, applies the change and appends the live event in one transaction, then drops
-exactly the cache keys the event names, then publishes the event. The order matters: a reader
-that misses the cache after the delete loads the committed row, and a client that receives the
-event and refetches finds the new state.
+exactly the cache keys the event names (patching or loading back what is read next:
+:func:`inbox_app.server.cache.warming.write_through`), then publishes the event. The order
+matters: a reader that misses the cache after the delete loads the committed row, and a
+client that receives the event and refetches finds the new state.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ class Outcome:
     invalidate: list[str] = field(default_factory=list)
     #: what changed, to patch the cached values in place instead of loading them back
     delta: Delta | None = None
+    #: keys read next whether or not anyone had them cached: in Redis after the write
+    #: (write-through; an inbound message's detail, the receptionist's next open)
+    load_back: tuple[str, ...] = ()
 
 
 Change = Callable[[AsyncConnection], Awaitable[Outcome]]
@@ -115,8 +119,7 @@ class Writer:
             # that cannot be are loaded back (write-through), so the re-reads this event
             # triggers on every client hit Redis either way
             patch = outcome.delta.patch if outcome.delta is not None else None
-            cached = await self.cache.invalidate(event.invalidate, patch)
-            await self.cache.refresh(warming.reloads(self.db, event, cached))
+            await warming.write_through(self.cache, self.db, event, patch, outcome.load_back)
             await self.bus.publish(event)
         return outcome.status, outcome.body
 
@@ -202,7 +205,9 @@ class Writer:
         return change
 
     def inbound(self, request: InboundRequest) -> Change:
-        """A patient message: finds or creates the patient and the conversation."""
+        """A patient message: finds or creates the patient and the conversation. Its
+        conversation's detail is in Redis after the write (patched, built whole for a new
+        conversation, or loaded): a receptionist opens it next."""
 
         async def change(conn: AsyncConnection) -> Outcome:
             if request.clinic_id > MAX_ID:  # no such id can exist (and SQLite would overflow)
@@ -225,7 +230,7 @@ class Writer:
                 return Outcome(201, store.to_json(message), clinic, EventType.MESSAGE_CREATED,
                                fresh.id, message.model_dump(mode="json"),
                                keys_for_conversation_change(clinic, fresh.id),
-                               Delta(fresh, message))
+                               Delta(fresh, message), (detail_key(fresh.id),))
             now = datetime.now(UTC)
             patient_id = (await conn.execute(select(patients.c.id).where(
                 patients.c.clinic_id == clinic, patients.c.phone == request.phone
@@ -262,12 +267,14 @@ class Writer:
             fresh = store.to_summary(row)
             keys = keys_for_conversation_change(clinic, conversation_id)
             delta = Delta(fresh, message, created=created)
+            read_next = (detail_key(conversation_id),)
             if created:
                 return Outcome(201, store.to_json(message), clinic,
                                EventType.CONVERSATION_CREATED, conversation_id,
-                               fresh.model_dump(mode="json"), keys, delta)
+                               fresh.model_dump(mode="json"), keys, delta, read_next)
             return Outcome(201, store.to_json(message), clinic, EventType.MESSAGE_CREATED,
-                           conversation_id, message.model_dump(mode="json"), keys, delta)
+                           conversation_id, message.model_dump(mode="json"), keys, delta,
+                           read_next)
 
         return change
 

@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
         # the cache is bound to this database: another database's values are other keys
         namespace = identity.cache_namespace(await identity.ensure(db))
         cache = await Cache.create(settings.redis_url, verbose=settings.verbose,
-                                   namespace=namespace)
+                                   namespace=namespace, tuning=settings.cache)
         # one pooled Redis client per process: the bus publishes through the cache's
         bus = await Bus.create(settings.redis_url, client=cache.client)
         # failed sign-ins counted in Redis, shared by every instance (in process without it)
@@ -97,16 +97,11 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.inbox = AppState(settings, db, auth, cache, bus, hub, writer, metrics)
         tasks: list[asyncio.Task[object]] = [
             asyncio.create_task(_purge_idempotency(db), name="idempotency-purge")]
-        # the busiest clinics' lists, loaded once before their receptionists ask (issue 3)
-        tasks.append(asyncio.create_task(warming.warm_lists(cache, db), name="cache-warm"))
-        warm_tasks: set[asyncio.Task[int]] = set()
-
-        def warm_after_resync(clinic_id: int) -> None:
-            task = asyncio.create_task(warming.warm_lists(cache, db, [clinic_id]))
-            warm_tasks.add(task)
-            task.add_done_callback(warm_tasks.discard)
-
-        hub.on_resync = warm_after_resync
+        # the busiest clinics' lists (issue 3) and unread conversations (issue 14), loaded
+        # once before their receptionists ask
+        tasks.append(asyncio.create_task(warming.warm(cache, db), name="cache-warm"))
+        warmer = warming.ResyncWarmer(cache, db)
+        hub.on_resync = warmer.after_resync
         if settings.simulate_inbound:
             tasks.append(asyncio.create_task(
                 simulate_inbound(writer, db, settings.simulate_inbound), name="simulate-inbound"
@@ -115,6 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             await cancel_and_wait(tasks)
+            await warmer.close()
             await bus.close()
             await cache.close()
             await db.close()

@@ -95,18 +95,25 @@ async def test_compression_round_trip_and_small_values_stay_readable(
 
     assert miss == hit and hit.compressed and hit.owner_clinic_id == 2
     assert zlib.decompress(hit.body) == big.encode() == hit.json_bytes()
-    assert (await raw.get("conversations:clinic:2")).startswith(b"2:z:")
-    assert await raw.get("patient:7:data") == b'2:j:{"id": 7}'
+    assert (await raw.get("conversations:clinic:2")).startswith(b"2:z@")
+    small = await raw.get("patient:7:data")
+    assert small.startswith(b"2:j@") and small.endswith(b':{"id": 7}')
     figures = cache.metrics()["conversations_list"]
     assert 0 < figures["bytes_stored"] < len(big)
     assert figures["bytes_saved"] == len(big) - len(hit.body)
 
 
 def test_codec_rejects_values_not_in_its_format() -> None:
-    stored, value = encode(12, b'{"a": 1}')
+    stored, value = encode(12, b'{"a": 1}', expires_ms=1_700_000_000_000, delta_ms=35)
+    assert stored == b'12:j@1700000000000+35:{"a": 1}'
     assert decode(stored) == value
-    for bad in (b"", b"{}", b"x:j:{}", b"12:q:{}", b"12j:{}", b":j:{}"):
-        assert decode(bad) is None
+    assert (value.expires_ms, value.delta_ms) == (1_700_000_000_000, 35)
+    # the format before the timing: still read, never refreshed early
+    legacy = decode(b'12:j:{"a": 1}')
+    assert legacy == value and legacy is not None and legacy.expires_ms == 0
+    for bad in (b"", b"{}", b"x:j:{}", b"12:q:{}", b"12j:{}", b":j:{}", b"12:j@:{}",
+                b"12:j@17+:{}", b"12:j@x+1:{}", b"12:j@17+1", b"12:j#17+1:{}"):
+        assert decode(bad) is None, bad
 
 
 async def test_a_corrupt_entry_is_reloaded(cache: Cache, raw: aioredis.Redis) -> None:
@@ -114,7 +121,7 @@ async def test_a_corrupt_entry_is_reloaded(cache: Cache, raw: aioredis.Redis) ->
     load = Loader()
     value = await cache.get_or_load(CacheKind.PATIENT_DATA, "patient:7:data", load)
     assert value.body == b'{"v": 1}' and load.calls == 1
-    assert await raw.get("patient:7:data") == b'1:j:{"v": 1}'
+    assert decode(await raw.get("patient:7:data")) == CachedValue(1, b'{"v": 1}')
 
 
 async def test_invalidate_drops_the_keys(cache: Cache, raw: aioredis.Redis) -> None:
@@ -208,7 +215,7 @@ async def test_refresh_after_a_write_stores_the_new_value_so_re_reads_hit(
     await cache.invalidate(["conversations:clinic:1"])
     await cache.refresh([(CacheKind.CONVERSATIONS_LIST, "conversations:clinic:1", load)])
 
-    assert await raw.get("conversations:clinic:1") == b'1:j:{"v": "new"}'
+    assert decode(await raw.get("conversations:clinic:1")) == CachedValue(1, b'{"v": "new"}')
     value = await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, "conversations:clinic:1", load)
     assert value.body == b'{"v": "new"}' and load.calls == 2
     figures = cache.metrics()["conversations_list"]

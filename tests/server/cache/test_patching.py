@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 
 from inbox_app.contract.policy import CacheKind
 from inbox_app.server.cache.aside import Cache
+from inbox_app.server.cache.values import CachedValue, decode
 from tests.server.cache.test_aside import Loader
 from tests.support import RedisProcess, ServerProcess, login, server_cache_keys
 
@@ -43,7 +44,7 @@ async def test_a_patch_replaces_the_value_keeps_its_expiry_and_costs_no_load(
 
     assert await cache.invalidate([LIST], patch) == []  # nothing left to load back
     assert seen == [b'{"v":1}']
-    assert await raw.get(LIST) == b'1:j:{"v":2}'
+    assert decode(await raw.get(LIST)) == CachedValue(1, b'{"v":2}')
     assert 0 < await raw.pttl(LIST) <= 50_000
     value = await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load)
     assert value.body == b'{"v":2}' and load.calls == 1
@@ -54,7 +55,7 @@ async def test_a_compressed_value_is_patched_from_its_json(cache: Cache,
                                                            raw: aioredis.Redis) -> None:
     big = json.dumps({"items": ["x" * 40] * 100}).encode()
     await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=big))
-    assert (await raw.get(LIST)).startswith(b"1:z:")
+    assert (await raw.get(LIST)).startswith(b"1:z@")
     seen: list[bytes | None] = []
     await cache.invalidate([LIST], lambda key, old: seen.append(old) or (1, old + b" "))
     assert seen == [big]
@@ -83,7 +84,7 @@ async def test_a_key_nobody_cached_is_stored_only_when_the_patch_builds_it_whole
     await cache.invalidate([LIST, detail],
                            lambda key, old: (1, b'{"new":1}') if key == detail else None)
     assert await raw.exists(LIST) == 0
-    assert await raw.get(detail) == b'1:j:{"new":1}'
+    assert decode(await raw.get(detail)) == CachedValue(1, b'{"new":1}')
     assert 110_000 < await raw.pttl(detail) <= 120_000  # a whole new value: the full TTL
 
 
@@ -107,7 +108,8 @@ async def test_a_slow_reader_cannot_overwrite_a_patched_value(
     await cache.invalidate([LIST], lambda key, old: (1, b'{"v":"patched"}'))
     release.set()
     assert (await asyncio.wait_for(reader, 5)).body == b'{"v":"old"}'  # its own answer...
-    assert await raw.get(LIST) == b'1:j:{"v":"patched"}'  # ...but not stored over ours
+    # ...but not stored over ours
+    assert decode(await raw.get(LIST)) == CachedValue(1, b'{"v":"patched"}')
 
 
 async def test_a_later_write_drop_wins_over_an_earlier_patch(
@@ -171,7 +173,8 @@ def test_after_every_kind_of_write_redis_holds_what_the_database_answers(
     for conv in convs:  # what receptionists had open: cached in Redis
         ana_a.get(f"/api/conversations/{conv['id']}")
     opened = {conv["id"] for conv in convs}
-    cold = 0  # details read for the first time (an inbound to another of the patient's)
+    cold = 0  # details read for the first time
+    through = 0  # details nobody had read, loaded by an inbound message's write-through
     store = redis.Redis.from_url(redis_proc.url)
     rng = random.Random(7)
     phones = [ana_a.get(f"/api/patients/{c['patient_id']}")["phone"] for c in convs]
@@ -205,8 +208,11 @@ def test_after_every_kind_of_write_redis_holds_what_the_database_answers(
             # the keys stayed in Redis (patched, not dropped), and hold what B loads
             assert server_cache_keys(store, f"conversations:clinic:{ana_a.clinic}"), kind
             detail = f"/api/conversations/{cid}"
-            if cid in opened or kind == "inbound new patient":  # a new one is built whole
+            # an inbound message's detail is built whole (a new conversation) or written
+            # through (issue 14)
+            if cid in opened or kind.startswith("inbound"):
                 assert server_cache_keys(store, f"conversation:{cid}:detail"), kind
+                through += kind == "inbound" and cid not in opened
             else:
                 cold += 1
             assert ana_a.get(list_path) == ana_b.get(list_path), kind
@@ -217,8 +223,11 @@ def test_after_every_kind_of_write_redis_holds_what_the_database_answers(
         store.close()
     for kind in ("conversations_list", "conversation_detail"):
         assert after[kind]["patches"] - before[kind]["patches"] >= 10, kind
-        # no write needed a reload, and every read above but the cold ones hit Redis
-        assert after[kind]["refreshes"] == before[kind]["refreshes"], kind
+    # no write needed a reload but the write-through ones, and every read above but the cold
+    # ones hit Redis
+    assert after["conversations_list"]["refreshes"] == before["conversations_list"]["refreshes"]
+    assert (after["conversation_detail"]["refreshes"]
+            == before["conversation_detail"]["refreshes"] + through)
     assert after["conversations_list"]["misses"] == before["conversations_list"]["misses"]
     assert (after["conversation_detail"]["misses"]
             == before["conversation_detail"]["misses"] + cold)
