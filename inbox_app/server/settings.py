@@ -17,6 +17,7 @@ from pathlib import Path
 import platformdirs
 
 from inbox_app.server.guard.limits import Limits
+from inbox_app.server.whatsapp.settings import WhatsAppSettings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -64,6 +65,10 @@ class Settings:
     #: HTTPS and WSS with this certificate chain and key (PEM files).
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
+    #: the WhatsApp Cloud API's address and the delivery worker's pacing (issue 17)
+    whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
+    #: demo: replies go through a simulated WhatsApp, each step this many seconds apart
+    simulate_delivery: float | None = None
 
 
 def _positive_int(name: str, text: str) -> int:
@@ -100,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--simulate-inbound", type=float, metavar="SECONDS",
         help="a patient message arrives every SECONDS (through the webhook's path)",
+    )
+    parser.add_argument(
+        "--simulate-delivery", type=float, metavar="SECONDS",
+        help="demo: every reply goes through a simulated WhatsApp (sent, delivered, read, "
+        "SECONDS apart) instead of the clinics' channels",
     )
     parser.add_argument("--verbose", action="store_true", help="debug logging (cache HIT/MISS)")
     parser.add_argument("--init-only", action="store_true", help=argparse.SUPPRESS)
@@ -138,6 +148,8 @@ def parse_settings(
         raise SystemExit(f"port must be between 0 and 65535, got {port}")
     if args.simulate_inbound is not None and args.simulate_inbound <= 0:
         raise SystemExit("--simulate-inbound must be a positive number of seconds")
+    if args.simulate_delivery is not None and args.simulate_delivery <= 0:
+        raise SystemExit("--simulate-delivery must be a positive number of seconds")
     ttl_text = env.get("INBOX_TOKEN_TTL_SECONDS")
     log_text = env.get("INBOX_EVENT_LOG_SIZE")
     return Settings(
@@ -159,6 +171,8 @@ def parse_settings(
         demo_data=args.demo_data,
         demo_size=args.demo_size or "full",
         simulate_inbound=args.simulate_inbound,
+        simulate_delivery=args.simulate_delivery,
+        whatsapp=WhatsAppSettings.from_env(env),
         init_only=args.init_only,
         limits=Limits.from_env(env),
         migrate=args.migrate or _flag(env.get("INBOX_MIGRATE")),
