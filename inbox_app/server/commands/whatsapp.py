@@ -35,15 +35,21 @@ BAD_REQUEST = 1
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inbox-server whatsapp",
-        description="Connect a clinic to the WhatsApp Business Cloud API.")
+        description="Connect a clinic to the WhatsApp Business Cloud API.",
+    )
     add_database_option(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     setting = sub.add_parser(
-        "set", help="set a clinic's channel (secrets from INBOX_WHATSAPP_ACCESS_TOKEN, "
-        "INBOX_WHATSAPP_APP_SECRET, INBOX_WHATSAPP_VERIFY_TOKEN, or asked)")
+        "set",
+        help="set a clinic's channel (secrets from INBOX_WHATSAPP_ACCESS_TOKEN, "
+        "INBOX_WHATSAPP_APP_SECRET, INBOX_WHATSAPP_VERIFY_TOKEN, or asked)",
+    )
     setting.add_argument("--clinic", required=True, help="the clinic's name or id")
-    setting.add_argument("--phone-number-id", required=True,
-                         help="the phone number id Meta shows under WhatsApp > API Setup")
+    setting.add_argument(
+        "--phone-number-id",
+        required=True,
+        help="the phone number id Meta shows under WhatsApp > API Setup",
+    )
     sub.add_parser("list", help="list the channels (no secrets)")
     removing = sub.add_parser("remove", help="remove a clinic's channel")
     removing.add_argument("--clinic", required=True, help="the clinic's name or id")
@@ -69,14 +75,21 @@ async def _run(args: argparse.Namespace, secrets: Callable[[], dict[str, str]]) 
     try:
         await schema_version.prepare(db, migrate=False)
         if args.command == "set":
-            clinic_id = await channels.save(db, clinic=args.clinic,
-                                            phone_number_id=args.phone_number_id, **secrets())
-            return (f"WhatsApp channel of clinic {clinic_id} set: phone number id "
-                    f"{args.phone_number_id.strip()}")
+            clinic_id = await channels.save(
+                db, clinic=args.clinic, phone_number_id=args.phone_number_id, **secrets()
+            )
+            return (
+                f"WhatsApp channel of clinic {clinic_id} set: phone number id "
+                f"{args.phone_number_id.strip()}"
+            )
         if args.command == "list":
             rows = await channels.listing(db)
-            return "\n".join(["clinic id\tclinic\tphone number id",
-                              *(f"{cid}\t{name}\t{number}" for cid, name, number in rows)])
+            return "\n".join(
+                [
+                    "clinic id\tclinic\tphone number id",
+                    *(f"{cid}\t{name}\t{number}" for cid, name, number in rows),
+                ]
+            )
         if not await channels.remove(db, args.clinic):
             raise accounts.AccountError(f"clinic {args.clinic!r} has no WhatsApp channel")
         return f"WhatsApp channel of {args.clinic} removed"

@@ -35,8 +35,7 @@ class SimulatedSender:
     async def send(self, parcel: Parcel) -> str:
         await asyncio.sleep(self.step)  # the demo's pace: the clock shows for a moment
         wamid = f"wamid.demo.{uuid.uuid4().hex}"
-        task = asyncio.create_task(self._receipts(parcel.clinic_id, wamid),
-                                   name="demo-receipts")
+        task = asyncio.create_task(self._receipts(parcel.clinic_id, wamid), name="demo-receipts")
         self._later.add(task)
         task.add_done_callback(self._later.discard)
         return wamid

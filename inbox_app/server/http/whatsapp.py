@@ -43,8 +43,11 @@ _ERR: dict[str, Any] = {"model": ErrorBody}
 _CHALLENGE = re.compile(r"[\x21-\x7e]{1,200}")
 
 
-@router.get("/whatsapp/webhook", response_class=Response,
-            responses={200: {"content": {"text/plain": {}}}, 403: _ERR})
+@router.get(
+    "/whatsapp/webhook",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}, 403: _ERR},
+)
 async def verify(
     request: Request,
     mode: Annotated[str | None, Query(alias="hub.mode")] = None,
@@ -63,17 +66,31 @@ async def verify(
     if not matched:
         log.warning("whatsapp: a verification request with an unknown verify token")
         raise ApiError(ErrorCode.FORBIDDEN, "wrong hub.verify_token")
-    return Response(challenge, media_type="text/plain",
-                    headers={"X-Content-Type-Options": "nosniff"})
+    return Response(
+        challenge, media_type="text/plain", headers={"X-Content-Type-Options": "nosniff"}
+    )
 
 
-@router.post("/whatsapp/webhook", status_code=200, responses={
-    200: {"content": {"application/json": {}}}, 401: _ERR, 413: _ERR, 415: _ERR, 503: _ERR})
+@router.post(
+    "/whatsapp/webhook",
+    status_code=200,
+    responses={
+        200: {"content": {"application/json": {}}},
+        401: _ERR,
+        413: _ERR,
+        415: _ERR,
+        503: _ERR,
+    },
+)
 async def notify(
     request: Request,
-    signed: Annotated[str | None, Header(
-        alias=SIGNATURE_HEADER,
-        description="sha256=<hex HMAC-SHA256 of the raw body under the app secret>")] = None,
+    signed: Annotated[
+        str | None,
+        Header(
+            alias=SIGNATURE_HEADER,
+            description="sha256=<hex HMAC-SHA256 of the raw body under the app secret>",
+        ),
+    ] = None,
 ) -> Response:
     """Meta's notifications: patient messages and the delivery statuses of replies."""
     state = state_of(request)
@@ -102,17 +119,23 @@ def _signed_for(known: list[Channel], body: bytes, given: list[str]) -> dict[str
     signers: dict[str, bool] = {}
     for secret in {channel.app_secret for channel in known}:
         signers[secret] = hmac.compare_digest(sent, signature(secret, body).encode())
-    return {channel.phone_number_id: channel for channel in known
-            if signers.get(channel.app_secret)}
+    return {
+        channel.phone_number_id: channel for channel in known if signers.get(channel.app_secret)
+    }
 
 
 def _ok(added: int, moved: int, skipped: int) -> Response:
-    return Response(orjson.dumps({"messages": added, "statuses": moved, "skipped": skipped}),
-                    media_type="application/json")
+    return Response(
+        orjson.dumps({"messages": added, "statuses": moved, "skipped": skipped}),
+        media_type="application/json",
+    )
 
 
-@router.post("/conversations/{conversation_id}/messages/{message_id}/resend",
-             response_model=Message, responses={401: _ERR, 404: _ERR, 409: _ERR, 422: _ERR})
+@router.post(
+    "/conversations/{conversation_id}/messages/{message_id}/resend",
+    response_model=Message,
+    responses={401: _ERR, 404: _ERR, 409: _ERR, 422: _ERR},
+)
 async def resend_reply(
     request: Request,
     conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)],
@@ -124,7 +147,9 @@ async def resend_reply(
     state = state_of(request)
     key = idempotency.check_key(idempotency_key)
     print_ = idempotency.fingerprint(request.method, request.url.path, b"")
-    status, answer = await state.writer.run(resend(user, conversation_id, message_id),
-                                            user_id=user.id, key=key, print_=print_)
-    return Response(answer, status, media_type="application/json",
-                    headers={"Cache-Control": "no-store"})
+    status, answer = await state.writer.run(
+        resend(user, conversation_id, message_id), user_id=user.id, key=key, print_=print_
+    )
+    return Response(
+        answer, status, media_type="application/json", headers={"Cache-Control": "no-store"}
+    )

@@ -35,8 +35,14 @@ class SendError(Exception):
     """A send that failed: ``transient`` ones are retried, the others mark the reply failed
     with ``code`` and ``title`` (what the window shows)."""
 
-    def __init__(self, title: str, *, transient: bool, code: int | None = None,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        *,
+        transient: bool,
+        code: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(title)
         self.title = title
         self.transient = transient
@@ -61,22 +67,32 @@ class GraphApi:
     def __init__(self, settings: WhatsAppSettings) -> None:
         self.settings = settings
         self.http = httpx.AsyncClient(
-            base_url=settings.graph_url, headers={"User-Agent": f"clinic-inbox/{VERSION}"},
-            timeout=httpx.Timeout(settings.request_timeout, connect=5.0))
+            base_url=settings.graph_url,
+            headers={"User-Agent": f"clinic-inbox/{VERSION}"},
+            timeout=httpx.Timeout(settings.request_timeout, connect=5.0),
+        )
 
     async def send(self, parcel: Parcel) -> str:
         channel = parcel.channel
         if channel is None:
             raise SendError("no WhatsApp channel is set for this clinic", transient=False)
         path = f"/{self.settings.graph_version}/{channel.phone_number_id}/messages"
-        payload = {"messaging_product": "whatsapp", "recipient_type": "individual",
-                   "to": parcel.to, "type": "text",
-                   "text": {"preview_url": False, "body": parcel.body}}
+        payload = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": parcel.to,
+            "type": "text",
+            "text": {"preview_url": False, "body": parcel.body},
+        }
         try:
             answer = await self.http.post(
-                path, content=orjson.dumps(payload),
-                headers={"Authorization": f"Bearer {channel.access_token}",
-                         "Content-Type": "application/json"})
+                path,
+                content=orjson.dumps(payload),
+                headers={
+                    "Authorization": f"Bearer {channel.access_token}",
+                    "Content-Type": "application/json",
+                },
+            )
         except httpx.TransportError as exc:  # never reached Meta, or no answer: try again
             raise SendError(f"network error: {type(exc).__name__}", transient=True) from None
         if answer.is_success:
@@ -112,14 +128,21 @@ def classify(status: int, body: Any, retry_after: str | None = None) -> SendErro
     error = error if isinstance(error, dict) else {}
     code = error.get("code") if isinstance(error.get("code"), int) else None
     message = error.get("message") if isinstance(error.get("message"), str) else None
-    details = error.get("error_data", {}).get("details") if isinstance(
-        error.get("error_data"), dict) else None
+    details = (
+        error.get("error_data", {}).get("details")
+        if isinstance(error.get("error_data"), dict)
+        else None
+    )
     title = (message or f"HTTP {status}")[:300]
     transient = status == 429 or status >= 500 or code in TRANSIENT_CODES
     if details and isinstance(details, str) and not transient:
         title = f"{title}: {details}"[:300]
-    return SendError(title, transient=transient, code=code,
-                     retry_after=_seconds(retry_after) if transient else None)
+    return SendError(
+        title,
+        transient=transient,
+        code=code,
+        retry_after=_seconds(retry_after) if transient else None,
+    )
 
 
 def _seconds(value: str | None) -> float | None:

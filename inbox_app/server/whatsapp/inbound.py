@@ -27,8 +27,9 @@ from inbox_app.server.whatsapp.outbound import WHATSAPP
 log = logging.getLogger(__name__)
 
 
-async def apply(writer: Writer, notification: Notification,
-                signed_for: Mapping[str, Channel]) -> tuple[int, int]:
+async def apply(
+    writer: Writer, notification: Notification, signed_for: Mapping[str, Channel]
+) -> tuple[int, int]:
     """Stores ``notification``'s messages and statuses of the phone number ids in
     ``signed_for`` (phone number id -> its channel, among those whose app secret signed it);
     (messages added, statuses that moved a reply)."""
@@ -36,27 +37,37 @@ async def apply(writer: Writer, notification: Notification,
     for message in notification.messages:
         channel = signed_for.get(message.phone_number_id)
         if channel is None:
-            log.warning("whatsapp: a message for a phone number id no channel signed for "
-                        "was ignored")
+            log.warning(
+                "whatsapp: a message for a phone number id no channel signed for was ignored"
+            )
             continue
         try:
-            request = InboundRequest(clinic_id=channel.clinic_id, phone=message.phone,
-                                     name=message.name, body=message.body, channel=WHATSAPP,
-                                     message_id=message.wamid)
+            request = InboundRequest(
+                clinic_id=channel.clinic_id,
+                phone=message.phone,
+                name=message.name,
+                body=message.body,
+                channel=WHATSAPP,
+                message_id=message.wamid,
+            )
         except ValidationError as exc:
-            log.warning("whatsapp: a message that does not fit the inbox was skipped: %s",
-                        exc.error_count())
+            log.warning(
+                "whatsapp: a message that does not fit the inbox was skipped: %s", exc.error_count()
+            )
             continue
         added += await _store(writer, request, message.wamid)
     for update in notification.statuses:
         channel = signed_for.get(update.phone_number_id)
         if channel is None:
-            log.warning("whatsapp: a status for a phone number id no channel signed for "
-                        "was ignored")
+            log.warning(
+                "whatsapp: a status for a phone number id no channel signed for was ignored"
+            )
             continue
-        _status, answer = await writer.run(delivery.status(
-            channel.clinic_id, update.wamid, update.state, update.error_code,
-            update.error_title))
+        _status, answer = await writer.run(
+            delivery.status(
+                channel.clinic_id, update.wamid, update.state, update.error_code, update.error_title
+            )
+        )
         moved += answer != b"null"
     return added, moved
 

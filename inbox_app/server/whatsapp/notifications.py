@@ -40,8 +40,12 @@ PLACEHOLDERS: dict[str, str] = {
 #: A message type this server does not know yet.
 UNKNOWN_TYPE = "[mensagem]"
 #: Statuses that move a reply's delivery; others (``deleted``, ``warning``…) are ignored.
-STATES = {"sent": DeliveryState.SENT, "delivered": DeliveryState.DELIVERED,
-          "read": DeliveryState.READ, "failed": DeliveryState.FAILED}
+STATES = {
+    "sent": DeliveryState.SENT,
+    "delivered": DeliveryState.DELIVERED,
+    "read": DeliveryState.READ,
+    "failed": DeliveryState.FAILED,
+}
 
 
 class _Part(BaseModel):
@@ -173,8 +177,11 @@ def body_of(message: _Message) -> str:
 def _detail(message: _Message) -> str | None:
     """What a non-text message says beside its type: a caption, a file name, a place, the
     reaction's emoji, the button the patient pressed."""
-    media = getattr(message, message.type, None) if message.type in {
-        "image", "video", "document"} else None
+    media = (
+        getattr(message, message.type, None)
+        if message.type in {"image", "video", "document"}
+        else None
+    )
     if isinstance(media, _Media):
         return media.caption or media.filename
     if message.type == "location" and message.location is not None:
@@ -229,12 +236,16 @@ def _read_value(found: Notification, where: str, value: _Value) -> None:
             message = _Message.model_validate(item)
             body = body_of(message)
         except (ValidationError, ValueError) as exc:
-            _skip(found, f"{where}.value.messages[{m}]",
-                  _reason(exc) if isinstance(exc, ValidationError) else str(exc))
+            _skip(
+                found,
+                f"{where}.value.messages[{m}]",
+                _reason(exc) if isinstance(exc, ValidationError) else str(exc),
+            )
             continue
         digits = message.sender.lstrip("+")
-        found.messages.append(IncomingMessage(
-            number, message.id, "+" + digits, names.get(digits) or None, body))
+        found.messages.append(
+            IncomingMessage(number, message.id, "+" + digits, names.get(digits) or None, body)
+        )
     for s, item in enumerate(value.statuses):
         try:
             status = _Status.model_validate(item)
@@ -246,9 +257,15 @@ def _read_value(found: Notification, where: str, value: _Value) -> None:
             log.info("whatsapp: status %r is not a delivery change; ignored", status.status[:20])
             continue
         error = status.errors[0] if status.errors else None
-        found.statuses.append(StatusUpdate(
-            number, status.id, state, error.code if error else None,
-            ((error.title or error.message or "")[:300] or None) if error else None))
+        found.statuses.append(
+            StatusUpdate(
+                number,
+                status.id,
+                state,
+                error.code if error else None,
+                ((error.title or error.message or "")[:300] or None) if error else None,
+            )
+        )
 
 
 def _skip(found: Notification, where: str, why: str) -> None:
@@ -258,5 +275,7 @@ def _skip(found: Notification, where: str, why: str) -> None:
 
 def _reason(exc: ValidationError) -> str:
     """Where and what, without the input (patient data)."""
-    return "; ".join(f"{'.'.join(str(p) for p in error['loc'])}: {error['type']}"
-                     for error in exc.errors(include_input=False, include_url=False)[:5])
+    return "; ".join(
+        f"{'.'.join(str(p) for p in error['loc'])}: {error['type']}"
+        for error in exc.errors(include_input=False, include_url=False)[:5]
+    )

@@ -17,8 +17,9 @@ def start_delivery(settings: Settings, db: Database, writer: Writer, bus: Bus) -
     sends them: through the Graph API, or the demo's simulation (``--simulate-delivery``)."""
     simulated = settings.simulate_delivery
     writer.reply_hook = Outbound(simulated=simulated is not None)
-    sender: Sender = (SimulatedSender(writer, simulated) if simulated is not None
-                      else GraphApi(settings.whatsapp))
+    sender: Sender = (
+        SimulatedSender(writer, simulated) if simulated is not None else GraphApi(settings.whatsapp)
+    )
     worker = DeliveryWorker(db, writer, settings.whatsapp, sender)
     worker.start(bus)
     return worker

@@ -62,8 +62,9 @@ class WhatsAppSettings:
             values[item.name] = value
         settings = cls(**values)  # type: ignore[arg-type]
         if not settings.graph_url.startswith(("https://", "http://")):
-            raise SystemExit(f"INBOX_GRAPH_API_URL must be an http(s) URL, got "
-                             f"{settings.graph_url!r}")
+            raise SystemExit(
+                f"INBOX_GRAPH_API_URL must be an http(s) URL, got {settings.graph_url!r}"
+            )
         return settings
 
 

@@ -41,8 +41,15 @@ BATCH = 8
 class DeliveryWorker:
     """Sends the queue's replies for as long as the server runs."""
 
-    def __init__(self, db: Database, writer: Writer, settings: WhatsAppSettings,
-                 sender: Sender, *, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        writer: Writer,
+        settings: WhatsAppSettings,
+        sender: Sender,
+        *,
+        rng: random.Random | None = None,
+    ) -> None:
         self.db = db
         self.writer = writer
         self.settings = settings
@@ -72,8 +79,9 @@ class DeliveryWorker:
 
     def backoff(self, attempts: int) -> float:
         """Seconds before attempt ``attempts + 1``: full jitter over a capped doubling."""
-        ceiling = min(self.settings.retry_cap,
-                      self.settings.retry_base * 2 ** min(attempts - 1, 30))
+        ceiling = min(
+            self.settings.retry_cap, self.settings.retry_base * 2 ** min(attempts - 1, 30)
+        )
         return self._rng.uniform(0, ceiling)
 
     async def _run(self) -> None:
@@ -81,8 +89,9 @@ class DeliveryWorker:
             self._wake.clear()
             wait = self.settings.poll_seconds
             try:
-                jobs = await outbound.claim(self.db, lease_seconds=self.settings.lease_seconds,
-                                            limit=BATCH)
+                jobs = await outbound.claim(
+                    self.db, lease_seconds=self.settings.lease_seconds, limit=BATCH
+                )
                 if jobs:
                     await self._send_all(jobs)
                     continue
@@ -95,8 +104,9 @@ class DeliveryWorker:
                 await asyncio.wait_for(self._wake.wait(), wait)
 
     async def _send_all(self, jobs: list[Job]) -> None:
-        tasks = [asyncio.create_task(self._deliver(job), name=f"whatsapp-send-{job.id}")
-                 for job in jobs]
+        tasks = [
+            asyncio.create_task(self._deliver(job), name=f"whatsapp-send-{job.id}") for job in jobs
+        ]
         self._sending.update(tasks)
         try:
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -123,12 +133,20 @@ class DeliveryWorker:
 
     async def _failed(self, job: Job, exc: SendError) -> None:
         if exc.transient and job.attempts < self.settings.max_attempts:
-            delay = exc.retry_after if exc.retry_after is not None else self.backoff(
-                job.attempts)
+            delay = exc.retry_after if exc.retry_after is not None else self.backoff(job.attempts)
             await outbound.later(self.db, job, delay, exc.title)
-            log.info("whatsapp: reply %s failed for now (%s, code %s); retry in %.1f s",
-                     job.message_id, exc.title, exc.code, delay)
+            log.info(
+                "whatsapp: reply %s failed for now (%s, code %s); retry in %.1f s",
+                job.message_id,
+                exc.title,
+                exc.code,
+                delay,
+            )
             return
-        log.warning("whatsapp: reply %s failed (code %s) after %s attempt(s)",
-                    job.message_id, exc.code, job.attempts)
+        log.warning(
+            "whatsapp: reply %s failed (code %s) after %s attempt(s)",
+            job.message_id,
+            exc.code,
+            job.attempts,
+        )
         await self.writer.run(delivery.failed(job, exc.code, exc.title))

@@ -31,19 +31,36 @@ class Clinic:
     verify_token: str
 
     def secrets(self) -> dict[str, str]:
-        return {"access_token": self.access_token, "app_secret": self.app_secret,
-                "verify_token": self.verify_token}
+        return {
+            "access_token": self.access_token,
+            "app_secret": self.app_secret,
+            "verify_token": self.verify_token,
+        }
 
 
-AURORA = Clinic("Clínica Aurora", "ana@aurora.example", "106540352242922",
-                "EAAJaurora0token0for0tests", "aurora-app-secret-5f1c", "aurora-verify-77")
-BOA_VISTA = Clinic("Clínica Boa Vista", "bruno@boavista.example", "106540352242923",
-                   "EAAJboavista0token0for0tests", "boavista-app-secret-9d2e",
-                   "boavista-verify-31")
+AURORA = Clinic(
+    "Clínica Aurora",
+    "ana@aurora.example",
+    "106540352242922",
+    "EAAJaurora0token0for0tests",
+    "aurora-app-secret-5f1c",
+    "aurora-verify-77",
+)
+BOA_VISTA = Clinic(
+    "Clínica Boa Vista",
+    "bruno@boavista.example",
+    "106540352242923",
+    "EAAJboavista0token0for0tests",
+    "boavista-app-secret-9d2e",
+    "boavista-verify-31",
+)
 
 #: short waits, so retries and the other instance's pick-ups take tenths of a second
-FAST = {"INBOX_WHATSAPP_RETRY_BASE": "0.05", "INBOX_WHATSAPP_RETRY_CAP": "0.2",
-        "INBOX_WHATSAPP_POLL_SECONDS": "0.5"}
+FAST = {
+    "INBOX_WHATSAPP_RETRY_BASE": "0.05",
+    "INBOX_WHATSAPP_RETRY_CAP": "0.2",
+    "INBOX_WHATSAPP_POLL_SECONDS": "0.5",
+}
 
 
 def set_channel(database_url: str, clinic: Clinic) -> None:
@@ -51,8 +68,17 @@ def set_channel(database_url: str, clinic: Clinic) -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         status = whatsapp_command.main(
-            ["--database-url", database_url, "set", "--clinic", clinic.name,
-             "--phone-number-id", clinic.phone_number_id], secrets=clinic.secrets)
+            [
+                "--database-url",
+                database_url,
+                "set",
+                "--clinic",
+                clinic.name,
+                "--phone-number-id",
+                clinic.phone_number_id,
+            ],
+            secrets=clinic.secrets,
+        )
     assert status == 0, out.getvalue()
 
 
@@ -62,8 +88,12 @@ def server_env(graph: GraphStandIn, **extra: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def graph() -> Iterator[GraphStandIn]:
-    standin = GraphStandIn(tokens={AURORA.phone_number_id: AURORA.access_token,
-                                   BOA_VISTA.phone_number_id: BOA_VISTA.access_token})
+    standin = GraphStandIn(
+        tokens={
+            AURORA.phone_number_id: AURORA.access_token,
+            BOA_VISTA.phone_number_id: BOA_VISTA.access_token,
+        }
+    )
     standin.start()
     try:
         yield standin
@@ -71,10 +101,20 @@ def graph() -> Iterator[GraphStandIn]:
         standin.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_standin(graph: GraphStandIn) -> None:
+    """Each test sees only the requests its own replies made."""
+    graph.reset()
+
+
 @contextlib.contextmanager
-def channel_server(backend: str, folder: Path, sqlite_templates: SqliteTemplates,
-                   postgres_demo_template: str | None, graph: GraphStandIn,
-                   ) -> Iterator[ServerProcess]:
+def channel_server(
+    backend: str,
+    folder: Path,
+    sqlite_templates: SqliteTemplates,
+    postgres_demo_template: str | None,
+    graph: GraphStandIn,
+) -> Iterator[ServerProcess]:
     """A server with small demo data on ``backend``, both demo clinics' channels set, its
     Graph API the stand-in."""
     from tests.support import missing
@@ -99,13 +139,22 @@ def channel_server(backend: str, folder: Path, sqlite_templates: SqliteTemplates
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def wa_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-              sqlite_templates: SqliteTemplates, _postgres_ok: bool,
-              _postgres_demo_template: str | None, graph: GraphStandIn,
-              ) -> Iterator[ServerProcess]:
+def wa_server(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_templates: SqliteTemplates,
+    _postgres_ok: bool,
+    _postgres_demo_template: str | None,
+    graph: GraphStandIn,
+) -> Iterator[ServerProcess]:
     """One server per module and backend, channels set, pointed at the stand-in."""
-    with channel_server(request.param, tmp_path_factory.mktemp("wa"), sqlite_templates,
-                        _postgres_demo_template if _postgres_ok else None, graph) as proc:
+    with channel_server(
+        request.param,
+        tmp_path_factory.mktemp("wa"),
+        sqlite_templates,
+        _postgres_demo_template if _postgres_ok else None,
+        graph,
+    ) as proc:
         yield proc
 
 
@@ -125,13 +174,20 @@ def new_wa_id() -> str:
     return f"55119{next(_PHONES) + 10**7:08d}"
 
 
-def patient_writes(server: ServerProcess, user: ApiUser, body: str = "Oi, bom dia!",
-                   clinic: Clinic = AURORA, name: str | None = "Maria Teste",
-                   ) -> tuple[str, dict[str, Any]]:
+def patient_writes(
+    server: ServerProcess,
+    user: ApiUser,
+    body: str = "Oi, bom dia!",
+    clinic: Clinic = AURORA,
+    name: str | None = "Maria Teste",
+) -> tuple[str, dict[str, Any]]:
     """A new patient writes to ``clinic`` on WhatsApp: (their wa_id, the conversation)."""
     wa_id = new_wa_id()
-    answer = GraphStandIn.notify(server.url, messages_payload(
-        clinic.phone_number_id, wa_id, name, text(body)), clinic.app_secret)
+    answer = GraphStandIn.notify(
+        server.url,
+        messages_payload(clinic.phone_number_id, wa_id, name, text(body)),
+        clinic.app_secret,
+    )
     assert answer.status_code == 200, answer.text
     return wa_id, conversation_of(user, wa_id)
 
@@ -162,4 +218,3 @@ def until(condition: Callable[[], Any], within: float = 20.0) -> Any:
             raise AssertionError("condition not met in time")
         time.sleep(0.02)
     return value
-

@@ -40,8 +40,9 @@ def upgrade() -> None:
     op.create_table(
         "whatsapp_outbox",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=False,
-                  unique=True),
+        sa.Column(
+            "message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=False, unique=True
+        ),
         sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False),
@@ -59,6 +60,11 @@ def downgrade() -> None:
     op.drop_table("whatsapp_channels")
     with op.batch_alter_table("messages") as batch:
         batch.drop_constraint("uq_messages_wamid", type_="unique")
-        for column in ("delivery_updated_at", "delivery_error_title", "delivery_error_code",
-                       "delivery", "wamid"):
+        for column in (
+            "delivery_updated_at",
+            "delivery_error_title",
+            "delivery_error_code",
+            "delivery",
+            "wamid",
+        ):
             batch.drop_column(column)
