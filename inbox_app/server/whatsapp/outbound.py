@@ -185,7 +185,10 @@ async def claim(db: Database, *, lease_seconds: float, limit: int) -> list[Job]:
     due = _due(now)
     pick = select(_outbox.id).where(due).order_by(_outbox.id).limit(limit)
     if not db.is_sqlite:
-        pick = pick.with_for_update(skip_locked=True)
+        # locked by the pick itself, once: a plain ``IN (subquery)`` may be run again for
+        # each row of a nested loop, and lock (and claim) past the limit
+        picked = pick.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+        pick = select(picked.c.id)
     async with db.write() as conn:
         rows = (
             await conn.execute(
