@@ -3,9 +3,10 @@ with the demo clinics' channels set through ``inbox-server whatsapp set``."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
+from inbox_app.contract.events import EventType, LiveEvent
 from inbox_app.server.commands import whatsapp as whatsapp_command
 from tests.server.conftest import ApiUser, sign_in
+from tests.server.live_support import connect
 from tests.server.whatsapp.standin import GraphStandIn, messages_payload, text
 from tests.support import ServerProcess, SqliteTemplates, create_pg_database, drop_pg_database
 
@@ -218,3 +221,22 @@ def until(condition: Callable[[], Any], within: float = 20.0) -> Any:
             raise AssertionError("condition not met in time")
         time.sleep(0.02)
     return value
+
+
+@contextlib.asynccontextmanager
+async def live(server: ServerProcess, user: ApiUser) -> AsyncIterator[Any]:
+    """A live socket of ``user``, caught up (past the replay)."""
+    async with contextlib.AsyncExitStack() as stack:
+        ws = await connect(server.ws_url, user.token, since=None)
+        stack.push_async_callback(ws.close)
+        seq = 0
+        async with asyncio.timeout(10):
+            hello = await connect(server.ws_url, user.token, since=10**9)  # learn the seq
+            while True:
+                frame = LiveEvent.model_validate_json(await hello.recv())
+                if frame.type is EventType.READY:
+                    seq = frame.seq
+                    break
+            await hello.close()
+        await ws.send(f'{{"type": "hello", "since": {seq}}}')
+        yield ws

@@ -7,23 +7,22 @@ sent again on request, and the 24-hour window refused at once.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from inbox_app.contract.errors import WHATSAPP_WINDOW_CLOSED
-from inbox_app.contract.events import EventType, LiveEvent
+from inbox_app.contract.events import EventType
 from inbox_app.server.commands import whatsapp as whatsapp_command
 from tests.server.conftest import ApiUser, sign_in
-from tests.server.live_support import connect, next_event
+from tests.server.live_support import next_event
 from tests.server.whatsapp.conftest import (
     AURORA,
     BOA_VISTA,
+    live,
     message,
     patient_writes,
     reply,
@@ -36,25 +35,6 @@ from tests.server.whatsapp.standin import (
     statuses_payload,
 )
 from tests.support import ServerProcess
-
-
-@contextlib.asynccontextmanager
-async def live(server: ServerProcess, user: ApiUser) -> AsyncIterator[Any]:
-    """A live socket of ``user``, caught up (past the replay)."""
-    async with contextlib.AsyncExitStack() as stack:
-        ws = await connect(server.ws_url, user.token, since=None)
-        stack.push_async_callback(ws.close)
-        seq = 0
-        async with asyncio.timeout(10):
-            hello = await connect(server.ws_url, user.token, since=10**9)  # learn the seq
-            while True:
-                frame = LiveEvent.model_validate_json(await hello.recv())
-                if frame.type is EventType.READY:
-                    seq = frame.seq
-                    break
-            await hello.close()
-        await ws.send(f'{{"type": "hello", "since": {seq}}}')
-        yield ws
 
 
 async def delivery_event(ws: Any, message_id: int) -> dict[str, Any]:
