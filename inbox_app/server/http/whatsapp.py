@@ -29,6 +29,7 @@ from inbox_app.server.auth import AuthUser, current_user
 from inbox_app.server.db import idempotency
 from inbox_app.server.db.schema import MAX_ID
 from inbox_app.server.http.errors import ApiError
+from inbox_app.server.http.routes import IdempotencyKey
 from inbox_app.server.http.state import state_of
 from inbox_app.server.http.webhook import SIGNATURE_HEADER, signature
 from inbox_app.server.whatsapp import channels, inbound, notifications
@@ -141,7 +142,7 @@ async def resend_reply(
     conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     message_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     user: Annotated[AuthUser, Depends(current_user)],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """A failed reply goes out again (409 ``whatsapp_window_closed`` past the 24 hours)."""
     state = state_of(request)
@@ -152,4 +153,27 @@ async def resend_reply(
     )
     return Response(
         answer, status, media_type="application/json", headers={"Cache-Control": "no-store"}
+    )
+
+
+def _options(allowed: str) -> Any:
+    async def options() -> Response:
+        return Response(status_code=204, headers={"Allow": allowed})
+
+    return options
+
+
+# OPTIONS names every method of the path, as routes.py does for the others
+_methods: dict[str, set[str]] = {}
+for _route in router.routes:
+    _methods.setdefault(getattr(_route, "path", ""), set()).update(
+        getattr(_route, "methods", None) or ()
+    )
+for _path, _allowed in _methods.items():
+    router.add_api_route(
+        _path.removeprefix(router.prefix),
+        _options(", ".join(sorted(_allowed | {"OPTIONS"}))),
+        methods=["OPTIONS"],
+        status_code=204,
+        include_in_schema=False,
     )

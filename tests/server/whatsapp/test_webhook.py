@@ -311,3 +311,9 @@ def test_malformed_entries_answer_200_skip_the_bad_items_and_write_no_half(
     log = wa_server.text()
     assert "skipped entry[0].changes[0].value.messages[1]" in log
     assert "sem remetente" not in log and "Certo" not in log and bad_sender not in log
+
+
+def test_options_names_the_webhooks_methods(wa_server: ServerProcess) -> None:
+    answer = httpx.options(f"{wa_server.url}/api/whatsapp/webhook", timeout=10)
+    assert answer.status_code == 204
+    assert {m.strip() for m in answer.headers["allow"].split(",")} == {"GET", "POST", "OPTIONS"}
