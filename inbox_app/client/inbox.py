@@ -451,8 +451,10 @@ class InboxClient:
             detail = detail.model_copy(update={"notes": [*detail.notes, answer]})
         elif isinstance(answer, Message) and all(m.id != answer.id for m in detail.messages):
             detail = detail.model_copy(update={"messages": [*detail.messages, answer]})
-        elif isinstance(answer, Message) and answer not in detail.messages:
-            # a resent reply: its new delivery replaces the old one in place
+        elif mutation.kind is ActionKind.RESEND_REPLY and isinstance(answer, Message) \
+                and answer not in detail.messages:
+            # a resent reply: its new delivery replaces the failed one in place (a new reply
+            # already shown is left alone: the live events may have moved it further)
             detail = detail.model_copy(update={"messages": [
                 answer if m.id == answer.id else m for m in detail.messages]})
         else:
