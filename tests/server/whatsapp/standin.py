@@ -25,6 +25,7 @@ import hmac
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -88,6 +89,8 @@ FAILURES: dict[str, tuple[int, dict[str, Any] | None]] = {
         },
     ),
     "unavailable": (503, None),
+    # no answer at all: the connection is closed (a network failure; recorded as status 0)
+    "drop": (0, None),
     "bad_number": (
         400,
         {
@@ -258,6 +261,10 @@ class GraphStandIn:
                 if standin.latency:
                     time.sleep(standin.latency)  # a slow Graph API, on purpose
                 standin._record(Received(version, number, auth, body, status, wamid))
+                if status == 0:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 try:
                     self._answer(status, answer, retry_after)
                 except OSError:  # the server is gone (a test killed it mid-request)
