@@ -27,6 +27,8 @@ DEMO_EMAIL = "ana@aurora.example"
 DEMO_PASSWORD = "demo1234"
 #: seconds between simulated patient messages in the demo
 DEMO_INBOUND_SECONDS = 20.0
+#: seconds between a demo reply's steps: queued, sent, delivered, read (issue 17)
+DEMO_DELIVERY_SECONDS = 1.5
 SERVER_START_TIMEOUT = 60.0
 
 
@@ -116,6 +118,7 @@ def demo_server(inbound_seconds: float = DEMO_INBOUND_SECONDS,
         server = start_server(
             "--database-url", f"sqlite+aiosqlite:///{folder / 'demo.db'}",
             "--demo-data", "--simulate-inbound", str(inbound_seconds),
+            "--simulate-delivery", str(DEMO_DELIVERY_SECONDS),
         )
         try:
             yield server

@@ -77,6 +77,13 @@ class RejectedError(ClientError):
         self.status = status
         self.details = details
 
+    @property
+    def reason(self) -> str | None:
+        """The server's ``details.reason``, a code the app may say in its own words
+        (``contract.errors.WHATSAPP_WINDOW_CLOSED``), or None."""
+        reason = self.details.get("reason") if isinstance(self.details, dict) else None
+        return reason if isinstance(reason, str) else None
+
 
 class UnauthorizedError(RejectedError):
     """The session is missing, invalid or expired: the user must log in again."""

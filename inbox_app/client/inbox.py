@@ -64,6 +64,8 @@ from inbox_app.contract.models import (
     ConversationDetail,
     ConversationList,
     ConversationSummary,
+    Delivery,
+    DeliveryState,
     Message,
     MessagesPage,
     Note,
@@ -367,9 +369,18 @@ class InboxClient:
     def _detail_view(self, detail: ConversationDetail) -> DetailView:
         row = self.engine.view(detail.summary)
         return DetailView(
-            summary=row.summary, messages=detail.messages, notes=detail.notes,
+            summary=row.summary, messages=self._resending(detail.messages), notes=detail.notes,
             pending_items=self.engine.pending_items(detail.summary.id),
             has_more_messages=detail.has_more_messages, pending=row.pending, failed=row.failed)
+
+    def _resending(self, messages: list[Message]) -> list[Message]:
+        """The messages, a failed reply being sent again shown as queued (optimistic)."""
+        again = {m.args["message_id"] for m in self.engine.pending
+                 if m.kind is ActionKind.RESEND_REPLY and m.state != "failed"}
+        if not again:
+            return messages
+        return [m.model_copy(update={"delivery": Delivery(state=DeliveryState.QUEUED)})
+                if m.id in again and m.delivery is not None else m for m in messages]
 
     # --- actions -------------------------------------------------------------------------
 
@@ -407,6 +418,14 @@ class InboxClient:
         """Replies to the patient; returns the mutation id. Raises ValueError for an empty or
         too long text (nothing is queued then)."""
         return self._submit(ActionKind.REPLY, conversation_id, {"body": _text(body)})
+
+    def resend_reply(self, conversation_id: int, message_id: int) -> str:
+        """Sends again a reply whose delivery failed (WhatsApp's red mark, "try again");
+        returns the mutation id. The message shows as queued until the server says more."""
+        if not isinstance(message_id, int) or message_id < 1:
+            raise ValueError(f"not a message id: {message_id!r}")
+        return self._submit(ActionKind.RESEND_REPLY, conversation_id,
+                            {"message_id": message_id})
 
     def retry(self, mutation_id: str) -> None:
         """Sends a failed note or reply again (same id, so never applied twice)."""
@@ -447,6 +466,12 @@ class InboxClient:
             detail = detail.model_copy(update={"notes": [*detail.notes, answer]})
         elif isinstance(answer, Message) and all(m.id != answer.id for m in detail.messages):
             detail = detail.model_copy(update={"messages": [*detail.messages, answer]})
+        elif mutation.kind is ActionKind.RESEND_REPLY and isinstance(answer, Message) \
+                and answer not in detail.messages:
+            # a resent reply: its new delivery replaces the failed one in place (a new reply
+            # already shown is left alone: the live events may have moved it further)
+            detail = detail.model_copy(update={"messages": [
+                answer if m.id == answer.id else m for m in detail.messages]})
         else:
             return
         patched = self.cache.put_memory(key, detail, fetched_at=entry.fetched_at)

@@ -73,6 +73,8 @@ class PendingItem:
     created_at: datetime
     state: PendingState
     error: str | None = None
+    #: the server's reason code for ``error`` (``RejectedError.reason``), when it gave one
+    error_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,8 @@ class Change:
     ``reason`` is the server's message for a rejection or the last error of a failure.
     ``patient_wrote`` is the preview of a patient's new message, on the live change of its
     conversation (the event says so: a reply of the clinic, a note or a mark never sets it).
+    ``reason_code`` lets the window say a known refusal in its own words (the 24-hour window
+    of WhatsApp).
     """
 
     cause: ChangeCause
@@ -111,3 +115,5 @@ class Change:
     action: str | None = None
     reason: str | None = None
     patient_wrote: str | None = None
+    #: the server's reason code of a rejection (``RejectedError.reason``), when it gave one
+    reason_code: str | None = None

@@ -23,6 +23,12 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal"
 
 
+#: ``details.reason`` of a ``conflict``: a free-form WhatsApp reply more than 24 hours after
+#: the patient's last message (WhatsApp's customer-service window; issue 17). The details
+#: also carry ``last_inbound_at`` (ISO 8601, or null) and ``window_hours``. A client that
+#: does not know the reason still reads a 409 ``conflict`` as a rejection with a message.
+WHATSAPP_WINDOW_CLOSED = "whatsapp_window_closed"
+
 #: The HTTP status each code is sent with.
 STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHORIZED: 401,

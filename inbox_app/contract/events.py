@@ -27,6 +27,10 @@ class EventType(StrEnum):
     CONVERSATION_UPDATED = "conversation.updated"
     MESSAGE_CREATED = "message.created"
     NOTE_CREATED = "note.created"
+    #: a reply's delivery changed (sent, delivered, read, failed): ``data`` is the whole
+    #: Message with its new ``delivery``. Clients that do not know this type skip the frame
+    #: (issue 17: tests/contract/test_compatibility.py).
+    MESSAGE_DELIVERY = "message.delivery"
     RESYNC = "resync"
     #: the replay after ``hello`` is complete (or a resync was sent instead): what came before
     #: is everything the client missed. Not logged, not numbered: ``seq`` is the clinic's

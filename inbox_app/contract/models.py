@@ -14,7 +14,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 #: The longest note or reply body, in characters.
 MAX_TEXT_LENGTH = 4000
@@ -64,6 +72,31 @@ class Status(StrEnum):
 class Direction(StrEnum):
     INBOUND = "inbound"
     OUTBOUND = "outbound"
+
+
+class DeliveryState(StrEnum):
+    """Where a reply is on its way to the patient (issue 17), as WhatsApp users know it."""
+
+    #: stored, waiting for the channel (a clock)
+    QUEUED = "queued"
+    #: the channel took it (one tick)
+    SENT = "sent"
+    #: on the patient's phone (two ticks)
+    DELIVERED = "delivered"
+    #: the patient opened it (two blue ticks)
+    READ = "read"
+    #: the channel could not deliver it (a red mark, the reason, and "try again")
+    FAILED = "failed"
+
+
+#: The order a delivery state only moves forward in: a ``delivered`` that arrives after a
+#: ``read`` changes nothing. ``failed`` ranks above ``sent`` (a sent message may still fail)
+#: and below ``delivered`` (the channel may report a delivery on another of the patient's
+#: devices after a failure: the patient has it).
+DELIVERY_RANK: dict[DeliveryState, int] = {
+    DeliveryState.QUEUED: 0, DeliveryState.SENT: 1, DeliveryState.FAILED: 2,
+    DeliveryState.DELIVERED: 3, DeliveryState.READ: 4,
+}
 
 
 class Answer(BaseModel):
@@ -120,6 +153,26 @@ class ConversationSummary(Answer):
     patient_phone: str | None = None
 
 
+class Delivery(Answer):
+    """A reply's delivery to the patient through its channel (issue 17)."""
+
+    state: DeliveryState
+    #: the channel's error code and title when ``failed`` (e.g. WhatsApp's 131047)
+    error_code: int | None = None
+    error_title: str | None = None
+    #: when the state last changed
+    updated_at: datetime | None = None
+
+
+def _lenient(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A delivery this client cannot read (a state a newer server added) is shown as none
+    rather than failing the whole message: delivery is news about a message, not the message."""
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
 class Message(Answer):
     id: Id
     conversation_id: Id
@@ -127,6 +180,9 @@ class Message(Answer):
     body: str
     author_id: Id | None = None
     sent_at: datetime
+    #: outbound only, when the reply goes out through a channel that reports delivery;
+    #: ``None`` otherwise (inbound messages, and every message from an older server)
+    delivery: Annotated[Delivery | None, WrapValidator(_lenient)] = None
 
 
 class Note(Answer):

@@ -18,6 +18,7 @@ import platformdirs
 
 from inbox_app.server.cache.tuning import CacheTuning
 from inbox_app.server.guard.limits import Limits
+from inbox_app.server.whatsapp.settings import WhatsAppSettings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -67,6 +68,10 @@ class Settings:
     #: HTTPS and WSS with this certificate chain and key (PEM files).
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
+    #: the WhatsApp Cloud API's address and the delivery worker's pacing (issue 17)
+    whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
+    #: demo: replies go through a simulated WhatsApp, each step this many seconds apart
+    simulate_delivery: float | None = None
 
 
 def _positive_int(name: str, text: str) -> int:
@@ -103,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--simulate-inbound", type=float, metavar="SECONDS",
         help="a patient message arrives every SECONDS (through the webhook's path)",
+    )
+    parser.add_argument(
+        "--simulate-delivery", type=float, metavar="SECONDS",
+        help="demo: every reply goes through a simulated WhatsApp (sent, delivered, read, "
+        "SECONDS apart) instead of the clinics' channels",
     )
     parser.add_argument("--verbose", action="store_true", help="debug logging (cache HIT/MISS)")
     parser.add_argument("--init-only", action="store_true", help=argparse.SUPPRESS)
@@ -141,6 +151,8 @@ def parse_settings(
         raise SystemExit(f"port must be between 0 and 65535, got {port}")
     if args.simulate_inbound is not None and args.simulate_inbound <= 0:
         raise SystemExit("--simulate-inbound must be a positive number of seconds")
+    if args.simulate_delivery is not None and args.simulate_delivery <= 0:
+        raise SystemExit("--simulate-delivery must be a positive number of seconds")
     ttl_text = env.get("INBOX_TOKEN_TTL_SECONDS")
     log_text = env.get("INBOX_EVENT_LOG_SIZE")
     return Settings(
@@ -162,6 +174,8 @@ def parse_settings(
         demo_data=args.demo_data,
         demo_size=args.demo_size or "full",
         simulate_inbound=args.simulate_inbound,
+        simulate_delivery=args.simulate_delivery,
+        whatsapp=WhatsAppSettings.from_env(env),
         init_only=args.init_only,
         limits=Limits.from_env(env),
         cache=CacheTuning.from_env(env),

@@ -260,6 +260,12 @@ class ClientBridge(QObject):
         """Drops a failed note or reply."""
         self.client.discard(mutation_id)
 
+    def resend(self, message_id: int) -> str | None:
+        """Sends again a reply of the open conversation whose delivery failed."""
+        if self.open_id is None:
+            return None
+        return self.client.resend_reply(self.open_id, message_id)
+
     def _mark_read(self, conversation_id: int) -> str | None:
         """Marks a conversation read through the optimistic engine when it has unread
         messages; the mutation id, or None when there was nothing to mark."""
@@ -293,14 +299,14 @@ class ClientBridge(QObject):
             name = view.summary.patient_name if view else ""
             self.problem.emit(
                 self.tr("{0} undone: {1}").format(labels.action_label(change.action), name),
-                change.reason or self.tr("the server refused it"),
+                labels.refusal(change.reason_code, change.reason),
             )
         elif change.cause == "failed" and change.action in ("add_note", "reply"):
             view = self.model.view_of(next(iter(change.conversation_ids), 0))
             name = view.summary.patient_name if view else ""
             self.problem.emit(
                 self.tr("{0} not sent: {1}").format(labels.action_label(change.action), name),
-                change.reason or "",
+                labels.refusal(change.reason_code, change.reason) if change.reason else "",
             )
         if change.patient_wrote is not None:
             self._arrivals += [(cid, change.patient_wrote) for cid in change.conversation_ids]

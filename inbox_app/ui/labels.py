@@ -12,7 +12,8 @@ from datetime import date, datetime
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
 from PySide6.QtGui import QColor
 
-from inbox_app.contract.models import Priority
+from inbox_app.contract.errors import WHATSAPP_WINDOW_CLOSED
+from inbox_app.contract.models import DeliveryState, Priority
 
 translate = QCoreApplication.translate
 
@@ -51,7 +52,53 @@ def action_label(action: str | None) -> str:
         "set_priority": translate("Labels", "Change priority"),
         "add_note": translate("Labels", "Internal note"),
         "reply": translate("Labels", "Reply"),
+        "resend_reply": translate("Labels", "Resend"),
     }.get(action or "", action or translate("Labels", "Action"))
+
+
+# WhatsApp's error code for a free-form message after the 24-hour window
+WHATSAPP_REENGAGEMENT = 131047
+
+
+def window_closed() -> str:
+    """The 24-hour refusal in the receptionist's words."""
+    return translate(
+        "Labels", "WhatsApp only takes a reply up to 24 hours after the patient's last "
+        "message. Ask the patient to write again, or call them.")
+
+
+def refusal(code: str | None, reason: str | None) -> str:
+    """Why the server refused an action: in the app's words when it knows the reason's
+    code, else the server's own message."""
+    if code == WHATSAPP_WINDOW_CLOSED:
+        return window_closed()
+    return reason or translate("Labels", "the server refused it")
+
+
+def delivery_label(state: DeliveryState) -> str:
+    """A reply's delivery as its mark says it (the mark's accessible text)."""
+    return {
+        DeliveryState.QUEUED: translate("Labels", "Waiting to be sent"),
+        DeliveryState.SENT: translate("Labels", "Sent"),
+        DeliveryState.DELIVERED: translate("Labels", "Delivered"),
+        DeliveryState.READ: translate("Labels", "Read"),
+        DeliveryState.FAILED: translate("Labels", "Not delivered"),
+    }[state]
+
+
+# the icon of each delivery state, as WhatsApp users know them
+DELIVERY_ICONS: dict[DeliveryState, str] = {
+    DeliveryState.QUEUED: "clock", DeliveryState.SENT: "tick",
+    DeliveryState.DELIVERED: "ticks", DeliveryState.READ: "ticks-read",
+    DeliveryState.FAILED: "failed",
+}
+
+
+def delivery_failure(code: int | None, title: str | None) -> str:
+    """Why a reply was not delivered: the channel's reason, in the app's words when known."""
+    if code == WHATSAPP_REENGAGEMENT:
+        return window_closed()
+    return title or translate("Labels", "unknown reason")
 
 
 def channel_label(channel: str) -> str:

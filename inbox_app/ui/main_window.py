@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self.pane.composed.connect(b.compose)
         self.pane.retryRequested.connect(b.retry)
         self.pane.discardRequested.connect(b.discard)
+        self.pane.resendRequested.connect(b.resend)
         self.pane.thread_view.olderRequested.connect(b.load_older)
         b.olderLoaded.connect(self._older_loaded)
         b.olderUnavailable.connect(self._older_unavailable)

@@ -111,10 +111,6 @@
         <translation>{0} undone: {1}</translation>
     </message>
     <message>
-        <source>the server refused it</source>
-        <translation>the server refused it</translation>
-    </message>
-    <message>
         <source>{0} not sent: {1}</source>
         <translation>{0} not sent: {1}</translation>
     </message>
@@ -242,6 +238,17 @@
     </message>
 </context>
 <context>
+    <name>FailedDelivery</name>
+    <message>
+        <source>Not delivered: {0}</source>
+        <translation>Not delivered: {0}</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Try again</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Urgent</source>
@@ -289,8 +296,44 @@
         <translation>Reply</translation>
     </message>
     <message>
+        <source>Resend</source>
+        <translation>Resend</translation>
+    </message>
+    <message>
         <source>Action</source>
         <translation>Action</translation>
+    </message>
+    <message>
+        <source>WhatsApp only takes a reply up to 24 hours after the patient&apos;s last message. Ask the patient to write again, or call them.</source>
+        <translation>WhatsApp only takes a reply up to 24 hours after the patient&apos;s last message. Ask the patient to write again, or call them.</translation>
+    </message>
+    <message>
+        <source>the server refused it</source>
+        <translation>the server refused it</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>Waiting to be sent</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Read</translation>
+    </message>
+    <message>
+        <source>Not delivered</source>
+        <translation>Not delivered</translation>
+    </message>
+    <message>
+        <source>unknown reason</source>
+        <translation>unknown reason</translation>
     </message>
     <message>
         <source>Open</source>

@@ -111,10 +111,6 @@
         <translation>Desfeito: {0} ({1})</translation>
     </message>
     <message>
-        <source>the server refused it</source>
-        <translation>o servidor recusou</translation>
-    </message>
-    <message>
         <source>{0} not sent: {1}</source>
         <translation>Não enviada: {0} ({1})</translation>
     </message>
@@ -242,6 +238,17 @@
     </message>
 </context>
 <context>
+    <name>FailedDelivery</name>
+    <message>
+        <source>Not delivered: {0}</source>
+        <translation>Não entregue: {0}</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Tentar de novo</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Urgent</source>
@@ -289,8 +296,44 @@
         <translation>Resposta</translation>
     </message>
     <message>
+        <source>Resend</source>
+        <translation>Reenvio</translation>
+    </message>
+    <message>
         <source>Action</source>
         <translation>Ação</translation>
+    </message>
+    <message>
+        <source>WhatsApp only takes a reply up to 24 hours after the patient&apos;s last message. Ask the patient to write again, or call them.</source>
+        <translation>O WhatsApp só aceita respostas até 24 horas depois da última mensagem do paciente. Peça para o paciente escrever de novo ou ligue para ele.</translation>
+    </message>
+    <message>
+        <source>the server refused it</source>
+        <translation>o servidor recusou</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>Aguardando envio</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Enviada</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Entregue</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Lida</translation>
+    </message>
+    <message>
+        <source>Not delivered</source>
+        <translation>Não entregue</translation>
+    </message>
+    <message>
+        <source>unknown reason</source>
+        <translation>motivo desconhecido</translation>
     </message>
     <message>
         <source>Open</source>

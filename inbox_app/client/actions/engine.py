@@ -167,6 +167,7 @@ class MutationEngine:
         if mutation is None or mutation.state != "failed":
             return
         mutation.state, mutation.attempts, mutation.error = "queued", 0, None
+        mutation.error_code = None
         self.outbox.put(mutation)
         self._publish("pending", mutation)
         self._kick(mutation.conversation_id)
@@ -236,6 +237,7 @@ class MutationEngine:
                 body=m.args["body"], created_at=m.created_at,
                 state=m.state,
                 error=m.error,
+                error_code=m.error_code,
             )
             for m in self.of(conversation_id) if m.is_text
         ]
@@ -285,7 +287,7 @@ class MutationEngine:
                         self._on_unauthorized()
                     continue
                 except RejectedError as exc:
-                    self._reject(mutation, exc.message)
+                    self._reject(mutation, exc.message, exc.reason)
                     continue
                 except ClientError as exc:  # transient, or an answer that breaks the contract
                     await self._failed_attempt(mutation, exc)
@@ -329,7 +331,8 @@ class MutationEngine:
                 log.exception("outbox: on_confirmed hook failed")
         self._publish("confirmed", mutation)
 
-    def _reject(self, mutation: Mutation, reason: str) -> None:
+    def _reject(self, mutation: Mutation, reason: str, code: str | None = None) -> None:
+        mutation.error_code = code
         if mutation.is_text:
             # The user typed it: keep it visible as failed, with Retry and Discard.
             mutation.state, mutation.error = "failed", reason
@@ -362,4 +365,5 @@ class MutationEngine:
                  reason: str | None = None) -> None:
         self._emit(Change(cause=cause,
                           conversation_ids=frozenset((mutation.conversation_id,)),
-                          mutation_id=mutation.id, action=mutation.kind.value, reason=reason))
+                          mutation_id=mutation.id, action=mutation.kind.value, reason=reason,
+                          reason_code=mutation.error_code if reason is not None else None))

@@ -26,6 +26,8 @@ class ActionKind(StrEnum):
     SET_PRIORITY = "set_priority"
     ADD_NOTE = "add_note"
     REPLY = "reply"
+    #: a reply whose delivery failed, sent through its channel again (issue 17)
+    RESEND_REPLY = "resend_reply"
 
 
 #: Actions whose text the user typed: never dropped silently (failed, then Retry/Discard).
@@ -45,6 +47,8 @@ class Mutation:
     state: PendingState = "queued"
     error: str | None = None
     seq: int = 0  # order of submission, kept across restarts by the outbox
+    #: the server's reason code for ``error`` (``RejectedError.reason``), if any
+    error_code: str | None = None
 
     @property
     def is_text(self) -> bool:
@@ -56,7 +60,7 @@ class Mutation:
             "id": self.id, "kind": self.kind.value, "conversation_id": self.conversation_id,
             "args": self.args, "created_at": self.created_at.isoformat(),
             "attempts": self.attempts, "state": self.state, "error": self.error,
-            "seq": self.seq,
+            "seq": self.seq, "error_code": self.error_code,
         }
 
     @classmethod
@@ -76,11 +80,15 @@ class Mutation:
                 Priority(args["priority"])
             if kind in TEXT_KINDS and not (isinstance(args.get("body"), str) and args["body"]):
                 raise ValueError("a note or reply without its text")
+            if kind is ActionKind.RESEND_REPLY and not (
+                    isinstance(args.get("message_id"), int) and args["message_id"] >= 1):
+                raise ValueError("a resend without its message id")
             state = record.get("state", "queued")
             created_at = datetime.fromisoformat(record["created_at"])
             if created_at.tzinfo is None:  # naive and aware times do not compare: the outbox
                 created_at = created_at.replace(tzinfo=UTC)  # sorts by it, so one fits all
             error = record.get("error")
+            error_code = record.get("error_code")  # absent in records of older versions
             return cls(
                 kind=kind, conversation_id=conversation_id, args=args,
                 id=str(uuid.UUID(str(record["id"]))),
@@ -90,6 +98,7 @@ class Mutation:
                 # makes that safe.
                 state="failed" if state == "failed" else "queued",
                 error=error if error is None else str(error), seq=int(record.get("seq", 0)),
+                error_code=error_code if isinstance(error_code, str) else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"outbox record does not fit: {exc}") from exc
@@ -115,7 +124,7 @@ def apply(mutation: Mutation, summary: ConversationSummary) -> ConversationSumma
         # The row previews the reply with the server's rule (exact once confirmed).
         changes = {"last_message_preview": preview(mutation.args["body"]),
                    "last_message_at": mutation.created_at}
-    else:  # a note is internal: the row does not change
+    else:  # a note is internal, a resend changes a message: the row does not change
         return summary
     return summary.model_copy(update=changes)
 

@@ -197,6 +197,10 @@ class Api:
             body = PriorityRequest(priority=mutation.args["priority"]).model_dump(mode="json")
             response = await self.request("PUT", f"{base}/priority", json=body, headers=headers)
             return self.parse(response, ConversationSummary)[0]
+        if kind is ActionKind.RESEND_REPLY:
+            response = await self.request(
+                "POST", f"{base}/messages/{mutation.args['message_id']}/resend", headers=headers)
+            return self.parse(response, Message)[0]
         body = TextRequest(body=mutation.args["body"]).model_dump()
         if kind is ActionKind.ADD_NOTE:
             response = await self.request("POST", f"{base}/notes", json=body, headers=headers)

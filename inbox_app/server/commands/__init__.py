@@ -1,4 +1,5 @@
-"""``inbox-server`` subcommands an administrator runs: ``migrate``, ``admin …``, ``backup``.
+"""``inbox-server`` subcommands an administrator runs: ``migrate``, ``admin …``, ``backup``,
+``whatsapp …``.
 
 Each module holds one command and answers an exit status; :func:`run` dispatches on the
 first argument (``inbox-server`` without one of these names runs the server).
@@ -10,7 +11,8 @@ import importlib
 from collections.abc import Sequence
 
 #: subcommand -> module of this package with ``main(argv) -> int``
-COMMANDS = {"migrate": "migrate", "admin": "admin", "backup": "backup"}
+COMMANDS = {"migrate": "migrate", "admin": "admin", "backup": "backup",
+            "whatsapp": "whatsapp"}
 
 
 def run(argv: Sequence[str]) -> int | None:

@@ -115,7 +115,16 @@ messages = Table(
     Column("body", Text, nullable=False),
     Column("author_id", Integer, ForeignKey("users.id"), nullable=True),
     Column("sent_at", UTCDateTime(), nullable=False),
+    # revision 0003 (issue 17): the WhatsApp message id (``wamid…``) of a message that came
+    # or went through the Cloud API; unique, so a repeated notification adds nothing
+    Column("wamid", String(200), nullable=True),
+    # the delivery of a reply sent through a channel (contract ``Delivery``); null otherwise
+    Column("delivery", String(20), nullable=True),
+    Column("delivery_error_code", Integer, nullable=True),
+    Column("delivery_error_title", String(300), nullable=True),
+    Column("delivery_updated_at", UTCDateTime(), nullable=True),
     Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+    UniqueConstraint("wamid", name="uq_messages_wamid"),
 )
 
 notes = Table(
@@ -144,6 +153,36 @@ events = Table(
     Column("seq", Integer, primary_key=True),
     Column("payload", Text, nullable=False),  # the LiveEvent as JSON
     Column("created_at", UTCDateTime(), nullable=False),
+)
+
+#: A clinic's WhatsApp Business Cloud API channel (revision 0003, issue 17). The secrets are
+#: read by the server only: no answer and no log line carries them.
+whatsapp_channels = Table(
+    "whatsapp_channels", metadata,
+    Column("clinic_id", Integer, ForeignKey("clinics.id"), primary_key=True),
+    Column("phone_number_id", String(64), nullable=False, unique=True),
+    Column("access_token", Text, nullable=False),
+    Column("app_secret", String(200), nullable=False),
+    Column("verify_token", String(200), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+#: Replies waiting to go out (revision 0003): written in the reply's own transaction, claimed
+#: by one worker at a time with a lease (``lease_until``, ``claim``), rescheduled with
+#: backoff after a transient failure, deleted once the channel took the message.
+whatsapp_outbox = Table(
+    "whatsapp_outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id"), nullable=False, unique=True),
+    Column("clinic_id", Integer, ForeignKey("clinics.id"), nullable=False),
+    Column("state", String(20), nullable=False),  # queued | failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("lease_until", UTCDateTime(), nullable=True),
+    Column("claim", String(36), nullable=True),
+    Column("last_error", String(300), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_whatsapp_outbox_state_next_attempt_at", "state", "next_attempt_at"),
 )
 
 #: (user, Idempotency-Key) -> the first answer, kept 24 h.

@@ -22,6 +22,7 @@ from inbox_app.contract.models import (
     ConversationDetail,
     ConversationList,
     ConversationSummary,
+    Delivery,
     Message,
     MessagesPage,
     Note,
@@ -73,7 +74,17 @@ def to_message(row: RowMapping) -> Message:
     return Message(
         id=row["id"], conversation_id=row["conversation_id"], direction=row["direction"],
         body=row["body"], author_id=row["author_id"], sent_at=row["sent_at"],
+        delivery=to_delivery(row),
     )
+
+
+def to_delivery(row: RowMapping) -> Delivery | None:
+    """A message row's delivery (issue 17), or ``None`` for one no channel delivers."""
+    if row.get("delivery") is None:
+        return None
+    return Delivery(state=row["delivery"], error_code=row["delivery_error_code"],
+                    error_title=row["delivery_error_title"],
+                    updated_at=row["delivery_updated_at"])
 
 
 def to_note(row: RowMapping) -> Note:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Update, insert, literal, select, update
 from sqlalchemy.engine import RowMapping
@@ -52,6 +52,16 @@ from inbox_app.server.live.bus import Bus
 
 log = logging.getLogger(__name__)
 
+
+class ReplyHook(Protocol):
+    """What a channel does with a reply inside the reply's own transaction (issue 17: the
+    WhatsApp outbound queue, ``server/whatsapp/outbound.py``): it may refuse the reply (an
+    ``ApiError``, nothing is written) or queue it and answer the message as sent."""
+
+    async def on_reply(self, conn: AsyncConnection, summary: RowMapping,
+                       message: Message) -> Message: ...
+
+
 @dataclass(slots=True)
 class Outcome:
     """What a change produced: the answer, and the event to log (none for a no-op)."""
@@ -81,6 +91,8 @@ class Writer:
         self.cache = cache
         self.bus = bus
         self.log_size = event_log_size
+        #: the channel that delivers replies, when one is configured (set at start)
+        self.reply_hook: ReplyHook | None = None
 
     async def run(
         self, change: Change, *, user_id: int | None = None, key: str | None = None,
@@ -194,6 +206,8 @@ class Writer:
             if added is None:
                 raise not_found("conversation", conversation_id)
             message, row = added
+            if self.reply_hook is not None:
+                message = await self.reply_hook.on_reply(conn, row, message)
             fresh = store.to_summary(row)
             return Outcome(
                 201, store.to_json(message), user.clinic_id, EventType.MESSAGE_CREATED,
@@ -204,15 +218,23 @@ class Writer:
 
         return change
 
-    def inbound(self, request: InboundRequest) -> Change:
+    def inbound(self, request: InboundRequest, *, wamid: str | None = None) -> Change:
         """A patient message: finds or creates the patient and the conversation. Its
         conversation's detail is in Redis after the write (patched, built whole for a new
-        conversation, or loaded): a receptionist opens it next."""
+        conversation, or loaded): a receptionist opens it next.
+
+        ``wamid``: the WhatsApp message id (issue 17); a message already stored with it is
+        answered (200) and nothing changes, so a repeated notification adds nothing."""
 
         async def change(conn: AsyncConnection) -> Outcome:
             if request.clinic_id > MAX_ID:  # no such id can exist (and SQLite would overflow)
                 raise not_found("clinic", request.clinic_id)
             clinic = request.clinic_id
+            if wamid is not None:
+                seen = (await conn.execute(
+                    select(messages).where(messages.c.wamid == wamid))).mappings().first()
+                if seen is not None:
+                    return Outcome(200, store.to_json(store.to_message(seen)), clinic)
             # the usual case, a patient writing again in a conversation the clinic has: the
             # update finds it by phone and channel itself (two statements, not four)
             known = conversations.alias("known")
@@ -223,7 +245,8 @@ class Writer:
                 known.c.clinic_id == clinic, known.c.channel == request.channel,
             ).order_by(known.c.id.desc()).limit(1).scalar_subquery()
             added = await _add_message(
-                conn, latest, Direction.INBOUND, request.body, None, unread_delta=1)
+                conn, latest, Direction.INBOUND, request.body, None, unread_delta=1,
+                wamid=wamid)
             if added is not None:
                 message, row = added
                 fresh = store.to_summary(row)
@@ -260,7 +283,8 @@ class Writer:
                     last_message_preview="", last_message_at=None, updated_at=now, version=1,
                 ).returning(conversations.c.id))).scalar_one()
             added = await _add_message(
-                conn, conversation_id, Direction.INBOUND, request.body, None, unread_delta=1
+                conn, conversation_id, Direction.INBOUND, request.body, None, unread_delta=1,
+                wamid=wamid,
             )
             assert added is not None  # found or created above, in this transaction
             message, row = added
@@ -299,6 +323,7 @@ def _change_of(action: str, arg: Priority | None) -> tuple[dict[str, Any], Colum
 async def _add_message(
     conn: AsyncConnection, conversation: int | ColumnElement[int], direction: Direction,
     body: str, author_id: int | None, *, unread_delta: int, clinic_id: int | None = None,
+    wamid: str | None = None,
 ) -> tuple[Message, RowMapping] | None:
     """Updates the conversation (its id, or a subquery finding it; only if it is
     ``clinic_id``'s, when given), then adds the message; the message and the conversation's
@@ -318,7 +343,7 @@ async def _add_message(
         return None
     message_id = (await conn.execute(insert(messages).values(
         conversation_id=row["id"], direction=direction.value, body=body,
-        author_id=author_id, sent_at=now,
+        author_id=author_id, sent_at=now, wamid=wamid,
     ).returning(messages.c.id))).scalar_one()
     return Message(id=message_id, conversation_id=row["id"], direction=direction,
                    body=body, author_id=author_id, sent_at=now), row

@@ -34,10 +34,12 @@ from inbox_app.server.http.metrics_guard import MetricsTokenMiddleware
 from inbox_app.server.http.request_id import RequestIdMiddleware
 from inbox_app.server.http.routes import router
 from inbox_app.server.http.state import AppState, state_of
+from inbox_app.server.http.whatsapp import router as whatsapp_router
 from inbox_app.server.live.bus import Bus
 from inbox_app.server.live.hub import Hub
 from inbox_app.server.metrics import Metrics, MetricsMiddleware
 from inbox_app.server.settings import Settings
+from inbox_app.server.whatsapp.service import start_delivery
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
                   hello_timeout=limits.head_timeout)
         await hub.start()
         writer = Writer(db, cache, bus, settings.event_log_size)
+        delivery = start_delivery(settings, db, writer, bus)  # replies out (issue 17)
         metrics.bind(db_queries=lambda: db.queries, live_clients=hub.client_count,
                      cache_metrics=cache.metrics, db_write_queries=lambda: db.write_queries,
                      cache_latency=cache.latency_histograms)
@@ -111,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             await cancel_and_wait(tasks)
             await warmer.close()
+            await delivery.close()
             await bus.close()
             await cache.close()
             await db.close()
@@ -131,6 +135,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries its id
     app.include_router(router)
     app.include_router(health_router)
+    app.include_router(whatsapp_router)
 
     @app.get("/api/health", response_model=Health, responses={503: {"model": Health}})
     async def health(request: Request) -> Response:

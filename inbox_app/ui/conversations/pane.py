@@ -53,6 +53,8 @@ class ConversationPane(QWidget):
     composed = Signal(str, str)
     retryRequested = Signal(str)
     discardRequested = Signal(str)
+    # "Try again" on a reply whose delivery failed: the message id
+    resendRequested = Signal(int)
     #: the patient card button: show (True) or collapse (False) the card
     cardToggled = Signal(bool)
 
@@ -117,6 +119,7 @@ class ConversationPane(QWidget):
         self.thread_view = Thread(self)
         self.thread_view.retryRequested.connect(self.retryRequested)
         self.thread_view.discardRequested.connect(self.discardRequested)
+        self.thread_view.resendRequested.connect(self.resendRequested)
         self.composer = Composer(self)
         self.composer.submitted.connect(self.composed)
 

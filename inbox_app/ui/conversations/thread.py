@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.client import DetailView, PendingItem
-from inbox_app.contract.models import Direction, Message, Note
+from inbox_app.contract.models import DeliveryState, Direction, Message, Note
 from inbox_app.ui import assets, labels
+from inbox_app.ui.conversations import delivery
 
 _BUBBLE_MAX_WIDTH = 520
 _TEXT_MAX_WIDTH = 420
@@ -109,6 +110,8 @@ class Bubble(QFrame):
 
     retryRequested = Signal(str)
     discardRequested = Signal(str)
+    # "Try again" on a reply whose delivery failed: the message id
+    resendRequested = Signal(int)
 
     def __init__(self, item: Message | Note | PendingItem, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,11 +164,22 @@ class Bubble(QFrame):
                 mark.setPixmap(assets.pixmap("clock", 12))
             meta.addWidget(mark)
         meta.addWidget(meta_text)
+        sent = item.delivery if isinstance(item, Message) else None
+        if sent is not None:
+            meta.addWidget(delivery.mark(sent, self))
+            if sent.state is DeliveryState.FAILED:
+                self.setProperty("failed", True)
         layout.addLayout(meta)
+        if isinstance(item, Message) and sent is not None and sent.state is DeliveryState.FAILED:
+            failure = delivery.FailedDelivery(sent, self)
+            failure.resendRequested.connect(lambda: self.resendRequested.emit(item.id))
+            layout.addWidget(failure)
 
         if isinstance(item, PendingItem) and item.state == "failed":
             error = _Text(
-                self.tr("Not sent: {0}").format(item.error or self.tr("unknown error")),
+                self.tr("Not sent: {0}").format(
+                    labels.refusal(item.error_code, item.error) if item.error
+                    else self.tr("unknown error")),
                 self, full_width=True,
             )
             error.setObjectName("failedText")
@@ -205,6 +219,7 @@ class Thread(QScrollArea):
 
     retryRequested = Signal(str)
     discardRequested = Signal(str)
+    resendRequested = Signal(int)
     # the user reached the top and older messages exist: the oldest message id shown
     olderRequested = Signal(int)
 
@@ -344,6 +359,7 @@ class Thread(QScrollArea):
         bubble = Bubble(item, self._body)
         bubble.retryRequested.connect(self.retryRequested)
         bubble.discardRequested.connect(self.discardRequested)
+        bubble.resendRequested.connect(self.resendRequested)
         row = QWidget(self._body)
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)

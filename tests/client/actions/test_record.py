@@ -54,3 +54,23 @@ def test_record_round_trip_and_sending_becomes_queued() -> None:
 def test_bad_records_are_clear_errors(record: object) -> None:
     with pytest.raises(ValueError, match="outbox record"):
         Mutation.from_record(record)
+
+
+def test_a_resend_keeps_its_message_id_and_leaves_the_row() -> None:
+    """Issue 17: "try again" on a failed WhatsApp delivery is an action like the others."""
+    m = Mutation(kind=ActionKind.RESEND_REPLY, conversation_id=3, args={"message_id": 41})
+    assert apply(m, summary()) == summary()
+    back = Mutation.from_record(m.to_record())
+    assert (back.kind, back.args) == (ActionKind.RESEND_REPLY, {"message_id": 41})
+    for args in ({}, {"message_id": 0}, {"message_id": "41"}):
+        with pytest.raises(ValueError, match="outbox record"):
+            Mutation.from_record({**m.to_record(), "args": args})
+
+
+def test_the_reason_code_of_a_failure_survives_a_restart_and_older_records_read() -> None:
+    m = Mutation(kind=ActionKind.REPLY, conversation_id=3, args={"body": "Oi"},
+                 state="failed", error="window closed", error_code="whatsapp_window_closed")
+    assert Mutation.from_record(m.to_record()).error_code == "whatsapp_window_closed"
+    older = m.to_record()
+    del older["error_code"]  # an outbox written before issue 17
+    assert Mutation.from_record(older).error_code is None
