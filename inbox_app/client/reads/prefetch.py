@@ -30,13 +30,12 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
 from inbox_app.client.actions.engine import MutationEngine
 from inbox_app.client.errors import ClientError, RejectedError, unreachable
-from inbox_app.client.net.api import Api, Meter
 from inbox_app.client.reads.listing import home_tab, in_tab, sort_key
 from inbox_app.client.reads.repository import Repository
 from inbox_app.client.tasks import stop_task
@@ -50,6 +49,23 @@ WINDOW = 60.0  # the budget's rolling window, seconds
 
 State = Literal["idle", "running", "yielding", "budget", "paused"]
 Fetch = Callable[[], Awaitable[tuple[Any, Any]]]
+#: Told the bytes an answer took on the wire.
+Meter = Callable[[int], None]
+
+
+class Loads(Protocol):
+    """The reads the prefetch makes (:class:`~inbox_app.client.net.api.Api`'s), named here
+    so this room does not import the network's (no cycle between the client's rooms)."""
+
+    async def conversations(self, clinic_id: int) -> tuple[ConversationList, Any]: ...
+
+    async def conversation(
+        self, conversation_id: int, *, meter: Meter | None = None
+    ) -> tuple[ConversationDetail, Any]: ...
+
+    async def patient(
+        self, patient_id: int, *, meter: Meter | None = None
+    ) -> tuple[Patient, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +172,7 @@ class Prefetcher:
     def __init__(
         self,
         repo: Repository,
-        api: Api,
+        api: Loads,
         engine: MutationEngine,
         *,
         clinic_id: int,

@@ -35,8 +35,9 @@ ANY_KEY = f"{DETAIL}|{PATIENT}"
 def colleague(server: ServerProcess) -> httpx.AsyncClient:
     """Carla, of the same clinic, straight to the server (no proxy)."""
     token, _ = login(server.url, "carla@aurora.example")
-    return httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {token}"},
-                             timeout=30)
+    return httpx.AsyncClient(
+        base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
 
 
 async def unread_on_server(server: ServerProcess, clinic_id: int) -> list[ConversationSummary]:
@@ -44,15 +45,21 @@ async def unread_on_server(server: ServerProcess, clinic_id: int) -> list[Conver
     async with colleague(server) as carla:
         items = (await carla.get(f"/api/clinics/{clinic_id}/conversations")).json()["items"]
     views = [ConversationView(ConversationSummary.model_validate(i)) for i in items]
-    return [v.summary for v in sorted(views, key=sort_key)
-            if v.summary.status == "open" and v.summary.unread_count > 0]
+    return [
+        v.summary
+        for v in sorted(views, key=sort_key)
+        if v.summary.status == "open" and v.summary.unread_count > 0
+    ]
 
 
 async def settled(prefetch: Prefetcher, plans: int = 1, within: float = 60.0) -> None:
     """Waits until ``plans`` plans were made and nothing is planned, queued or loading."""
-    await asyncio.wait_for(prefetch.until(
-        lambda: prefetch.stats.plans >= plans and not prefetch.busy
-        and prefetch.state == "idle"), within)
+    await asyncio.wait_for(
+        prefetch.until(
+            lambda: prefetch.stats.plans >= plans and not prefetch.busy and prefetch.state == "idle"
+        ),
+        within,
+    )
 
 
 async def state(prefetch: Prefetcher, wanted: str, within: float = 15.0) -> None:
@@ -67,7 +74,8 @@ async def requested(proxy: FaultProxy, path: str, count: int) -> None:
 
 
 async def test_unread_conversations_are_on_this_computer_before_they_are_opened(
-        server: ServerProcess, make_client: ClientFactory, tmp_path: Path) -> None:
+    server: ServerProcess, make_client: ClientFactory, tmp_path: Path
+) -> None:
     client, recorder = await make_client(server.url)
     await wait_state(recorder, "online")
     await settled(client.prefetch)
@@ -78,8 +86,9 @@ async def test_unread_conversations_are_on_this_computer_before_they_are_opened(
         assert client.cache.peek(patient_key(summary.patient_id)) is not None
     assert client.metrics()["conversation_detail"]["misses"] == 0
     async with colleague(server) as carla:
-        expected = {s.id: (await carla.get(f"/api/conversations/{s.id}")).json()["messages"]
-                    for s in unread}
+        expected = {
+            s.id: (await carla.get(f"/api/conversations/{s.id}")).json()["messages"] for s in unread
+        }
 
     await asyncio.to_thread(server.stop)
     await wait_state(recorder, "offline")
@@ -91,8 +100,9 @@ async def test_unread_conversations_are_on_this_computer_before_they_are_opened(
 
     # the same sealed disk cache as any read: a restart while the server is down reads them
     await client.close()
-    again = await InboxClient.resume(server.url, data_dir=tmp_path / "client" / "data",
-                                     cache_dir=tmp_path / "client" / "cache")
+    again = await InboxClient.resume(
+        server.url, data_dir=tmp_path / "client" / "data", cache_dir=tmp_path / "client" / "cache"
+    )
     assert again is not None
     try:
         snap = await again.conversation(unread[-1].id)
@@ -102,7 +112,8 @@ async def test_unread_conversations_are_on_this_computer_before_they_are_opened(
 
 
 async def test_a_clinic_with_5000_unread_prefetches_at_most_the_bound(
-        server_factory: Callable[..., ServerProcess], make_client: ClientFactory) -> None:
+    server_factory: Callable[..., ServerProcess], make_client: ClientFactory
+) -> None:
     server = server_factory(demo_size="large")
     proxy = await FaultProxy(server.port).start()
     try:
@@ -114,21 +125,23 @@ async def test_a_clinic_with_5000_unread_prefetches_at_most_the_bound(
         bound = PrefetchSettings().unread
         details = proxy.requests("GET", DETAIL)
         assert len(details) == bound  # the newest unread ones, each once
-        assert {p for _m, p, _s in details} == {f"/api/conversations/{s.id}"
-                                                for s in unread[:bound]}
+        assert {p for _m, p, _s in details} == {
+            f"/api/conversations/{s.id}" for s in unread[:bound]
+        }
         assert len(proxy.requests("GET", PATIENT)) <= bound
-        assert client.prefetch.stats.requests == len(details) + len(
-            proxy.requests("GET", PATIENT))
+        assert client.prefetch.stats.requests == len(details) + len(proxy.requests("GET", PATIENT))
         assert client.cache.peek(detail_key(unread[bound].id)) is None
     finally:
         await proxy.close()
 
 
 async def test_the_budget_holds_requests_and_bytes_per_minute(
-        proxy: FaultProxy, make_client: ClientFactory) -> None:
+    proxy: FaultProxy, make_client: ClientFactory
+) -> None:
     now = [1000.0]
     client, recorder = await make_client(
-        proxy.url, start=False, prefetch=PrefetchSettings(requests_per_minute=4))
+        proxy.url, start=False, prefetch=PrefetchSettings(requests_per_minute=4)
+    )
     client.prefetch.budget.clock = lambda: now[0]
     await client.start()
     await wait_state(recorder, "online")
@@ -141,21 +154,27 @@ async def test_the_budget_holds_requests_and_bytes_per_minute(
     assert client.prefetch.stats.requests == 4
     now[0] += 1.0  # the first four leave the window: four more
     client.prefetch.kick()
-    await asyncio.wait_for(client.prefetch.until(
-        lambda: client.prefetch.stats.requests == 8 and client.prefetch.state == "budget"), 15)
+    await asyncio.wait_for(
+        client.prefetch.until(
+            lambda: client.prefetch.stats.requests == 8 and client.prefetch.state == "budget"
+        ),
+        15,
+    )
     await requested(proxy, ANY_KEY, 8)
     assert len(proxy.requests("GET", ANY_KEY)) == 8
 
     # bytes: one answer fills a one-byte budget, and the next request waits for the window
     other, others = await make_client(
-        proxy.url, folder="other", prefetch=PrefetchSettings(bytes_per_minute=1))
+        proxy.url, folder="other", prefetch=PrefetchSettings(bytes_per_minute=1)
+    )
     await wait_state(others, "online")
     await state(other.prefetch, "budget")
     assert other.prefetch.stats.requests == 1 and other.prefetch.stats.bytes > 1
 
 
 async def test_a_user_read_is_never_held_by_prefetch_and_goes_before_it(
-        server_factory: Callable[..., ServerProcess], make_client: ClientFactory) -> None:
+    server_factory: Callable[..., ServerProcess], make_client: ClientFactory
+) -> None:
     server = server_factory(demo_size="full")
     proxy = await FaultProxy(server.port).start()
     try:
@@ -181,11 +200,13 @@ async def test_a_user_read_is_never_held_by_prefetch_and_goes_before_it(
         asked = len(proxy.seen)
         gate.set()
         stuck_key = detail_key(int(stuck[0][1].rsplit("/", 1)[1]))
-        await asyncio.wait_for(client.prefetch.until(
-            lambda: client.cache.peek(stuck_key) is not None), 15)
+        await asyncio.wait_for(
+            client.prefetch.until(lambda: client.cache.peek(stuck_key) is not None), 15
+        )
         await state(client.prefetch, "yielding")
-        assert [s for s in proxy.seen[asked:] if s[0] == "GET" and
-                re.fullmatch(ANY_KEY, s[1])] == []
+        assert [
+            s for s in proxy.seen[asked:] if s[0] == "GET" and re.fullmatch(ANY_KEY, s[1])
+        ] == []
         answer.set()
         assert (await reading).value.summary.id == mine[1].id
         await settled(client.prefetch, plans=2)
@@ -199,7 +220,8 @@ async def test_a_user_read_is_never_held_by_prefetch_and_goes_before_it(
 
 
 async def test_prefetch_pauses_while_locked_and_goes_on_after_unlock(
-        server: ServerProcess, proxy: FaultProxy, make_client: ClientFactory) -> None:
+    server: ServerProcess, proxy: FaultProxy, make_client: ClientFactory
+) -> None:
     gate = proxy.stall("GET", DETAIL)
     client, recorder = await make_client(proxy.url)
     await wait_state(recorder, "online")
@@ -213,8 +235,12 @@ async def test_prefetch_pauses_while_locked_and_goes_on_after_unlock(
     mark, rounds = recorder.mark(), client.prefetch.rounds
     await proxy.drop_connections()
     await recorder.wait(lambda c: c.cause == "connection" and c.reason == "online", after=mark)
-    await asyncio.wait_for(client.prefetch.until(
-        lambda: client.prefetch.rounds > rounds and client.prefetch.state == "paused"), 15)
+    await asyncio.wait_for(
+        client.prefetch.until(
+            lambda: client.prefetch.rounds > rounds and client.prefetch.state == "paused"
+        ),
+        15,
+    )
     assert len(proxy.requests("GET", ANY_KEY)) == asked
 
     await client.unlock("demo1234")
@@ -224,7 +250,8 @@ async def test_prefetch_pauses_while_locked_and_goes_on_after_unlock(
 
 
 async def test_prefetch_pauses_offline_and_finishes_when_the_server_is_back(
-        server: ServerProcess, proxy: FaultProxy, make_client: ClientFactory) -> None:
+    server: ServerProcess, proxy: FaultProxy, make_client: ClientFactory
+) -> None:
     gate = proxy.stall("GET", DETAIL)
     client, recorder = await make_client(proxy.url)
     await wait_state(recorder, "online")
@@ -247,7 +274,8 @@ async def test_prefetch_pauses_offline_and_finishes_when_the_server_is_back(
 
 
 async def test_a_live_event_refreshes_a_prefetched_conversation(
-        server: ServerProcess, make_client: ClientFactory) -> None:
+    server: ServerProcess, make_client: ClientFactory
+) -> None:
     client, recorder = await make_client(server.url)
     await wait_state(recorder, "online")
     await settled(client.prefetch)
@@ -256,12 +284,14 @@ async def test_a_live_event_refreshes_a_prefetched_conversation(
     assert before is not None and before.value.notes == []
     mark = recorder.mark()
     async with colleague(server) as carla:
-        answer = await carla.post(f"/api/conversations/{target.id}/notes",
-                                  json={"body": "Ligar depois das 14h"})
+        answer = await carla.post(
+            f"/api/conversations/{target.id}/notes", json={"body": "Ligar depois das 14h"}
+        )
         assert answer.status_code == 201
     # nobody opened it: the client re-read it alone, as any held key
-    await recorder.wait(lambda c: c.cause == "server_update"
-                        and target.id in c.conversation_ids, after=mark)
+    await recorder.wait(
+        lambda c: c.cause == "server_update" and target.id in c.conversation_ids, after=mark
+    )
     entry = client.cache.peek(detail_key(target.id))
     assert entry is not None and not entry.invalidated
     assert [n.body for n in entry.value.notes] == ["Ligar depois das 14h"]
@@ -273,7 +303,8 @@ async def test_a_live_event_refreshes_a_prefetched_conversation(
 
 
 async def test_after_a_reconnect_with_resync_what_became_unread_is_prefetched(
-        server_factory: Callable[..., ServerProcess], make_client: ClientFactory) -> None:
+    server_factory: Callable[..., ServerProcess], make_client: ClientFactory
+) -> None:
     server = server_factory(env={"INBOX_EVENT_LOG_SIZE": "2", "INBOX_WEBHOOK_SECRET": SECRET})
     proxy = await FaultProxy(server.port).start()
     try:
@@ -284,20 +315,27 @@ async def test_after_a_reconnect_with_resync_what_became_unread_is_prefetched(
         await wait_state(recorder, "offline")
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
             for i in range(4):  # more events than the log keeps: the reconnect is a resync
-                answer = await http.post("/api/inbound", headers={"X-Webhook-Secret": SECRET},
-                                         json={"clinic_id": client.clinic_id,
-                                               "phone": f"+55 11 98888-00{i:02d}",
-                                               "name": f"Paciente Novo {i}",
-                                               "body": "Bom dia, tem horário amanhã?"})
+                answer = await http.post(
+                    "/api/inbound",
+                    headers={"X-Webhook-Secret": SECRET},
+                    json={
+                        "clinic_id": client.clinic_id,
+                        "phone": f"+55 11 98888-00{i:02d}",
+                        "name": f"Paciente Novo {i}",
+                        "body": "Bom dia, tem horário amanhã?",
+                    },
+                )
                 assert answer.status_code in (200, 201), answer.text
-        new = [s for s in await unread_on_server(server, client.clinic_id)
-               if s.patient_name.startswith("Paciente Novo")]
+        new = [
+            s
+            for s in await unread_on_server(server, client.clinic_id)
+            if s.patient_name.startswith("Paciente Novo")
+        ]
         assert len(new) == 4
         mark = recorder.mark()
         await proxy.start()
         await recorder.wait(lambda c: c.cause == "resync", after=mark)
-        await recorder.wait(lambda c: c.cause == "connection" and c.reason == "online",
-                            after=mark)
+        await recorder.wait(lambda c: c.cause == "connection" and c.reason == "online", after=mark)
         await settled(client.prefetch, plans=2)
         for summary in new:
             assert client.cache.peek(detail_key(summary.id)) is not None
@@ -305,4 +343,3 @@ async def test_after_a_reconnect_with_resync_what_became_unread_is_prefetched(
         assert client.metrics()["conversation_detail"]["misses"] == 0
     finally:
         await proxy.close()
-
