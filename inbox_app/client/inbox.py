@@ -152,6 +152,7 @@ class InboxClient(Actions):
         self.prefetch = Prefetcher(self.repo, api, self.engine, clinic_id=self.clinic_id,
                                    may_run=self._may_prefetch, settings=prefetch)
         self._subscribers.append(self.prefetch.on_change)  # online, resync: plan again
+        self.sync.reachability.subscribe(self._reachability_changed)
         self.needs_login = False
         self._started = False
         self._closed = False
@@ -228,7 +229,7 @@ class InboxClient(Actions):
         """Unlocks with the password (:meth:`Protection.unlock`); RejectedError if wrong."""
         if await self.protection.unlock(password) and self.needs_login:
             self._resume_after_login()
-        self.prefetch.kick()
+        self.prefetch.resume()
 
     def unsent_count(self) -> int:
         """Actions that logging out would lose: pending and failed ones."""
@@ -373,6 +374,10 @@ class InboxClient(Actions):
         return not (self.locked or self.needs_login or self._closed) \
             and self.sync.reachability.reachable \
             and self.sync.connection is ConnectionState.ONLINE
+
+    def _reachability_changed(self, reachable: bool, changed: bool) -> None:
+        if reachable and changed:
+            self.prefetch.resume()
 
     def _went_offline(self) -> None:
         self.sync.outbox_paused()

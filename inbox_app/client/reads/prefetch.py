@@ -16,9 +16,10 @@ user opens another conversation. How:
   key joins it);
 - within a budget of requests and answer bytes per rolling minute (:class:`Budget`);
 - paused while the client is locked, offline, or signed out (``may_run``), and resumed by
-  :meth:`Prefetcher.kick` (unlock) or a new plan (online again). A load that failed because
-  the server cannot be reached goes back to the head of the queue; a 4xx drops that one; a
-  busy server (429, 5xx) ends the plan until the next trigger.
+  :meth:`Prefetcher.resume` (unlocked, the server answers again) or a new plan. A load that
+  met no server goes back to the head of the queue, tried again when the server answers or
+  after :data:`UNREACHABLE_PAUSE`; a 4xx drops that one; a busy server (429, 5xx) ends the
+  plan until the next trigger.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ from inbox_app.contract.policy import detail_key, list_key, patient_key
 log = logging.getLogger(__name__)
 
 WINDOW = 60.0  # the budget's rolling window, seconds
+#: After a load met no server while the client still thinks it reachable (a dropped
+#: connection), the lane waits this long, or until the next plan, before it tries again.
+UNREACHABLE_PAUSE = 5.0
 
 State = Literal["idle", "running", "yielding", "budget", "paused"]
 Fetch = Callable[[], Awaitable[tuple[Any, Any]]]
@@ -193,7 +197,8 @@ class Prefetcher:
         self._may_run = may_run
         self._queue: deque[_Item] = deque()
         self._replan = False
-        self._offline = False  # a load met an unreachable server: wait for the next plan
+        self._clock = clock
+        self._retry_at = float("-inf")  # a load met no server: not before this time
         self._open_id: int | None = None
         self._wake = asyncio.Event()  # a plan is wanted, or a pause may be over
         self._nudge = asyncio.Event()  # ends a budget wait early (to re-check)
@@ -229,11 +234,17 @@ class Prefetcher:
     def schedule(self) -> None:
         """Plan again (login, reconnect, resync, another open conversation) and go."""
         self._replan = True
-        self._offline = False
+        self._retry_at = float("-inf")
+        self.kick()
+
+    def resume(self) -> None:
+        """What paused the prefetch is over (unlocked, the server answers again): go on now,
+        also with a load that met no server."""
+        self._retry_at = float("-inf")
         self.kick()
 
     def kick(self) -> None:
-        """Something that paused the prefetch may be over (unlocked, online): go on."""
+        """Something that paused the prefetch may be over: look again."""
         self._wake.set()
         self._nudge.set()
         self._changed.set()
@@ -302,8 +313,9 @@ class Prefetcher:
             await self._drain()
             if self._loads:
                 await asyncio.wait(set(self._loads))
-            if self._queue or self._replan:
-                self._wake.set()  # paused mid-plan, or a new plan came: go round
+            if self._replan or (self._queue and self._may_run()):
+                self._wake.set()  # a new plan came, or a load put its key back: go round
+            # else done, or paused (locked, offline): a kick or the next plan wakes it
 
     async def _make_plan(self) -> bool:
         self._replan = False
@@ -393,21 +405,29 @@ class Prefetcher:
         request. False when the prefetch must pause (locked, offline, signed out) or plan
         again."""
         while True:
-            if not self._may_run() or self._replan or self._offline:
+            if not self._may_run() or self._replan:
                 return False
             if self._user_reads:
                 self._set("yielding")
                 await self._user_idle.wait()
                 continue
+            held = self._retry_at - self._clock()
+            if held > 0:
+                await self._pause("paused", held)
+                continue
             wait = self.budget.wait() if budget else 0.0
             if wait > 0:
-                self._set("budget")
-                self._nudge.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._nudge.wait(), wait)
+                await self._pause("budget", wait)
                 continue
             self._set("running")
             return True
+
+    async def _pause(self, state: State, seconds: float) -> None:
+        """Waits ``seconds``, or less when kicked (then the caller checks again)."""
+        self._set(state)
+        self._nudge.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._nudge.wait(), seconds)
 
     async def _load(self, item: _Item) -> None:
         try:
@@ -417,7 +437,7 @@ class Prefetcher:
             log.info("prefetch of %s failed: %s", item.key, exc.message)
             if unreachable(exc):
                 self._queue.appendleft(item)  # first again once back (online: a new plan)
-                self._offline = True
+                self._retry_at = self._clock() + UNREACHABLE_PAUSE
             elif not isinstance(exc, RejectedError):
                 self._queue.clear()  # the server is busy (429, 5xx): no more until next time
         finally:

@@ -273,6 +273,28 @@ async def test_prefetch_pauses_offline_and_finishes_when_the_server_is_back(
         assert client.cache.peek(patient_key(summary.patient_id)) is not None
 
 
+async def test_a_prefetch_cut_off_alone_is_tried_again_and_the_rest_follows(
+    server: ServerProcess, proxy: FaultProxy, make_client: ClientFactory
+) -> None:
+    """One prefetch's connection dies while the rest of the client stays up: the lane takes
+    it up again (no busy loop, no stall until the next reconnect)."""
+    gate = proxy.stall("GET", DETAIL)
+    client, recorder = await make_client(proxy.url)
+    await wait_state(recorder, "online")
+    await requested(proxy, DETAIL, 1)
+    connects = client.live.connects
+    await proxy.drop_stalled()  # that request fails with a network error, the socket stays
+    proxy.stalls.clear()
+    gate.set()
+    await asyncio.wait_for(client.prefetch.until(lambda: client.prefetch.stats.failures == 1), 15)
+    await settled(client.prefetch)
+    unread = await unread_on_server(server, client.clinic_id)
+    for summary in unread:
+        assert client.cache.peek(detail_key(summary.id)) is not None
+    assert client.prefetch.stats.failures == 1
+    assert client.live.connects == connects  # not a reconnect's new plan: the lane went on
+
+
 async def test_a_live_event_refreshes_a_prefetched_conversation(
     server: ServerProcess, make_client: ClientFactory
 ) -> None:
