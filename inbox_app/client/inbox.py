@@ -20,19 +20,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from inbox_app.client import preferences
+from inbox_app.client.actions.commands import Actions
 from inbox_app.client.actions.engine import Answer, MutationEngine, RetryPolicy
 from inbox_app.client.actions.outbox import Outbox
-from inbox_app.client.actions.record import ActionKind, Mutation
+from inbox_app.client.actions.record import Mutation
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.net.api import Api
 from inbox_app.client.net.live import PING_INTERVAL, PING_TIMEOUT, LiveListener
 from inbox_app.client.net.sync import Sync
 from inbox_app.client.preferences import Preferences
 from inbox_app.client.reads.cache import LocalCache
+from inbox_app.client.reads.prefetch import Prefetcher, PrefetchSettings
 from inbox_app.client.reads.repository import Repository
+from inbox_app.client.reads.rows import Rows
 from inbox_app.client.security.codec import Codec
 from inbox_app.client.security.keystore import KeyStore, user_name
 from inbox_app.client.security.protection import (
@@ -63,15 +64,9 @@ from inbox_app.contract.metrics import ServerMetrics
 from inbox_app.contract.models import (
     ConversationDetail,
     ConversationList,
-    ConversationSummary,
-    Delivery,
-    DeliveryState,
     Message,
     MessagesPage,
-    Note,
     Patient,
-    Priority,
-    TextRequest,
     UserSession,
 )
 from inbox_app.contract.policy import (
@@ -86,7 +81,7 @@ from inbox_app.contract.policy import (
 log = logging.getLogger(__name__)
 
 
-class InboxClient:
+class InboxClient(Actions):
     """Everything the desktop app does except drawing. Create with :meth:`login`/:meth:`resume`.
 
     Signing in is :attr:`sign_in`'s (:class:`SignIn`); the sealed storage, idle lock and
@@ -109,6 +104,7 @@ class InboxClient:
         deferred_fsync: bool = True,
         session_store: SessionStoreLike | None = None,
         keystore: KeyStore | None = None,
+        prefetch: PrefetchSettings | None = None,
     ) -> None:
         """Without ``codec``/``outbox_codec`` everything is sealed with the user's key
         (``keystore``, default the user's :class:`KeyStore`); pass ``JsonCodec()`` for the
@@ -120,6 +116,9 @@ class InboxClient:
         thread within milliseconds. Flushing first costs 3 ms at p99 here (6 ms on a loaded
         box) for every click, to cover only a power cut in that window
         (tests/benchmarks/README.md, client core).
+
+        ``prefetch``: how much is loaded ahead of the user's opens (issue 14; the defaults of
+        :class:`PrefetchSettings`, ``PrefetchSettings(enabled=False)`` for none).
 
         ``max_stale``: seconds; None takes the user's preference (7 days by default)."""
         self.api = api
@@ -150,15 +149,18 @@ class InboxClient:
                          ping_interval=ping_interval, ping_timeout=ping_timeout,
                          backoff_cap=live_backoff_cap)
         self._subscribers: list[Callable[[Change], None]] = []
-        # (the decoded inbox it was built from, id -> summary): rebuilt once per new list
-        self._row_index: tuple[object, dict[int, ConversationSummary]] = (None, {})
+        self.rows = Rows(self.cache, self.engine, clinic_id=self.clinic_id, want=self.sync.want)
         self.repo = Repository(
             self.cache, self.engine, emit=self._emit,
             trusted=self.sync.trusted, offline=self.sync.offline, stale=self.sync.want,
             unauthorized=self._unauthorized)
         self.protection = Protection(self.keystore, self.cache, self.engine, self.sign_in,
-                                     folders.user_data(user_id), on_lock=self._forget_rows)
+                                     folders.user_data(user_id), on_lock=self.rows.forget)
         self.sync.attach(self.repo)
+        self.prefetch = Prefetcher(self.repo, api, self.engine, clinic_id=self.clinic_id,
+                                   may_run=self._may_prefetch, settings=prefetch)
+        self._subscribers.append(self.prefetch.on_change)  # online, resync: plan again
+        self.sync.reachability.subscribe(self._reachability_changed)
         self.needs_login = False
         self._started = False
         self._closed = False
@@ -238,13 +240,11 @@ class InboxClient:
         """Idle lock: no decoded model stays in memory until :meth:`unlock`."""
         self.protection.lock()
 
-    def _forget_rows(self) -> None:
-        self._row_index = (None, {})
-
     async def unlock(self, password: str) -> None:
         """Unlocks with the password (:meth:`Protection.unlock`); RejectedError if wrong."""
         if await self.protection.unlock(password) and self.needs_login:
             self._resume_after_login()
+        self.prefetch.resume()
 
     def unsent_count(self) -> int:
         """Actions that logging out would lose: pending and failed ones."""
@@ -274,6 +274,7 @@ class InboxClient:
         self._started = True
         self.engine.start()
         await self.sync.start()
+        self.prefetch.start()
 
     async def close(self) -> None:
         """Stops everything; pending actions stay in the outbox for the next start."""
@@ -284,6 +285,7 @@ class InboxClient:
         its folder (also after an earlier close)."""
         if not self._closed:
             self._closed = True
+            await self.prefetch.close()
             await self.sync.close()
             await self.engine.close()  # waits for the outbox's background flushes
             await self.repo.close()
@@ -313,8 +315,9 @@ class InboxClient:
 
     async def conversations(self) -> Snapshot[list[ConversationView]]:
         """The clinic's inbox, each row with the pending actions applied."""
-        snap = await self.repo.read(list_key(self.clinic_id), ConversationList,
-                                lambda: self.api.conversations(self.clinic_id))
+        async with self.prefetch.user_read():
+            snap = await self.repo.read(list_key(self.clinic_id), ConversationList,
+                                        lambda: self.api.conversations(self.clinic_id))
         return Snapshot(self.engine.views(snap.value.items), snap.stale, snap.fetched_at,
                         snap.offline)
 
@@ -322,40 +325,30 @@ class InboxClient:
         """One row as the user sees it now, from memory (no I/O, O(1)): what a view updates
         for the ids a :class:`Change` names, instead of re-reading the whole inbox. ``None``
         when the inbox was not read yet or does not hold the conversation."""
-        entry = self.cache.peek(list_key(self.clinic_id))
-        summary = None
-        if entry is not None:
-            if self._row_index[0] is not entry.value:
-                self._row_index = (entry.value, {s.id: s for s in entry.value.items})
-            summary = self._row_index[1].get(conversation_id)
-        if summary is None:
-            return None
-        return self.engine.view(summary)
+        return self.rows.row(conversation_id)
 
     def summary_detail(self, conversation_id: int) -> DetailView | None:
         """A conversation whose messages are not on this computer (never opened, offline):
         its row from the inbox and its queued notes and replies, no messages
         (``has_more_messages``: the older ones exist elsewhere). None when the inbox does
         not hold it either. Same derivation as the row: header and row cannot disagree."""
-        row = self.conversation_view(conversation_id)
-        if row is None:
-            return None
-        return DetailView(
-            summary=row.summary, messages=[], notes=[],
-            pending_items=self.engine.pending_items(conversation_id),
-            has_more_messages=True, pending=row.pending, failed=row.failed)
+        return self.rows.summary_only(conversation_id)
 
     async def conversation(self, conversation_id: int) -> Snapshot[DetailView]:
-        """One conversation: messages, notes, and the optimistic notes and replies."""
-        snap = await self.repo.read(detail_key(conversation_id), ConversationDetail,
-                                lambda: self.api.conversation(conversation_id))
-        return Snapshot(self._detail_view(snap.value), snap.stale, snap.fetched_at,
+        """One conversation: messages, notes, and the optimistic notes and replies. The
+        prefetch takes it as the open one (its neighbours come next)."""
+        self.prefetch.opened(conversation_id)
+        async with self.prefetch.user_read():
+            snap = await self.repo.read(detail_key(conversation_id), ConversationDetail,
+                                        lambda: self.api.conversation(conversation_id))
+        return Snapshot(self.rows.detail(snap.value), snap.stale, snap.fetched_at,
                         snap.offline)
 
     async def patient(self, patient_id: int) -> Snapshot[Patient]:
         """One patient's data (cached like the rest: fresh, stale or offline)."""
-        return await self.repo.read(patient_key(patient_id), Patient,
-                                lambda: self.api.patient(patient_id))
+        async with self.prefetch.user_read():
+            return await self.repo.read(patient_key(patient_id), Patient,
+                                        lambda: self.api.patient(patient_id))
 
     async def older_messages(self, conversation_id: int, before: int) -> list[Message]:
         """Messages older than id ``before`` (not cached)."""
@@ -365,118 +358,6 @@ class InboxClient:
         """The page of messages older than id ``before`` and whether still older ones exist
         (not cached: offline this raises a :class:`TransientError`)."""
         return await self.api.older_messages(conversation_id, before)
-
-    def _detail_view(self, detail: ConversationDetail) -> DetailView:
-        row = self.engine.view(detail.summary)
-        return DetailView(
-            summary=row.summary, messages=self._resending(detail.messages), notes=detail.notes,
-            pending_items=self.engine.pending_items(detail.summary.id),
-            has_more_messages=detail.has_more_messages, pending=row.pending, failed=row.failed)
-
-    def _resending(self, messages: list[Message]) -> list[Message]:
-        """The messages, a failed reply being sent again shown as queued (optimistic)."""
-        again = {m.args["message_id"] for m in self.engine.pending
-                 if m.kind is ActionKind.RESEND_REPLY and m.state != "failed"}
-        if not again:
-            return messages
-        return [m.model_copy(update={"delivery": Delivery(state=DeliveryState.QUEUED)})
-                if m.id in again and m.delivery is not None else m for m in messages]
-
-    # --- actions -------------------------------------------------------------------------
-
-    # Each action is shown at once (pending), saved in the outbox first, sent in order per
-    # conversation, and returns its mutation id; its outcome arrives as a Change.
-
-    def mark_read(self, conversation_id: int) -> str:
-        """Marks the conversation read; returns the mutation id."""
-        return self._submit(ActionKind.MARK_READ, conversation_id)
-
-    def mark_unread(self, conversation_id: int) -> str:
-        """Marks the conversation unread; returns the mutation id."""
-        return self._submit(ActionKind.MARK_UNREAD, conversation_id)
-
-    def archive(self, conversation_id: int) -> str:
-        """Archives the conversation; returns the mutation id."""
-        return self._submit(ActionKind.ARCHIVE, conversation_id)
-
-    def unarchive(self, conversation_id: int) -> str:
-        """Moves the conversation back to the open ones; returns the mutation id."""
-        return self._submit(ActionKind.UNARCHIVE, conversation_id)
-
-    def set_priority(self, conversation_id: int, priority: Priority | str) -> str:
-        """Sets the priority; returns the mutation id. Raises ValueError for a priority that
-        does not exist."""
-        return self._submit(ActionKind.SET_PRIORITY, conversation_id,
-                            {"priority": Priority(priority).value})
-
-    def add_note(self, conversation_id: int, body: str) -> str:
-        """Adds an internal note; returns the mutation id. Raises ValueError for an empty or
-        too long text (nothing is queued then)."""
-        return self._submit(ActionKind.ADD_NOTE, conversation_id, {"body": _text(body)})
-
-    def reply(self, conversation_id: int, body: str) -> str:
-        """Replies to the patient; returns the mutation id. Raises ValueError for an empty or
-        too long text (nothing is queued then)."""
-        return self._submit(ActionKind.REPLY, conversation_id, {"body": _text(body)})
-
-    def resend_reply(self, conversation_id: int, message_id: int) -> str:
-        """Sends again a reply whose delivery failed (WhatsApp's red mark, "try again");
-        returns the mutation id. The message shows as queued until the server says more."""
-        if not isinstance(message_id, int) or message_id < 1:
-            raise ValueError(f"not a message id: {message_id!r}")
-        return self._submit(ActionKind.RESEND_REPLY, conversation_id,
-                            {"message_id": message_id})
-
-    def retry(self, mutation_id: str) -> None:
-        """Sends a failed note or reply again (same id, so never applied twice)."""
-        self.engine.retry(mutation_id)
-
-    def discard(self, mutation_id: str) -> None:
-        """Drops a failed or not yet sent action; its row is re-derived without it."""
-        self.engine.discard(mutation_id)
-
-    def pending_count(self) -> int:
-        """Actions queued or being sent (failed ones not counted)."""
-        return self.engine.pending_count()
-
-    def pending(self) -> list[Mutation]:
-        """Copies of the pending and failed actions, oldest first."""
-        return [m.copy() for m in self.engine.pending]
-
-    async def drained(self) -> None:
-        """Waits until no action is queued or sending."""
-        await self.engine.drained()
-
-    def _submit(self, kind: ActionKind, conversation_id: int,
-                args: dict[str, Any] | None = None) -> str:
-        if not isinstance(conversation_id, int) or conversation_id < 1:
-            raise ValueError(f"not a conversation id: {conversation_id!r}")
-        return self.engine.submit(kind, conversation_id, args).id
-
-    def _confirmed(self, mutation: Mutation, answer: Answer) -> None:
-        """Patches the decoded detail in memory so a confirmed note or reply never blinks."""
-        if isinstance(answer, ConversationSummary):
-            return
-        key = detail_key(mutation.conversation_id)
-        entry = self.cache.peek(key)
-        if entry is None:
-            return
-        detail: ConversationDetail = entry.value
-        if isinstance(answer, Note) and all(n.id != answer.id for n in detail.notes):
-            detail = detail.model_copy(update={"notes": [*detail.notes, answer]})
-        elif isinstance(answer, Message) and all(m.id != answer.id for m in detail.messages):
-            detail = detail.model_copy(update={"messages": [*detail.messages, answer]})
-        elif mutation.kind is ActionKind.RESEND_REPLY and isinstance(answer, Message) \
-                and answer not in detail.messages:
-            # a resent reply: its new delivery replaces the failed one in place (a new reply
-            # already shown is left alone: the live events may have moved it further)
-            detail = detail.model_copy(update={"messages": [
-                answer if m.id == answer.id else m for m in detail.messages]})
-        else:
-            return
-        patched = self.cache.put_memory(key, detail, fetched_at=entry.fetched_at)
-        patched.invalidated = True  # the server's copy is newer: read it again
-        self.sync.want([key])
 
     # --- connection ----------------------------------------------------------------------
 
@@ -500,6 +381,19 @@ class InboxClient:
         if not reachable:
             self.sync.reachability.unknown()
 
+    def _confirmed(self, mutation: Mutation, answer: Answer) -> None:
+        self.rows.confirmed(mutation, answer)
+
+    def _may_prefetch(self) -> bool:
+        """Prefetch only while unlocked, signed in and online (live socket included)."""
+        return not (self.locked or self.needs_login or self._closed) \
+            and self.sync.reachability.reachable \
+            and self.sync.connection is ConnectionState.ONLINE
+
+    def _reachability_changed(self, reachable: bool, changed: bool) -> None:
+        if reachable and changed:
+            self.prefetch.resume()
+
     def _went_offline(self) -> None:
         self.sync.outbox_paused()
 
@@ -519,9 +413,3 @@ class InboxClient:
         """The server's ``GET /api/metrics`` answer."""
         return await self.api.metrics()
 
-
-def _text(body: str) -> str:
-    try:
-        return TextRequest(body=body).body
-    except ValidationError as exc:
-        raise ValueError("the text must have 1 to 4,000 characters") from exc

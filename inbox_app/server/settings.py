@@ -24,7 +24,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_TOKEN_TTL_SECONDS = 12 * 3600
 DEFAULT_EVENT_LOG_SIZE = 1000
-DEMO_SIZES = ("small", "full")
+DEMO_SIZES = ("small", "full", "large")
 
 
 def default_database_url() -> str:
@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--demo-size", choices=DEMO_SIZES, default=None,
-        help="small: ~20 patients/~30 conversations per clinic; full (default): ~200/~500",
+        help="small: ~20 patients/~30 conversations per clinic; full (default): ~200/~500; "
+        "large: ~2,000/~14,000 (about 5,000 unread)",
     )
     parser.add_argument(
         "--simulate-inbound", type=float, metavar="SECONDS",

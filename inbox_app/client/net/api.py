@@ -9,6 +9,7 @@ Every answer is checked against the contract models; one that does not fit raise
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -45,6 +46,8 @@ from inbox_app.contract.models import (
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+#: Told the bytes an answer took on the wire (body as sent, before decompression).
+Meter = Callable[[int], None]
 
 #: Connect fast (a dead server must not freeze the outbox), read with patience.
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
@@ -112,9 +115,13 @@ class Api:
             return response
         raise from_response(response)
 
-    async def get_json(self, path: str, model: type[M], **kwargs: Any) -> tuple[M, Any]:
-        """(validated model, the JSON as sent) for a GET; the JSON is what the cache keeps."""
+    async def get_json(self, path: str, model: type[M], *, meter: Meter | None = None,
+                       **kwargs: Any) -> tuple[M, Any]:
+        """(validated model, the JSON as sent) for a GET; the JSON is what the cache keeps.
+        ``meter`` is told the answer's size on the wire (the prefetch's byte budget)."""
         response = await self.request("GET", path, **kwargs)
+        if meter is not None:
+            meter(response.num_bytes_downloaded)
         return self.parse(response, model)
 
     async def get_document(self, path: str) -> Any:
@@ -160,16 +167,19 @@ class Api:
     async def conversations(self, clinic_id: int) -> tuple[ConversationList, Any]:
         return await self.get_json(f"/api/clinics/{clinic_id}/conversations", ConversationList)
 
-    async def conversation(self, conversation_id: int) -> tuple[ConversationDetail, Any]:
-        return await self.get_json(f"/api/conversations/{conversation_id}", ConversationDetail)
+    async def conversation(self, conversation_id: int, *, meter: Meter | None = None
+                           ) -> tuple[ConversationDetail, Any]:
+        return await self.get_json(f"/api/conversations/{conversation_id}", ConversationDetail,
+                                   meter=meter)
 
     async def older_messages(self, conversation_id: int, before: int) -> MessagesPage:
         page, _ = await self.get_json(f"/api/conversations/{conversation_id}/messages",
                                       MessagesPage, params={"before": before})
         return page
 
-    async def patient(self, patient_id: int) -> tuple[Patient, Any]:
-        return await self.get_json(f"/api/patients/{patient_id}", Patient)
+    async def patient(self, patient_id: int, *, meter: Meter | None = None
+                      ) -> tuple[Patient, Any]:
+        return await self.get_json(f"/api/patients/{patient_id}", Patient, meter=meter)
 
     async def metrics(self) -> ServerMetrics:
         """The server's ``GET /api/metrics`` figures."""

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from inbox_app.client.actions.engine import MutationEngine
 from inbox_app.client.errors import (
+    ClientError,
     NotAvailableOffline,
     TransientError,
     UnauthorizedError,
@@ -160,6 +161,46 @@ class Repository:
         await self._fetch(key, fetch)
         entry = self.cache.peek(key)
         return entry is None or not entry.invalidated
+
+    # --- background loads (the prefetch, :mod:`inbox_app.client.reads.prefetch`) ------------
+    # Not counted in the read metrics, which say what the user's own reads met.
+
+    async def background_read(self, key: str, model: type[M],
+                              fetch: Callable[[], Awaitable[tuple[M, Any]]]) -> M:
+        """``key`` fresh from the cache, else loaded with ``fetch`` (joining a load already
+        running); when that load fails, the held copy however stale (up to max-stale)."""
+        self._fetchers.setdefault(key, fetch)
+        entry = await self.cache.get(key, model.model_validate)
+        usable = entry is not None and not self.cache.too_old(entry)
+        if entry is not None and usable and self.cache.is_fresh(key, entry):
+            value: M = entry.value
+            return value
+        try:
+            return await self._fetch(key, fetch)
+        except ClientError:
+            if entry is None or not usable:
+                raise
+            held: M = entry.value
+            return held
+
+    async def current(self, key: str, model: type[BaseModel]) -> bool:
+        """Whether ``key`` needs no load: a fresh copy is held (memory or disk), or a load
+        of it is already running."""
+        if key in self._inflight:
+            return True
+        entry = await self.cache.get(key, model.model_validate)
+        return entry is not None and not self.cache.too_old(entry) \
+            and self.cache.is_fresh(key, entry)
+
+    async def preload(self, key: str, fetch: Callable[[], Awaitable[tuple[Any, Any]]], *,
+                      via: Callable[[], Awaitable[tuple[Any, Any]]] | None = None) -> None:
+        """Loads ``key`` into the cache with ``via`` (default ``fetch``), or joins the load
+        already running; from then on ``key`` is re-read with ``fetch`` like any key read
+        in this run (an invalidation of it, a reconnect). Raises :class:`ClientError`."""
+        if self.closed:
+            return
+        self._fetchers.setdefault(key, fetch)
+        await self._fetch(key, via or fetch)
 
     def _rebase_from(self, value: Any, old: Any) -> set[int]:
         """Feeds fresh summaries to the engine as new bases; returns the ids that changed."""

@@ -46,8 +46,9 @@ DEMO_CLINICS: list[tuple[str, list[tuple[str, str]]]] = [
     ]),
 ]
 DEMO_LOGINS = [email for _clinic, people in DEMO_CLINICS for _name, email in people[:2]]
-#: (patients, conversations) per clinic.
-SIZES = {"small": (20, 30), "full": (200, 500)}
+#: (patients, conversations) per clinic. ``large`` is a clinic at scale for load tests and
+#: benchmarks: about 5,000 of its conversations are open and unread.
+SIZES = {"small": (20, 30), "full": (200, 500), "large": (2000, 14000)}
 
 _INSURANCES = ["Unimed", "Bradesco Saúde", "SulAmérica", "Amil", "Hapvida", "Porto Saúde",
                None]
