@@ -29,6 +29,7 @@ class StatusBar(QStatusBar):
         self.metrics_button.setIcon(assets.icon("metrics"))
         self.metrics_button.setAutoRaise(True)
         self.metrics_button.setToolTip(self.tr("Cache metrics"))
+        self.metrics_button.setAccessibleName(self.tr("Cache metrics"))
         self.metrics_button.clicked.connect(self.metricsRequested)
         self.addWidget(self.connection_icon)
         self.addWidget(self.connection)
