@@ -182,7 +182,7 @@ def render_app_icons(folder: Path | None = None) -> list[Path]:
         painter.end()
         target = root / icon_path(size)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not image.save(str(target), b"PNG"):
+        if not image.save(str(target)):  # PNG, by the name
             raise RuntimeError(f"could not write {target}")
         written.append(target)
     return written

@@ -62,7 +62,7 @@ _SECOND_CHANNEL_SHARE = 0.4
 #: The newest conversations that wait for the clinic (the patient wrote last), and the
 #: finished ones the receptionists archived.
 _WAITING_SHARE = 0.35
-_ARCHIVED_SHARE = 0.2
+_ARCHIVED_SHARE = 0.5
 
 
 async def seed(db: Database, size: str = "full") -> bool:
@@ -109,7 +109,7 @@ async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named ther
     phones: set[str] = set()
     names: set[str] = set()  # one name, one person: two rows of a name are one patient
     patient_rows: list[dict[str, Any]] = []
-    people: list[stories.Person] = []
+    writers: list[stories.Person] = []  # the patients, as their messages need them
     while len(patient_rows) < n_patients:
         phone = fake.cellphone_number()
         female = rng.random() < 0.55
@@ -128,12 +128,12 @@ async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named ther
             if rng.random() < 0.8 else None,
         })
         age = now.year - birth.year - ((now.month, now.day) < (birth.month, birth.day))
-        people.append(stories.Person(first, female, age, insurance))
+        writers.append(stories.Person(first, female, age, insurance))
     patient_ids = (await conn.execute(
         insert(patients).returning(patients.c.id, sort_by_parameter_order=True), patient_rows
     )).scalars().all()
 
-    plans = _plan(rng, people, n_conversations, now)
+    plans = _plan(rng, writers, n_conversations, now)
     plans.sort(key=lambda plan: plan.said[0][2])  # ids grow with time, as in real use
     conversation_ids = (await conn.execute(
         insert(conversations).returning(conversations.c.id, sort_by_parameter_order=True),
@@ -173,6 +173,7 @@ class _Plan:
     said: list[tuple[Direction, str, datetime]]
     current: bool  # the newest of the patient's conversations on its channel
     priority: Priority
+    luck: float  # drawn with the rest: decides read or not, archived or not
 
 
 def _plan(rng: random.Random, people: list[stories.Person], count: int, now: datetime
@@ -215,7 +216,7 @@ def _plan(rng: random.Random, people: list[stories.Person], count: int, now: dat
             if not current:
                 at = said[-1][2] + timedelta(days=1)
             plans.append(_Plan(person, channel, story, said, current,
-                               stories.priority_of(story, rng)))
+                               stories.priority_of(story, rng), rng.random()))
     return plans
 
 
@@ -236,8 +237,8 @@ def _conversation_row(plan: _Plan, clinic_id: int, patient_id: int) -> dict[str,
     finished = len(plan.said) == len(plan.story.lines)
     # a patient's message waits for an answer, unread (mostly) or read; a finished
     # conversation is often archived, and an earlier one on the channel always
-    unread = 1 if waiting and not finished and _coin(plan, 0.8) else 0
-    archived = not plan.current or (finished and _coin(plan, _ARCHIVED_SHARE))
+    unread = 1 if waiting and not finished and plan.luck < 0.8 else 0
+    archived = not plan.current or (finished and plan.luck < _ARCHIVED_SHARE)
     return {
         "clinic_id": clinic_id, "patient_id": patient_id, "channel": plan.channel,
         "status": Status.ARCHIVED.value if archived else Status.OPEN.value,
@@ -245,8 +246,3 @@ def _conversation_row(plan: _Plan, clinic_id: int, patient_id: int) -> dict[str,
         "last_message_preview": preview(body), "last_message_at": at, "updated_at": at,
         "version": 1,
     }
-
-
-def _coin(plan: _Plan, share: float) -> bool:
-    """A stable coin toss per conversation (its first message's time)."""
-    return (int(plan.said[0][2].timestamp()) % 1000) / 1000 < share
