@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
-from inbox_app import bundle
+from inbox_app import bundle, licences
 from inbox_app.contract import VERSION
 from tests.support import ServerProcess, missing
 
@@ -196,7 +196,7 @@ def test_the_png_icons_are_the_svg_rendered_at_every_size(tmp_path: Path) -> Non
 
 def test_every_shipped_distribution_has_its_licence_text() -> None:
     # what the app's processes import, as the bundle carries it; Qt is the LGPL one
-    pairs = bundle.licence_files(["PySide6/Qt/lib/libQt6Core.so.6", "shiboken6", "httpx",
+    pairs = licences.licence_files(["PySide6/Qt/lib/libQt6Core.so.6", "shiboken6", "httpx",
                                   "numpy.libs/libscipy_openblas.so", "pydantic_core",
                                   "_cffi_backend.cpython-311-x86_64-linux-gnu.so", "yaml"])
     folders = {dest.split("/")[1] for _src, dest in pairs}

@@ -92,8 +92,9 @@ class Commands:
 
 
 async def main(url: str, folder: Path) -> int:
-    client = await InboxClient.login(url, EMAIL, DEMO_PASSWORD, data_dir=folder / "data",
-                                     cache_dir=folder / "cache")
+    client = await InboxClient.login(
+        url, EMAIL, DEMO_PASSWORD, data_dir=folder / "data", cache_dir=folder / "cache"
+    )
     window = await ui_app.open_window(client, lock_after=3600)
     loaded = asyncio.Event()
     window.bridge.listLoaded.connect(lambda _snapshot: loaded.set())
@@ -102,7 +103,8 @@ async def main(url: str, folder: Path) -> int:
     opened = asyncio.Event()
     cid = window.bridge.model.ids()[1]
     window.bridge.detailChanged.connect(
-        lambda snapshot: opened.set() if snapshot.value.summary.id == cid else None)
+        lambda snapshot: opened.set() if snapshot.value.summary.id == cid else None
+    )
     window.conversations.select(cid)
     await opened.wait()
     closed = asyncio.Event()

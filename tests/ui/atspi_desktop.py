@@ -36,16 +36,26 @@ def _prerequisites() -> str:
         missing("Xvfb is not installed (Debian packages: xvfb xauth)")
     if shutil.which("dbus-daemon") is None:
         missing("dbus-daemon is not installed (Debian package: dbus-daemon)")
-    launcher = next((p for p in BUS_LAUNCHERS if os.access(p, os.X_OK)),
-                    shutil.which("at-spi-bus-launcher"))
+    launcher = next(
+        (p for p in BUS_LAUNCHERS if os.access(p, os.X_OK)), shutil.which("at-spi-bus-launcher")
+    )
     if launcher is None:
         missing("at-spi-bus-launcher is not installed (Debian package: at-spi2-core)")
-    probe = subprocess.run(
-        [SYSTEM_PYTHON, "-c", "import pyatspi"], capture_output=True, text=True, timeout=60,
-    ) if os.access(SYSTEM_PYTHON, os.X_OK) else None
+    probe = (
+        subprocess.run(
+            [SYSTEM_PYTHON, "-c", "import pyatspi"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if os.access(SYSTEM_PYTHON, os.X_OK)
+        else None
+    )
     if probe is None or probe.returncode != 0:
-        missing("pyatspi is not installed for /usr/bin/python3 (Debian packages: "
-                "python3-pyatspi gir1.2-atspi-2.0 python3-gi)")
+        missing(
+            "pyatspi is not installed for /usr/bin/python3 (Debian packages: "
+            "python3-pyatspi gir1.2-atspi-2.0 python3-gi)"
+        )
     return str(launcher)
 
 
@@ -67,23 +77,55 @@ class AtspiDesktop:
     def __init__(self, tmp: Path, size: str = "1366x768") -> None:
         launcher = _prerequisites()
         self._procs: list[subprocess.Popen[bytes]] = []
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in {"DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS",
-                                 "AT_SPI_BUS_ADDRESS", "QT_QPA_PLATFORM"}}
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if k
+            not in {
+                "DISPLAY",
+                "WAYLAND_DISPLAY",
+                "DBUS_SESSION_BUS_ADDRESS",
+                "AT_SPI_BUS_ADDRESS",
+                "QT_QPA_PLATFORM",
+            }
+        }
         runtime = tmp / "runtime"
         runtime.mkdir(mode=0o700, exist_ok=True)
-        self.env.update(XDG_RUNTIME_DIR=str(runtime), NO_AT_BRIDGE="0",
-                        QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1")
+        self.env.update(
+            XDG_RUNTIME_DIR=str(runtime),
+            NO_AT_BRIDGE="0",
+            QT_QPA_PLATFORM="xcb",
+            QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
+        )
         try:
             read_end, write_end = os.pipe()
-            self._start(["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size}x24",
-                         "-nolisten", "tcp"], pass_fds=(write_end,))
+            self._start(
+                [
+                    "Xvfb",
+                    "-displayfd",
+                    str(write_end),
+                    "-screen",
+                    "0",
+                    f"{size}x24",
+                    "-nolisten",
+                    "tcp",
+                ],
+                pass_fds=(write_end,),
+            )
             os.close(write_end)
             self.env["DISPLAY"] = ":" + _read_line(read_end, "Xvfb")
             os.close(read_end)
             read_end, write_end = os.pipe()
-            self._start(["dbus-daemon", "--session", "--nofork", "--nosyslog",
-                         f"--print-address={write_end}"], pass_fds=(write_end,))
+            self._start(
+                [
+                    "dbus-daemon",
+                    "--session",
+                    "--nofork",
+                    "--nosyslog",
+                    f"--print-address={write_end}",
+                ],
+                pass_fds=(write_end,),
+            )
             os.close(write_end)
             self.env["DBUS_SESSION_BUS_ADDRESS"] = _read_line(read_end, "dbus-daemon")
             os.close(read_end)
@@ -95,15 +137,25 @@ class AtspiDesktop:
 
     def _start(self, command: list[str], pass_fds: tuple[int, ...] = ()) -> None:
         # each in its own process group: close() ends what it started, children included
-        self._procs.append(subprocess.Popen(
-            command, env=self.env, pass_fds=pass_fds, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True))
+        self._procs.append(
+            subprocess.Popen(
+                command,
+                env=self.env,
+                pass_fds=pass_fds,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
 
     def read(self, app: str, *args: str, timeout: float = READ_TIMEOUT) -> Any:
         """Runs the reader (``atspi_reader.py APP ARGS…``) and returns what it printed (JSON)."""
         result = subprocess.run(
-            [SYSTEM_PYTHON, str(READER), app, *args], env=self.env, capture_output=True,
-            text=True, timeout=timeout,
+            [SYSTEM_PYTHON, str(READER), app, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if result.returncode != 0:
             raise RuntimeError(f"atspi_reader {args} failed:\n{result.stderr[-4000:]}")

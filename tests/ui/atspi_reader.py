@@ -95,8 +95,14 @@ def press(app: pyatspi.Accessible, name: str, seconds: float, kind: str) -> dict
     def listen(event: pyatspi.event.Event) -> None:
         host = event.host_application
         if host is not None and host.name == app.name:
-            heard.append({"type": event.type, "text": str(event.any_data),
-                          "detail": event.detail1, "source": event.source.name or ""})
+            heard.append(
+                {
+                    "type": event.type,
+                    "text": str(event.any_data),
+                    "detail": event.detail1,
+                    "source": event.source.name or "",
+                }
+            )
             pyatspi.Registry.stop()
 
     pyatspi.Registry.registerEventListener(listen, kind)

@@ -27,13 +27,32 @@ CHILD_TIMEOUT = 120
 
 #: Roles a user operates; each needs a name (focusable nodes of any role too).
 CONTROL_ROLES = {
-    "push button", "toggle button", "check box", "radio button", "combo box", "text",
-    "password text", "entry", "spin button", "slider", "table", "tree", "tree table", "list",
-    "page tab", "menu item", "menu", "link",
+    "push button",
+    "toggle button",
+    "check box",
+    "radio button",
+    "combo box",
+    "text",
+    "password text",
+    "entry",
+    "spin button",
+    "slider",
+    "table",
+    "tree",
+    "tree table",
+    "list",
+    "page tab",
+    "menu item",
+    "menu",
+    "link",
 }
 CHANNELS = {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail", "instagram": "Instagram"}
-PRIORITIES = {"urgent": "Prioridade urgente", "high": "Prioridade alta",
-              "normal": "Prioridade normal", "low": "Prioridade baixa"}
+PRIORITIES = {
+    "urgent": "Prioridade urgente",
+    "high": "Prioridade alta",
+    "normal": "Prioridade normal",
+    "low": "Prioridade baixa",
+}
 
 
 def unread_words(count: int) -> str:
@@ -53,15 +72,25 @@ class Window:
     """The window's process: started signed in, spoken to on stdin, closed at the end."""
 
     def __init__(self, desktop: AtspiDesktop, server: ServerProcess, tmp: Path) -> None:
-        env = dict(desktop.env, HOME=str(tmp / "home"), XDG_CONFIG_HOME=str(tmp / "config"),
-                   XDG_DATA_HOME=str(tmp / "data"), XDG_CACHE_HOME=str(tmp / "cache"),
-                   PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-                   PYTHONPATH=str(ROOT))
+        env = dict(
+            desktop.env,
+            HOME=str(tmp / "home"),
+            XDG_CONFIG_HOME=str(tmp / "config"),
+            XDG_DATA_HOME=str(tmp / "data"),
+            XDG_CACHE_HOME=str(tmp / "cache"),
+            PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+            PYTHONPATH=str(ROOT),
+        )
         self.err = (tmp / "window.log").open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.ui.atspi_app", server.url, "pt_BR", str(tmp)],
-            env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err,
-            text=True)
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.err,
+            text=True,
+        )
         self.log = tmp / "window.log"
         self.open_id = int(self.expect("READY"))
 
@@ -99,8 +128,11 @@ def window(desktop: AtspiDesktop, server: ServerProcess, tmp_path: Path) -> Iter
 
 def conversations(server: ServerProcess) -> list[dict[str, Any]]:
     token, session = login(server.url, "ana@aurora.example")
-    answer = httpx.get(f"{server.url}/api/clinics/{session['clinic']['id']}/conversations",
-                       headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    answer = httpx.get(
+        f"{server.url}/api/clinics/{session['clinic']['id']}/conversations",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
     answer.raise_for_status()
     return list(answer.json()["items"])
 
@@ -111,8 +143,9 @@ def cells(tree: dict[str, Any]) -> list[dict[str, Any]]:
     return [n for n in walk(table) if n["role"] == "table cell"]
 
 
-def row_of(tree: dict[str, Any], summary: dict[str, Any], *, newest: bool = False
-           ) -> dict[str, Any]:
+def row_of(
+    tree: dict[str, Any], summary: dict[str, Any], *, newest: bool = False
+) -> dict[str, Any]:
     """The cell of one conversation: its patient and channel start what is said (one open
     conversation per patient and channel; ``newest``: the first of several, as the list
     shows the newest first, where earlier ones on that channel are archived too)."""
@@ -123,20 +156,24 @@ def row_of(tree: dict[str, Any], summary: dict[str, Any], *, newest: bool = Fals
 
 
 def test_every_control_is_named_and_every_row_says_what_its_icons_show(
-        desktop: AtspiDesktop, window: Window, server: ServerProcess) -> None:
+    desktop: AtspiDesktop, window: Window, server: ServerProcess
+) -> None:
     tree = desktop.read(APP, "dump")
     nodes = walk(tree)
     # every control, shown or not (the lock screen's password field is in the tree too)
-    unnamed = [(n["role"], n["description"]) for n in nodes
-               if (n["role"] in CONTROL_ROLES or "focusable" in n["states"])
-               and not n["name"].strip() and not n["labelled_by"]]
+    unnamed = [
+        (n["role"], n["description"])
+        for n in nodes
+        if (n["role"] in CONTROL_ROLES or "focusable" in n["states"])
+        and not n["name"].strip()
+        and not n["labelled_by"]
+    ]
     assert not unnamed, unnamed
     assert any(n["role"] == "password text" and n["name"] == "Senha" for n in nodes)
     assert any(n["role"] == "text" and n["name"] == "Buscar conversas" for n in nodes)
     assert any(n["role"] == "text" and n["name"] == "Responder ao paciente" for n in nodes)
     # a combo box's name is its value on Linux: what it is comes from its label
-    assert any(n["role"] == "combo box" and n["labelled_by"] == ["Prioridade"]
-               for n in nodes)
+    assert any(n["role"] == "combo box" and n["labelled_by"] == ["Prioridade"] for n in nodes)
 
     listed = [s for s in conversations(server) if s["status"] == "open"]
     assert len(cells(tree)) == len(listed)
@@ -152,7 +189,8 @@ def test_every_control_is_named_and_every_row_says_what_its_icons_show(
 
 
 def test_states_are_spoken_and_toasts_announced(
-        desktop: AtspiDesktop, window: Window, server: ServerProcess) -> None:
+    desktop: AtspiDesktop, window: Window, server: ServerProcess
+) -> None:
     before = {s["id"]: s for s in conversations(server)}
     archived = before[window.open_id]
     # a screen reader user presses Archive: the toast that offers Undo is announced

@@ -55,8 +55,11 @@ def luminance(color: QColor) -> float:
     def channel(value: float) -> float:
         return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
 
-    return (0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
-            + 0.0722 * channel(color.blueF()))
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
 
 
 def contrast(a: QColor, b: QColor) -> float:
@@ -119,8 +122,7 @@ def test_the_desktop_scheme_decides_the_palette(qapp: QApplication, app_font: QF
 def pixels(image: QImage) -> np.ndarray:
     """The image as a height x width array of 0xAARRGGBB values."""
     image = image.convertToFormat(QImage.Format.Format_ARGB32)
-    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(),
-                                                              image.bytesPerLine())
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
     return rows[:, : image.width() * 4].copy().view(np.uint32) & 0xFFFFFF
 
 
@@ -142,8 +144,7 @@ def painted_colours(area: np.ndarray) -> tuple[QColor, QColor | None]:
 
 def shown_text(widget: QWidget) -> str:
     if isinstance(widget, QLabel):
-        return "" if widget.pixmap() is not None and not widget.pixmap().isNull() \
-            else widget.text()
+        return "" if widget.pixmap() is not None and not widget.pixmap().isNull() else widget.text()
     if isinstance(widget, QAbstractButton):
         return widget.text()
     if isinstance(widget, QLineEdit):
@@ -158,29 +159,37 @@ def shown_text(widget: QWidget) -> str:
 def measure(window: MainWindow) -> list[tuple[str, float]]:
     """(what, contrast) of every visible, enabled text in the window, as painted."""
     image = pixels(window.grab().toImage())
-    toasts = [QRect(t.mapTo(window, QPoint(0, 0)), t.size())
-              for t in window.findChildren(Toast) if t.isVisible()]
+    toasts = [
+        QRect(t.mapTo(window, QPoint(0, 0)), t.size())
+        for t in window.findChildren(Toast)
+        if t.isVisible()
+    ]
     found = []
     for widget in window.findChildren(QWidget):
         if not (widget.isVisible() and widget.isEnabled()) or not shown_text(widget).strip():
             continue
         # the part of it on screen (a bubble scrolled away is not under the header)
         seen = widget.visibleRegion().boundingRect()
-        rect = QRect(widget.mapTo(window, seen.topLeft()), seen.size()).intersected(
-            window.rect())
-        if isinstance(widget.parent(), QWidget) and not any(
-                isinstance(w, Toast) for w in _ancestors(widget)) and any(
-                    rect.intersects(t) for t in toasts):
+        rect = QRect(widget.mapTo(window, seen.topLeft()), seen.size()).intersected(window.rect())
+        if (
+            isinstance(widget.parent(), QWidget)
+            and not any(isinstance(w, Toast) for w in _ancestors(widget))
+            and any(rect.intersects(t) for t in toasts)
+        ):
             continue  # under a toast: it is measured where nothing covers it
         if rect.isEmpty():
             continue
-        area = image[rect.top(): rect.bottom() + 1, rect.left(): rect.right() + 1]
+        area = image[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
         background, text = painted_colours(area)
         if text is None:
             continue  # elided to nothing at this size
-        found.append((f"{type(widget).__name__}#{widget.objectName()} "
-                      f"{shown_text(widget)[:30]!r} {text.name()} on {background.name()}",
-                      contrast(text, background)))
+        found.append(
+            (
+                f"{type(widget).__name__}#{widget.objectName()} "
+                f"{shown_text(widget)[:30]!r} {text.name()} on {background.name()}",
+                contrast(text, background),
+            )
+        )
     return found
 
 
@@ -193,8 +202,12 @@ def _ancestors(widget: QWidget) -> Iterator[QWidget]:
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
 def test_every_text_and_chip_passes_wcag_aa(  # noqa: PLR0917 - fixtures
-    qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess, tmp_path: Path,
-    app_font: QFont, scheme: str,
+    qtbot: Any,
+    qloop: asyncio.AbstractEventLoop,
+    server: ServerProcess,
+    tmp_path: Path,
+    app_font: QFont,
+    scheme: str,
 ) -> None:
     app = ui_app.create_application(language="pt_BR")
     big = QFont(app_font)
@@ -214,8 +227,13 @@ def test_every_text_and_chip_passes_wcag_aa(  # noqa: PLR0917 - fixtures
         composer.set_kind("note")
         composer.text.setPlainText("nota com caractere inválido \x00")
         composer.submit()
-        qtbot.waitUntil(lambda: any(isinstance(b.item, PendingItem) and b.item.state == "failed"
-                                    for b in window.pane.thread_view.bubbles), timeout=TIMEOUT)
+        qtbot.waitUntil(
+            lambda: any(
+                isinstance(b.item, PendingItem) and b.item.state == "failed"
+                for b in window.pane.thread_view.bubbles
+            ),
+            timeout=TIMEOUT,
+        )
         qtbot.waitUntil(lambda: window.patient.name.text() != "", timeout=TIMEOUT)
         bar = window.pane.thread_view.verticalScrollBar()
         qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=TIMEOUT)
@@ -232,8 +250,18 @@ def test_every_text_and_chip_passes_wcag_aa(  # noqa: PLR0917 - fixtures
     kinds = {what.split(" ")[0].split("#")[0] for what, _ratio in measured}
     assert {"QLabel", "QPushButton", "QLineEdit", "ElidedLabel", "_Text"} <= kinds, kinds
     names = {what.split(" ")[0].split("#")[1] for what, _ratio in measured}
-    assert {"failedText", "retryButton", "toastReason", "toastAction", "offlineText",
-            "patientName", "noteTitle", "bubbleMeta", "lockTitle", "primary"} <= names, names
+    assert {
+        "failedText",
+        "retryButton",
+        "toastReason",
+        "toastAction",
+        "offlineText",
+        "patientName",
+        "noteTitle",
+        "bubbleMeta",
+        "lockTitle",
+        "primary",
+    } <= names, names
     assert len(measured) > 40
     failing = [(what, round(ratio, 2)) for what, ratio in measured if ratio < TEXT]
     assert not failing, failing
@@ -244,20 +272,35 @@ def test_every_text_and_chip_passes_wcag_aa(  # noqa: PLR0917 - fixtures
         assert contrast(fg, bg) >= TEXT, (scheme, priority)
     painted = {QColor(int(v)).name() for v in np.unique(pixels(row))}
     assert {palette.row_selected, palette.ink} <= painted, painted
-    text_on_rows = [("ink", "row_selected"), ("muted", "row_selected"),
-                    ("accent", "row_selected"), ("pending", "row_selected"),
-                    ("ink", "row_hover"), ("muted", "row_hover"), ("accent", "row_hover"),
-                    ("pending", "surface"), ("on_accent", "accent"), ("on_muted", "muted")]
+    text_on_rows = [
+        ("ink", "row_selected"),
+        ("muted", "row_selected"),
+        ("accent", "row_selected"),
+        ("pending", "row_selected"),
+        ("ink", "row_hover"),
+        ("muted", "row_hover"),
+        ("accent", "row_hover"),
+        ("pending", "surface"),
+        ("on_accent", "accent"),
+        ("on_muted", "muted"),
+    ]
     for fg_name, bg_name in text_on_rows:
         ratio = contrast(palette.color(fg_name), palette.color(bg_name))
         assert ratio >= TEXT, (scheme, fg_name, bg_name, ratio)
     # what tells a control or a state apart without words: focus and checked borders, the
     # selected row's bar, the unread badge
-    for fg_name, bg_name in [("accent", "surface"), ("accent", "window"),
-                             ("accent", "accent_soft"), ("accent", "row_selected"),
-                             ("accent", "surface")]:
-        assert contrast(palette.color(fg_name), palette.color(bg_name)) >= UI, \
-            (scheme, fg_name, bg_name)
+    for fg_name, bg_name in [
+        ("accent", "surface"),
+        ("accent", "window"),
+        ("accent", "accent_soft"),
+        ("accent", "row_selected"),
+        ("accent", "surface"),
+    ]:
+        assert contrast(palette.color(fg_name), palette.color(bg_name)) >= UI, (
+            scheme,
+            fg_name,
+            bg_name,
+        )
 
 
 def paint_row(conversations: ConversationList, palette: theme.Palette) -> QImage:

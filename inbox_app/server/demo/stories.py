@@ -24,8 +24,15 @@ PATIENT_FIRST_HOUR, PATIENT_LAST_HOUR = 7, 22
 
 IN, OUT = Direction.INBOUND, Direction.OUTBOUND
 
-_AREAS = ["cardiologia", "dermatologia", "ortopedia", "ginecologia", "oftalmologia",
-          "clínica geral", "endocrinologia"]
+_AREAS = [
+    "cardiologia",
+    "dermatologia",
+    "ortopedia",
+    "ginecologia",
+    "oftalmologia",
+    "clínica geral",
+    "endocrinologia",
+]
 _WEEKDAYS = ["segunda", "terça", "quarta", "quinta", "sexta"]
 
 
@@ -45,92 +52,167 @@ class Story:
 
 
 STORIES: tuple[Story, ...] = (
-    Story("marcar", (
-        (IN, "{greeting}! Gostaria de marcar uma consulta de {area}."),
-        (OUT, "{greeting}, {first}! Temos horário na {day} às {hour}h para {area}. "
-              "Podemos confirmar?"),
-        (IN, "Pode ser, confirmo sim."),
-        (OUT, "Combinado! Consulta de {area} confirmada para {day} às {hour}h. Até lá."),
-        (IN, "{thanks}!"),
-    )),
-    Story("convenio", (
-        (IN, "{greeting}, vocês aceitam o convênio {insurance}?"),
-        (OUT, "Aceitamos sim, {first}. Lembre de trazer a carteirinha do {insurance} no dia "
-              "da consulta."),
-        (IN, "Ótimo, {thanks_lower}!"),
-    ), needs_insurance=True, notes=("Confirmar cobertura do convênio antes da consulta.",)),
-    Story("remarcar", (
-        (IN, "{greeting}! Preciso remarcar minha consulta de {day}. É possível?"),
-        (OUT, "Claro! Temos {other_day} às {hour}h ou {third_day} às {other_hour}h. "
-              "Qual fica melhor?"),
-        (IN, "{other_day_title} às {hour}h fica ótimo."),
-        (OUT, "Consulta remarcada para {other_day} às {hour}h. Qualquer dúvida, estamos à "
-              "disposição."),
-    )),
-    Story("sabado", (
-        (IN, "Qual o horário de funcionamento no sábado?"),
-        (OUT, "Aos sábados funcionamos das 8h às 12h."),
-        (IN, "{thanks}!"),
-    ), priorities=(0, 1, 10, 8)),
-    Story("exame", (
-        (IN, "{greeting}! Meu exame já ficou pronto? Fiz na {day} passada."),
-        (OUT, "Já está disponível, {first}. Pode retirar na recepção ou ver no site com o "
-              "seu CPF."),
-        (IN, "Vou passar aí amanhã, {thanks_lower}."),
-    ), notes=("Pediu retorno do médico sobre o resultado do exame.",)),
-    Story("dor", (
-        (IN, "{greeting}, estou com dor nas costas desde ontem. Tem horário para hoje?"),
-        (OUT, "Sinto muito, {first}. Conseguimos um encaixe {soon} com a clínica geral. "
-              "Pode vir?"),
-        (IN, "Posso sim, {thanks_lower} pelo encaixe."),
-        (OUT, "Combinado. Avise na recepção que é encaixe."),
-    ), priorities=(6, 4, 1, 0)),
-    Story("sangue", (
-        (IN, "Vocês fazem exame de sangue sem agendamento?"),
-        (OUT, "Fazemos sim, de segunda a sexta das 7h às 10h. É preciso jejum de 8 horas."),
-        (IN, "Perfeito, {thanks_lower}!"),
-    )),
-    Story("segunda_via", (
-        (IN, "{greeting}! Preciso de uma segunda via do pedido de exame, por favor."),
-        (OUT, "Claro! Envie uma foto do pedido antigo ou diga de qual consulta ele é."),
-        (IN, "É da consulta de {area} do mês passado."),
-        (OUT, "Encontramos. A segunda via está pronta na recepção."),
-    )),
-    Story("particular", (
-        (IN, "Quanto custa a consulta particular de {area}?"),
-        (OUT, "A consulta particular de {area} custa R$ {price},00. Aceitamos cartão e Pix."),
-        (IN, "Entendi. Vou ver e retorno."),
-    ), priorities=(0, 1, 8, 10)),
-    Story("levar_filho", (
-        (IN, "{greeting}! Posso levar {child} junto na consulta? Não tenho com quem deixar."),
-        (OUT, "Pode sim, {first}. Temos um espaço para crianças na recepção."),
-        (IN, "Que bom, {thanks_lower}!"),
-    ), min_age=24, max_age=55),
-    Story("pediatra", (
-        (IN, "{greeting}! Queria marcar pediatra para {child}, de {kid_age} anos."),
-        (OUT, "Temos horário na {day} às {hour}h com a pediatra. Podemos confirmar?"),
-        (IN, "Confirmo sim."),
-        (OUT, "Confirmado! Traga a carteira de vacinação, por favor."),
-    ), min_age=22, max_age=50),
-    Story("atraso", (
-        (IN, "Chego uns 15 minutos {late} na consulta de hoje, tudo bem?"),
-        (OUT, "Tudo bem, {first}! Já avisamos a equipe."),
-        (IN, "{thanks}!"),
-    )),
-    Story("acompanhante", (
-        (IN, "{greeting}! Minha consulta é na {day}. Posso entrar com minha filha? Ela me "
-             "ajuda a lembrar das receitas."),
-        (OUT, "Pode sim, {first}. Acompanhantes são bem-vindos."),
-        (IN, "{thanks}, vocês são muito atenciosos."),
-    ), min_age=68, notes=("Paciente idoso: reservar horário com acompanhante.",)),
+    Story(
+        "marcar",
+        (
+            (IN, "{greeting}! Gostaria de marcar uma consulta de {area}."),
+            (
+                OUT,
+                "{greeting}, {first}! Temos horário na {day} às {hour}h para {area}. "
+                "Podemos confirmar?",
+            ),
+            (IN, "Pode ser, confirmo sim."),
+            (OUT, "Combinado! Consulta de {area} confirmada para {day} às {hour}h. Até lá."),
+            (IN, "{thanks}!"),
+        ),
+    ),
+    Story(
+        "convenio",
+        (
+            (IN, "{greeting}, vocês aceitam o convênio {insurance}?"),
+            (
+                OUT,
+                "Aceitamos sim, {first}. Lembre de trazer a carteirinha do {insurance} no dia "
+                "da consulta.",
+            ),
+            (IN, "Ótimo, {thanks_lower}!"),
+        ),
+        needs_insurance=True,
+        notes=("Confirmar cobertura do convênio antes da consulta.",),
+    ),
+    Story(
+        "remarcar",
+        (
+            (IN, "{greeting}! Preciso remarcar minha consulta de {day}. É possível?"),
+            (
+                OUT,
+                "Claro! Temos {other_day} às {hour}h ou {third_day} às {other_hour}h. "
+                "Qual fica melhor?",
+            ),
+            (IN, "{other_day_title} às {hour}h fica ótimo."),
+            (
+                OUT,
+                "Consulta remarcada para {other_day} às {hour}h. Qualquer dúvida, estamos à "
+                "disposição.",
+            ),
+        ),
+    ),
+    Story(
+        "sabado",
+        (
+            (IN, "Qual o horário de funcionamento no sábado?"),
+            (OUT, "Aos sábados funcionamos das 8h às 12h."),
+            (IN, "{thanks}!"),
+        ),
+        priorities=(0, 1, 10, 8),
+    ),
+    Story(
+        "exame",
+        (
+            (IN, "{greeting}! Meu exame já ficou pronto? Fiz na {day} passada."),
+            (
+                OUT,
+                "Já está disponível, {first}. Pode retirar na recepção ou ver no site com o "
+                "seu CPF.",
+            ),
+            (IN, "Vou passar aí amanhã, {thanks_lower}."),
+        ),
+        notes=("Pediu retorno do médico sobre o resultado do exame.",),
+    ),
+    Story(
+        "dor",
+        (
+            (IN, "{greeting}, estou com dor nas costas desde ontem. Tem horário para hoje?"),
+            (
+                OUT,
+                "Sinto muito, {first}. Conseguimos um encaixe {soon} com a clínica geral. "
+                "Pode vir?",
+            ),
+            (IN, "Posso sim, {thanks_lower} pelo encaixe."),
+            (OUT, "Combinado. Avise na recepção que é encaixe."),
+        ),
+        priorities=(6, 4, 1, 0),
+    ),
+    Story(
+        "sangue",
+        (
+            (IN, "Vocês fazem exame de sangue sem agendamento?"),
+            (OUT, "Fazemos sim, de segunda a sexta das 7h às 10h. É preciso jejum de 8 horas."),
+            (IN, "Perfeito, {thanks_lower}!"),
+        ),
+    ),
+    Story(
+        "segunda_via",
+        (
+            (IN, "{greeting}! Preciso de uma segunda via do pedido de exame, por favor."),
+            (OUT, "Claro! Envie uma foto do pedido antigo ou diga de qual consulta ele é."),
+            (IN, "É da consulta de {area} do mês passado."),
+            (OUT, "Encontramos. A segunda via está pronta na recepção."),
+        ),
+    ),
+    Story(
+        "particular",
+        (
+            (IN, "Quanto custa a consulta particular de {area}?"),
+            (OUT, "A consulta particular de {area} custa R$ {price},00. Aceitamos cartão e Pix."),
+            (IN, "Entendi. Vou ver e retorno."),
+        ),
+        priorities=(0, 1, 8, 10),
+    ),
+    Story(
+        "levar_filho",
+        (
+            (IN, "{greeting}! Posso levar {child} junto na consulta? Não tenho com quem deixar."),
+            (OUT, "Pode sim, {first}. Temos um espaço para crianças na recepção."),
+            (IN, "Que bom, {thanks_lower}!"),
+        ),
+        min_age=24,
+        max_age=55,
+    ),
+    Story(
+        "pediatra",
+        (
+            (IN, "{greeting}! Queria marcar pediatra para {child}, de {kid_age} anos."),
+            (OUT, "Temos horário na {day} às {hour}h com a pediatra. Podemos confirmar?"),
+            (IN, "Confirmo sim."),
+            (OUT, "Confirmado! Traga a carteira de vacinação, por favor."),
+        ),
+        min_age=22,
+        max_age=50,
+    ),
+    Story(
+        "atraso",
+        (
+            (IN, "Chego uns 15 minutos {late} na consulta de hoje, tudo bem?"),
+            (OUT, "Tudo bem, {first}! Já avisamos a equipe."),
+            (IN, "{thanks}!"),
+        ),
+    ),
+    Story(
+        "acompanhante",
+        (
+            (
+                IN,
+                "{greeting}! Minha consulta é na {day}. Posso entrar com minha filha? Ela me "
+                "ajuda a lembrar das receitas.",
+            ),
+            (OUT, "Pode sim, {first}. Acompanhantes são bem-vindos."),
+            (IN, "{thanks}, vocês são muito atenciosos."),
+        ),
+        min_age=68,
+        notes=("Paciente idoso: reservar horário com acompanhante.",),
+    ),
 )
 
 #: A patient who already wrote on another channel says so in the second one.
-SECOND_CHANNEL = Story("outro_canal", (
-    (IN, "{greeting}! Mandei mensagem pelo {first_channel} também. Podem responder por aqui?"),
-    (OUT, "{greeting}, {first}! Claro, seguimos por aqui."),
-    (IN, "{thanks}!"),
-))
+SECOND_CHANNEL = Story(
+    "outro_canal",
+    (
+        (IN, "{greeting}! Mandei mensagem pelo {first_channel} também. Podem responder por aqui?"),
+        (OUT, "{greeting}, {first}! Claro, seguimos por aqui."),
+        (IN, "{thanks}!"),
+    ),
+)
 
 #: A note any conversation may get, and one for when the clinic waits for an answer.
 MORNING_NOTE = "Paciente prefere contato pela manhã."
@@ -167,8 +249,11 @@ def soon(when: datetime) -> str:
 
 def stories_for(person: Person) -> list[Story]:
     """The stories this person can tell."""
-    return [s for s in STORIES if s.min_age <= person.age <= s.max_age
-            and (person.insurance or not s.needs_insurance)]
+    return [
+        s
+        for s in STORIES
+        if s.min_age <= person.age <= s.max_age and (person.insurance or not s.needs_insurance)
+    ]
 
 
 def _later(at: datetime, minutes: int, first_hour: int, last_hour: int) -> datetime:
@@ -182,23 +267,37 @@ def _later(at: datetime, minutes: int, first_hour: int, last_hour: int) -> datet
     return when.astimezone(UTC)
 
 
-def tell(story: Story, person: Person, start: datetime, now: datetime, rng: random.Random,
-         *, first_channel: str = "", lines: int | None = None
-         ) -> list[tuple[Direction, str, datetime]]:
+def tell(
+    story: Story,
+    person: Person,
+    start: datetime,
+    now: datetime,
+    rng: random.Random,
+    *,
+    first_channel: str = "",
+    lines: int | None = None,
+) -> list[tuple[Direction, str, datetime]]:
     """The first ``lines`` messages (default all) of a story begun at ``start``, each at a
     believable time, up to ``now`` (a story still going on ends at what has been said so
     far; at least its first line)."""
     days = rng.sample(_WEEKDAYS, 3)
     hour, other_hour = rng.sample(range(OPENS, CLOSES), 2)
     values = {
-        "first": person.first_name, "area": rng.choice(_AREAS), "day": days[0],
-        "other_day": days[1], "other_day_title": days[1].capitalize(), "third_day": days[2],
-        "hour": str(hour), "other_hour": str(other_hour),
-        "insurance": person.insurance or "", "price": str(rng.choice([250, 280, 300, 350])),
+        "first": person.first_name,
+        "area": rng.choice(_AREAS),
+        "day": days[0],
+        "other_day": days[1],
+        "other_day_title": days[1].capitalize(),
+        "third_day": days[2],
+        "hour": str(hour),
+        "other_hour": str(other_hour),
+        "insurance": person.insurance or "",
+        "price": str(rng.choice([250, 280, 300, 350])),
         "thanks": "Obrigada" if person.female else "Obrigado",
         "thanks_lower": "obrigada" if person.female else "obrigado",
         "late": "atrasada" if person.female else "atrasado",
-        "child": rng.choice(PARENT_PHRASES), "kid_age": str(rng.randint(2, 11)),
+        "child": rng.choice(PARENT_PHRASES),
+        "kid_age": str(rng.randint(2, 11)),
         "first_channel": first_channel,
     }
     said: list[tuple[Direction, str, datetime]] = []
@@ -216,21 +315,24 @@ def tell(story: Story, person: Person, start: datetime, now: datetime, rng: rand
     return said
 
 
-def start_time(rng: random.Random, now: datetime, *, within_days: int = 30,
-               not_before: datetime | None = None) -> datetime:
+def start_time(
+    rng: random.Random, now: datetime, *, within_days: int = 30, not_before: datetime | None = None
+) -> datetime:
     """When a patient starts writing: a day within ``within_days`` (after ``not_before``),
     in the patients' hours."""
     oldest = not_before or now - timedelta(days=within_days)
     span = max(60, int((now - oldest).total_seconds() // 60))
-    at = _later(oldest + timedelta(minutes=rng.randint(0, span)), 0, PATIENT_FIRST_HOUR,
-                PATIENT_LAST_HOUR)
+    at = _later(
+        oldest + timedelta(minutes=rng.randint(0, span)), 0, PATIENT_FIRST_HOUR, PATIENT_LAST_HOUR
+    )
     return at if at <= now else at - timedelta(days=1)  # the same hour, a day earlier
 
 
 def waiting_cut(story: Story, rng: random.Random) -> int:
     """Where to end a story that waits for the clinic: after one of the patient's lines."""
-    return rng.choice([i + 1 for i, (direction, _text) in enumerate(story.lines)
-                       if direction is IN])
+    return rng.choice(
+        [i + 1 for i, (direction, _text) in enumerate(story.lines) if direction is IN]
+    )
 
 
 def priority_of(story: Story, rng: random.Random) -> Priority:

@@ -25,8 +25,15 @@ from inbox_app.contract.models import preview
 
 CLINIC_TZ = timezone(timedelta(hours=-3))  # the demo clinics are in Brasília time
 GREETINGS = {"Bom dia": range(5, 12), "Boa tarde": range(12, 18), "Boa noite": range(18, 24)}
-AREAS = ("cardiologia", "dermatologia", "ortopedia", "ginecologia", "oftalmologia",
-         "clínica geral", "endocrinologia")
+AREAS = (
+    "cardiologia",
+    "dermatologia",
+    "ortopedia",
+    "ginecologia",
+    "oftalmologia",
+    "clínica geral",
+    "endocrinologia",
+)
 INSURANCES = ("Unimed", "Bradesco Saúde", "SulAmérica", "Amil", "Hapvida", "Porto Saúde")
 
 
@@ -36,15 +43,24 @@ class Demo:
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path)
         self.seeded = datetime.fromtimestamp(path.stat().st_mtime, CLINIC_TZ)
-        self.patients = {row[0]: row[1:] for row in self.db.execute(
-            "SELECT id, clinic_id, name, phone, birth_date, insurance FROM patients")}
-        self.conversations = {row[0]: row[1:] for row in self.db.execute(
-            "SELECT id, patient_id, channel, status, unread_count, last_message_preview, "
-            "last_message_at FROM conversations")}
+        self.patients = {
+            row[0]: row[1:]
+            for row in self.db.execute(
+                "SELECT id, clinic_id, name, phone, birth_date, insurance FROM patients"
+            )
+        }
+        self.conversations = {
+            row[0]: row[1:]
+            for row in self.db.execute(
+                "SELECT id, patient_id, channel, status, unread_count, last_message_preview, "
+                "last_message_at FROM conversations"
+            )
+        }
         self.messages: dict[int, list[tuple[str, str, datetime]]] = defaultdict(list)
         for cid, direction, body, sent in self.db.execute(
-                "SELECT conversation_id, direction, body, sent_at FROM messages "
-                "ORDER BY conversation_id, sent_at, id"):
+            "SELECT conversation_id, direction, body, sent_at FROM messages "
+            "ORDER BY conversation_id, sent_at, id"
+        ):
             self.messages[cid].append((direction, body, self.time(sent)))
         self.notes = list(self.db.execute("SELECT conversation_id, body FROM notes"))
 
@@ -60,12 +76,26 @@ class Demo:
 
 
 @pytest.fixture(scope="module", params=["small", "full"])
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[Demo]:
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    subprocess.run([sys.executable, "-m", "inbox_app.server", "--database-url",
-                    f"sqlite:///{path}", "--demo-data", "--demo-size", request.param,
-                    "--init-only"], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inbox_app.server",
+            "--database-url",
+            f"sqlite:///{path}",
+            "--demo-data",
+            "--demo-size",
+            request.param,
+            "--init-only",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     seeded = Demo(path)
     yield seeded
     seeded.db.close()
@@ -106,8 +136,9 @@ def test_what_the_clinic_answers_fits_what_was_asked(demo: Demo) -> None:
         assert named <= {insurance}, (cid, insurance, text)  # the patient's own plan
         name = demo.patients[patient][1]
         for _d, body, _at in said:
-            addressed = re.search(r"^(?:Bom dia|Boa tarde|Boa noite|[^,.!]+), ([A-ZÀ-Ú][\w ]+)!",
-                                  body)
+            addressed = re.search(
+                r"^(?:Bom dia|Boa tarde|Boa noite|[^,.!]+), ([A-ZÀ-Ú][\w ]+)!", body
+            )
             if _d == "outbound" and addressed:
                 assert name.startswith(addressed.group(1)), (cid, name, body)
 
@@ -125,8 +156,11 @@ def test_phrases_fit_the_patients_age_and_gender(demo: Demo) -> None:
             assert 22 <= age <= 55, (cid, age, inbound)
         if "entrar com minha filha" in inbound:  # a grown-up daughter helps
             assert age >= 65, (cid, age)
-        first = name.split(" ")[0] if name.split(" ")[0] in female | male else \
-            " ".join(name.split(" ")[:2])
+        first = (
+            name.split(" ")[0]
+            if name.split(" ")[0] in female | male
+            else " ".join(name.split(" ")[:2])
+        )
         if re.search(r"\b(Obrigada|obrigada|atrasada)\b", inbound):
             assert first in female, (cid, name, inbound)
         if re.search(r"\b(Obrigado|obrigado|atrasado)\b", inbound):
@@ -136,8 +170,7 @@ def test_phrases_fit_the_patients_age_and_gender(demo: Demo) -> None:
             assert demo.age(demo.conversations[cid][0]) >= 65, (cid, body)
 
 
-def test_one_person_on_two_channels_is_one_patient_told_apart_by_the_channel(
-        demo: Demo) -> None:
+def test_one_person_on_two_channels_is_one_patient_told_apart_by_the_channel(demo: Demo) -> None:
     by_clinic_name: dict[tuple[int, str], set[int]] = defaultdict(set)
     for pid, (clinic, name, _phone, _born, _ins) in demo.patients.items():
         by_clinic_name[clinic, name].add(pid)
@@ -156,8 +189,7 @@ def test_one_person_on_two_channels_is_one_patient_told_apart_by_the_channel(
         for older, newer in itertools.pairwise(ids):
             assert demo.messages[older][-1][2] < demo.messages[newer][0][2]
     assert any(len(chs) > 1 for chs in channels_of.values()), "nobody on two channels"
-    spoken = {"WhatsApp": "whatsapp", "SMS": "sms", "Instagram": "instagram",
-              "e-mail": "email"}
+    spoken = {"WhatsApp": "whatsapp", "SMS": "sms", "Instagram": "instagram", "e-mail": "email"}
     for cid, said in demo.messages.items():
         other = re.search(r"Mandei mensagem pelo (\S+) também", said[0][1])
         if other:
@@ -169,8 +201,9 @@ def test_unread_and_archived_follow_the_last_message(demo: Demo) -> None:
     unread_open = 0
     for cid, (_pid, _channel, status, unread, *_rest) in demo.conversations.items():
         said = demo.messages[cid]
-        trailing = len(said) - max((i + 1 for i, (d, _b, _a) in enumerate(said)
-                                    if d == "outbound"), default=0)
+        trailing = len(said) - max(
+            (i + 1 for i, (d, _b, _a) in enumerate(said) if d == "outbound"), default=0
+        )
         assert unread <= trailing, (cid, unread, said)  # only what the patient wrote last
         assert not (unread and status == "archived"), cid
         unread_open += bool(unread)
