@@ -26,8 +26,16 @@ log = logging.getLogger(__name__)
 
 #: The package that holds icons, stylesheet and translations (``resources/`` in the repository).
 RESOURCE_PACKAGE = "inbox_app.resources"
-#: Resource files the app reads at run time (``.ts`` sources and ``__init__.py`` stay behind).
-RESOURCE_SUFFIXES = (".svg", ".qss", ".qm")
+#: Resource files the app reads at run time, and the desktop entry with its icons (``.ts``
+#: sources, ``__init__.py`` and the licence texts of inbox_app/licences.py stay behind).
+RESOURCE_SUFFIXES = (".svg", ".qss", ".qm", ".png", ".desktop")
+
+#: The Linux desktop entry; its name is the app's desktop file name (inbox_app/ui/app.py).
+DESKTOP_ENTRY = "clinic-inbox.desktop"
+#: The app icon as PNGs of these sizes, in the hicolor theme's layout under ``icons/``:
+#: rendered from ``icons/app.svg`` by :func:`render_app_icons`.
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+ICON_NAME = "clinic-inbox"
 
 #: The Qt modules the app imports (inbox_app/ui) plus what pyqtgraph needs: pyqtgraph 0.14
 #: imports QtOpenGL and QtOpenGLWidgets by name (``importlib.import_module``) in modules every
@@ -134,6 +142,37 @@ def resource_files() -> list[PurePosixPath]:
         for path in root.rglob("*")
         if path.is_file() and path.suffix in RESOURCE_SUFFIXES
     )
+
+
+def icon_path(size: int) -> PurePosixPath:
+    """Where the ``size`` PNG of the app icon is, relative to the resource folder."""
+    return PurePosixPath("icons", "hicolor", f"{size}x{size}", "apps", f"{ICON_NAME}.png")
+
+
+def render_app_icons(folder: Path | None = None) -> list[Path]:
+    """Renders ``icons/app.svg`` to the PNGs of :data:`ICON_SIZES` under ``folder`` (the
+    resource folder); returns them. Run after changing the SVG (they are committed):
+    ``python -c "from inbox_app import bundle; bundle.render_app_icons()"``."""
+    from PySide6.QtCore import QByteArray, Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    root = folder or resource_folder()
+    renderer = QSvgRenderer(QByteArray((root / "icons" / "app.svg").read_bytes()))
+    written = []
+    for size in ICON_SIZES:
+        image = QImage(size, size, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter)
+        painter.end()
+        target = root / icon_path(size)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(target)):  # PNG, by the name
+            raise RuntimeError(f"could not write {target}")
+        written.append(target)
+    return written
 
 
 def data_files() -> list[tuple[str, str]]:

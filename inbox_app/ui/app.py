@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from inbox_app.client import InboxClient
 from inbox_app.client.files.folders import APP_NAME
-from inbox_app.ui import assets
+from inbox_app.ui import assets, theme
 from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.model import ConversationListModel
 from inbox_app.ui.main_window import MainWindow
@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "ClinicInbox"
 APPLICATION = "Clinic Inbox"
+#: The desktop entry (``resources/clinic-inbox.desktop``) and icon name: the desktop finds
+#: the app's name and icon by it (the Wayland app id, the X11 window class).
+DESKTOP_FILE_NAME = "clinic-inbox"
 
 
 def install_exception_hook() -> None:
@@ -72,8 +75,9 @@ def create_application(argv: list[str] | None = None, *, language: str | None = 
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
     app.setWindowIcon(QIcon(assets.icon("app")))
-    app.setStyleSheet(assets.stylesheet())
+    theme.apply(app)  # the desktop's light or dark preference and the user's font size
     app.setQuitOnLastWindowClosed(False)  # the loop ends when the main window closes
     app._inbox_language_fixed = language is not None  # type: ignore[attr-defined]
     _install_language(app, assets.choose_language(language))

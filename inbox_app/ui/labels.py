@@ -10,7 +10,6 @@ import re
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
-from PySide6.QtGui import QColor
 
 from inbox_app.contract.errors import WHATSAPP_WINDOW_CLOSED
 from inbox_app.contract.models import DeliveryState, Priority
@@ -28,17 +27,32 @@ def priority_label(priority: Priority | str) -> str:
     }.get(Priority(priority), str(priority))
 
 
-#: (text colour, background) of each priority chip.
-PRIORITY_COLORS: dict[Priority, tuple[QColor, QColor]] = {
-    Priority.URGENT: (QColor("#b42318"), QColor("#fee4e2")),
-    Priority.HIGH: (QColor("#b54708"), QColor("#fef0c7")),
-    Priority.NORMAL: (QColor("#475467"), QColor("#f2f4f7")),
-    Priority.LOW: (QColor("#175cd3"), QColor("#eff8ff")),
-}
+def priority_spoken(priority: Priority | str) -> str:
+    """A priority as a screen reader says it on a list row ("Urgent priority")."""
+    return {
+        Priority.URGENT: translate("Labels", "Urgent priority"),
+        Priority.HIGH: translate("Labels", "High priority"),
+        Priority.NORMAL: translate("Labels", "Normal priority"),
+        Priority.LOW: translate("Labels", "Low priority"),
+    }.get(Priority(priority), str(priority))
+
+
+def state_spoken(state: str) -> str:
+    """A list row's state as a screen reader says it: ``pending`` (an action waits for the
+    server), ``failed`` (a note or reply was not sent), ``archived``."""
+    return {
+        "pending": translate("Labels", "saving"),
+        "failed": translate("Labels", "not sent"),
+        "archived": translate("Labels", "archived"),
+    }.get(state, state)
+
 
 #: Keyboard 1-4 -> priority, in the order of the chips.
 PRIORITY_KEYS: tuple[Priority, ...] = (
-    Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW,
+    Priority.URGENT,
+    Priority.HIGH,
+    Priority.NORMAL,
+    Priority.LOW,
 )
 
 
@@ -103,8 +117,9 @@ def delivery_failure(code: int | None, title: str | None) -> str:
 
 def channel_label(channel: str) -> str:
     """The channel a patient wrote through, as its brand writes it (not translated)."""
-    return {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail",
-            "instagram": "Instagram"}.get(channel.lower(), channel.capitalize())
+    return {"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail", "instagram": "Instagram"}.get(
+        channel.lower(), channel.capitalize()
+    )
 
 
 #: The channels with an icon of their own (``channel-<name>.svg``); others get a plain bubble.

@@ -156,6 +156,7 @@ class LockScreen(QWidget):
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Password"))
+        self.password.setAccessibleName(self.tr("Password"))
         self.password.setMinimumWidth(280)
         self.password.setMaximumWidth(320)
         self.unlock_button = QPushButton(self.tr("Unlock"), self)

@@ -115,12 +115,15 @@ def _qt(app: object) -> str:
 def _stylesheet(app: object) -> str:
     from PySide6.QtWidgets import QApplication
 
-    text = assets.stylesheet()
-    if not text.strip():
+    from inbox_app.ui import theme
+
+    if not assets.stylesheet().strip():
         raise CheckFailed("style.qss is empty")
     assert isinstance(app, QApplication)
-    app.setStyleSheet(text)
-    return f"style.qss, {len(text)} characters"
+    # both palettes fill in every value the stylesheet names; the desktop's is applied
+    text = theme.stylesheet(theme.DARK, app.font())
+    applied = theme.apply(app)
+    return f"style.qss, {len(text)} characters, {applied.name} palette"
 
 
 def _icons() -> str:

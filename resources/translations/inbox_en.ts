@@ -149,9 +149,21 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <source>Search name, phone or message</source>
+        <source>Search</source>
         <extracomment>The user moved to another conversation (its id).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search name, phone or message</source>
         <translation>Search name, phone or message</translation>
+    </message>
+    <message>
+        <source>Search conversations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear search</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Open</source>
@@ -170,8 +182,23 @@
         <translation>Urgent</translation>
     </message>
     <message>
+        <source>Conversations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{0} ({1})</source>
         <translation>{0} ({1})</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message numerus="yes">
+        <source>%n unread message(s)</source>
+        <extracomment>Rows first..last changed places (a row moved within them): the same row numbers now hold other conversations, so views re-find their selection by id. How many conversations a tab holds changed (read them with :meth:`count`).</extracomment>
+        <translation>
+            <numerusform>%n unread message</numerusform>
+            <numerusform>%n unread messages</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -180,6 +207,10 @@
         <source>Saving…</source>
         <extracomment>(action, argument): &quot;toggle_read&quot;, &quot;toggle_archive&quot;, (&quot;priority&quot;, Priority) (kind &quot;reply&quot; | &quot;note&quot;, text) the patient card button: show (True) or collapse (False) the card</extracomment>
         <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Patient</source>
@@ -267,8 +298,36 @@
         <translation>Low</translation>
     </message>
     <message>
+        <source>Urgent priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>High priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Normal priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Low priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Mark as read</source>
-        <extracomment>(text colour, background) of each priority chip. Keyboard 1-4 -&gt; priority, in the order of the chips.</extracomment>
+        <extracomment>Keyboard 1-4 -&gt; priority, in the order of the chips.</extracomment>
         <translation>Mark as read</translation>
     </message>
     <message>
@@ -920,6 +979,10 @@
 </context>
 <context>
     <name>Thread</name>
+    <message>
+        <source>Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Loading older messages…</source>
         <translation>Loading older messages…</translation>

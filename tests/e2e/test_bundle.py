@@ -19,11 +19,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import httpx
 import pytest
 
+from inbox_app import bundle as bundle_config
 from inbox_app.bundle import KEPT_QT_TRANSLATIONS
 from inbox_app.contract import VERSION
 from tests.support import RedisProcess, ServerProcess, login, missing
@@ -139,6 +141,10 @@ def test_the_bundle_is_lean_and_carries_its_resources(bundle: Path) -> None:
     assert "inbox_app/resources/style.qss" in files
     assert "inbox_app/resources/translations/inbox_pt_BR.qm" in files
     assert "inbox_app/resources/icons/app.svg" in files
+    # the Linux desktop entry and its icons, for an installer to copy (issue 13)
+    assert "inbox_app/resources/clinic-inbox.desktop" in files
+    assert {f"inbox_app/resources/{bundle_config.icon_path(size)}"
+            for size in bundle_config.ICON_SIZES} <= set(files)
     assert not [f for f in files if f.endswith(".ts")]
     # the Qt modules the app does not use, and Qt's own translations but qtbase_pt_BR (the
     # standard buttons in Portuguese, issue 13), stay out; QtNetwork ships for the one app
@@ -160,6 +166,37 @@ def test_the_bundle_is_lean_and_carries_its_resources(bundle: Path) -> None:
     size = sum((internal / f).stat().st_size for f in files) + bundle.stat().st_size
     print(f"bundle size: {size / 2**20:.0f} MiB")
     assert size < 300 * 2**20  # the full PySide6 alone is ~670 MB installed
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def test_the_bundle_carries_the_licence_of_every_distribution_it_ships(bundle: Path) -> None:
+    """Read from what was built: the modules in the executable's archive and the files in
+    _internal, each mapped to the installed distribution that provides it."""
+    from PyInstaller.archive.readers import pkg_archive_contents
+
+    internal = bundle.parent / "_internal"
+    modules = {name.split(".")[0] for name in pkg_archive_contents(str(bundle))}
+    files = {p.relative_to(internal).parts[0] for p in internal.rglob("*")
+             if p.is_file() and p.relative_to(internal).parts[0] != "licenses"}
+    top = modules | {f.removesuffix(".libs").split(".")[0] for f in files}
+    provided = metadata.packages_distributions()
+    shipped = {_normalise(dist) for name in top for dist in provided.get(name, [])}
+    shipped -= {"inbox-app"}  # the app itself: its LICENSE, below
+    assert {"pyside6-essentials", "shiboken6", "httpx", "numpy"} <= shipped, shipped
+    licences = internal / "licenses"
+    for dist in sorted(shipped):
+        texts = [p for p in (licences / dist).rglob("*") if p.is_file()]
+        assert texts, f"no licence text for {dist} in the bundle"
+        named = metadata.metadata(dist).get_all("License-File") or []
+        for name in named:  # every text its metadata names, as it is
+            assert any(p.as_posix().endswith("/" + name) for p in texts), (dist, name)
+    lgpl = (licences / "pyside6-essentials" / "LGPL-3.0.txt").read_text(encoding="utf-8")
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in lgpl and "Version 3" in lgpl
+    assert (licences / "pyside6-essentials" / "GPL-3.0.txt").is_file()
+    assert (licences / "inbox-app" / "LICENSE").read_text() == (ROOT / "LICENSE").read_text()
 
 
 def test_version(bundle: Path, tmp_path: Path) -> None:

@@ -8,15 +8,17 @@ resource file the bundle would not ship, a Faker locale the demo data needs.
 from __future__ import annotations
 
 import ast
+import configparser
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
-from inbox_app import bundle
+from inbox_app import bundle, licences
 from inbox_app.contract import VERSION
-from tests.support import ServerProcess
+from tests.support import ServerProcess, missing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,9 +65,14 @@ def test_every_resource_file_ships_where_importlib_resources_finds_it() -> None:
     shipped = {PurePosixPath(dest) / Path(src).name for src, dest in pairs}
     folder = ROOT / "resources"
     expected = {PurePosixPath("inbox_app/resources") / p.relative_to(folder).as_posix()
-                for p in folder.rglob("*") if p.suffix in {".svg", ".qss", ".qm"}}
+                for p in folder.rglob("*")
+                if p.suffix in {".svg", ".qss", ".qm", ".png", ".desktop"}}
     assert expected and shipped == expected
-    assert not [s for s in shipped if s.suffix == ".ts"]
+    assert not [s for s in shipped if s.suffix in {".ts", ".txt"}]
+    # the desktop entry and its icons ship beside them (issue 13)
+    assert PurePosixPath("inbox_app/resources", bundle.DESKTOP_ENTRY) in shipped
+    assert {PurePosixPath("inbox_app/resources") / bundle.icon_path(n)
+            for n in bundle.ICON_SIZES} <= shipped
     assert all(Path(src).is_file() for src, _ in pairs)
     name, source, kind = bundle.extra_modules()[0]
     assert (name, kind) == ("inbox_app.resources", "PYMODULE")
@@ -147,3 +154,55 @@ def test_self_check_from_source_checks_everything_and_the_server(server: ServerP
         assert f"ok     translation {qm.name}" in out
     assert f"ok     server {server.url}: healthy, version {VERSION}" in out
     assert out.rstrip().endswith("self-check passed")
+
+
+# --- Linux desktop integration and licences (issue 13) ----------------------------------
+
+
+def test_the_desktop_entry_names_the_app_its_icon_and_command() -> None:
+    from inbox_app.ui.app import DESKTOP_FILE_NAME
+
+    entry = ROOT / "resources" / bundle.DESKTOP_ENTRY
+    assert entry.name == f"{DESKTOP_FILE_NAME}.desktop"  # the app says this name to the desktop
+    validator = shutil.which("desktop-file-validate")
+    if validator is None:
+        missing("desktop-file-validate is not installed (Debian package: desktop-file-utils)")
+    result = subprocess.run([validator, str(entry)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
+    parser.read(entry, encoding="utf-8")
+    fields = parser["Desktop Entry"]
+    assert fields["Icon"] == bundle.ICON_NAME
+    assert fields["Exec"].split()[0] == "inbox-app"
+    assert fields["Name[pt_BR]"] == "Caixa da Clínica" and fields["Name"] == "Clinic Inbox"
+
+
+def test_the_png_icons_are_the_svg_rendered_at_every_size(tmp_path: Path) -> None:
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    app = QGuiApplication.instance() or QGuiApplication([])
+    assert app is not None
+    (tmp_path / "icons").mkdir()
+    shutil.copy(ROOT / "resources/icons/app.svg", tmp_path / "icons/app.svg")
+    fresh = bundle.render_app_icons(tmp_path)
+    for size, rendered in zip(bundle.ICON_SIZES, fresh, strict=True):
+        committed = QImage(str(ROOT / "resources" / bundle.icon_path(size)))
+        assert (committed.width(), committed.height()) == (size, size)
+        # the committed PNG is what the SVG renders to now (regenerate after changing it)
+        assert committed.convertToFormat(QImage.Format.Format_ARGB32) == QImage(str(rendered)) \
+            .convertToFormat(QImage.Format.Format_ARGB32), size
+
+
+def test_every_shipped_distribution_has_its_licence_text() -> None:
+    # what the app's processes import, as the bundle carries it; Qt is the LGPL one
+    pairs = licences.licence_files(["PySide6/Qt/lib/libQt6Core.so.6", "shiboken6", "httpx",
+                                  "numpy.libs/libscipy_openblas.so", "pydantic_core",
+                                  "_cffi_backend.cpython-311-x86_64-linux-gnu.so", "yaml"])
+    folders = {dest.split("/")[1] for _src, dest in pairs}
+    assert {"pyside6-essentials", "shiboken6", "httpx", "numpy", "pydantic-core", "cffi",
+            "pyyaml", "inbox-app"} <= folders, folders
+    qt = [Path(src).read_text(encoding="utf-8") for src, dest in pairs
+          if dest == "licenses/pyside6-essentials"]
+    assert any("GNU LESSER GENERAL PUBLIC LICENSE" in text and "Version 3" in text for text in qt)
+    assert all(Path(src).is_file() for src, _dest in pairs)

@@ -72,6 +72,10 @@ def test_portuguese_translation_is_installed_and_used(qapp: QApplication) -> Non
 def test_the_stylesheet_is_applied(qapp: QApplication) -> None:
     ui_app.create_application(language="en")
     assert "QFrame#offlineBanner" in qapp.styleSheet()
+    # the desktop finds the app's name and icon by its desktop entry (issue 13)
+    assert qapp.desktopFileName() == ui_app.DESKTOP_FILE_NAME
+    assert importlib.resources.files("inbox_app.resources").joinpath(
+        f"{ui_app.DESKTOP_FILE_NAME}.desktop").is_file()
 
 
 def test_process_events_does_not_leak_references_to_none(qapp: QApplication) -> None:

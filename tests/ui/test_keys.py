@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from inbox_app.client import Change
-from inbox_app.contract.models import Status
+from inbox_app.contract.models import Priority, Status
 from inbox_app.ui.main_window import MainWindow
 from tests.ui.conftest import Signed
 
@@ -81,6 +81,9 @@ def test_a_sentence_typed_anywhere_is_text_never_an_action(signed: Signed, qtbot
     qtbot.waitUntil(lambda: model.rowCount() == len(everything), timeout=TIMEOUT)
 
     cid = open_row(qtbot, window, 2)
+    # opening an unread conversation marks it read: that is the opening's action, not typing's
+    qtbot.waitUntil(lambda: signed.client.pending_count() == 0, timeout=TIMEOUT)
+    actions.changes.clear()
     # a conversation is open: from the list, the thread, its buttons and the priority box the
     # sentence goes into the composer; from the search box it stays a search
     for start in (window.conversations.view, window.pane.thread_view, window.pane.archive_button,
@@ -108,7 +111,9 @@ def test_shortcuts_act_on_the_open_conversation_from_the_list(signed: Signed, qt
     cid = open_row(qtbot, window, 1)
     actions = Actions(window)
     focus(qtbot, window.conversations.view)
-    qtbot.keyClick(window.conversations.view, Qt.Key.Key_2)
+    # a priority it does not have yet (the same one again changes nothing)
+    high = Priority(model.view_of(cid).summary.priority) == Priority.HIGH
+    qtbot.keyClick(window.conversations.view, Qt.Key.Key_3 if high else Qt.Key.Key_2)
     qtbot.waitUntil(lambda: actions.queued == ["set_priority"], timeout=TIMEOUT)
     focus(qtbot, window.pane.thread_view)
     qtbot.keyClick(window.pane.thread_view, Qt.Key.Key_E)
@@ -167,8 +172,12 @@ def test_search_box_down_enter_and_escape(signed: Signed, qtbot: Any) -> None:
     everything = model.rowCount()
     panel = window.conversations
     focus(qtbot, panel.search)
-    name = model.view_at(3).summary.patient_name
-    qtbot.keyClicks(panel.search, name.split()[-1].lower())
+    # QTest types ASCII letters only ("Câmara" aborts it): a name's longest word without
+    # accents, from the fourth row on
+    word = next(w for r in range(3, everything)
+                for w in reversed(model.view_at(r).summary.patient_name.split())
+                if w.isascii() and len(w) >= 4)
+    qtbot.keyClicks(panel.search, word.lower())
     # Enter: the search applies, the focus goes to the list and its first match opens
     qtbot.keyClick(panel.search, Qt.Key.Key_Return)
     assert panel.view.hasFocus()
@@ -215,5 +224,7 @@ def test_a_held_e_never_brings_the_archived_row_back_into_open(
         send(QEvent.Type.KeyPress, repeat=True)
     send(QEvent.Type.KeyRelease, repeat=False)
     qtbot.waitUntil(lambda: signed.client.pending_count() == 0, timeout=TIMEOUT)
-    assert actions.queued == ["archive"]
+    # one archive; the row below opens, and opening an unread one marks it read
+    assert [a for a in actions.queued if a != "mark_read"] == ["archive"]
+    assert actions.queued.count("mark_read") <= 1
     assert cid not in inserted and cid not in model.ids()

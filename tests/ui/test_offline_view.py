@@ -32,6 +32,8 @@ def test_a_never_opened_conversation_offline_shows_the_truth(signed: Signed, qtb
     other = next(c for c in model.ids()[1:]
                  if Priority(model.view_of(c).summary.priority) != shown
                  and signed.client.cache.peek(detail_key(c)) is None)
+    # opening an unread conversation marks it read: one more action waiting, offline
+    opening = int(model.view_of(other).summary.unread_count > 0)
     signed.server.stop()
     qtbot.waitUntil(window.banner.isVisible, timeout=TIMEOUT)
 
@@ -59,4 +61,4 @@ def test_a_never_opened_conversation_offline_shows_the_truth(signed: Signed, qtb
     qtbot.waitUntil(lambda: any(isinstance(b.item, PendingItem)
                                 and b.item.body == "Retornar amanhã"
                                 for b in pane.thread_view.bubbles), timeout=TIMEOUT)
-    assert signed.client.pending_count() == 2
+    assert signed.client.pending_count() == 2 + opening

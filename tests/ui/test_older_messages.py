@@ -39,7 +39,9 @@ async def _long_conversation(url: str, extra: int) -> int:
         clinic = answer.json()["session"]["clinic"]["id"]
         items = (await http.get(f"/api/clinics/{clinic}/conversations",
                                 headers=headers)).json()["items"]
-        summary = items[-1]
+        # an open one: a patient's new message goes to their newest conversation on that
+        # channel, the open one (an earlier one there is archived)
+        summary = next(s for s in reversed(items) if s["status"] == "open")
         phone = (await http.get(f"/api/patients/{summary['patient_id']}",
                                 headers=headers)).json()["phone"]
         for n in range(extra):

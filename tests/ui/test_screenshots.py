@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from inbox_app.client import PendingItem
 from inbox_app.contract.models import Note
 from inbox_app.ui import app as ui_app
+from inbox_app.ui import theme
 from inbox_app.ui.main_window import MainWindow
 from tests.support import ServerProcess
 from tests.ui.conftest import close_window, open_window, press, sign_in
@@ -113,16 +114,19 @@ def test_render_main_states(
 SIZES = ((1280, 720), (1366, 768), (1920, 1080))
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("language", ["pt_BR", "en"])
-def test_render_screen_sizes(
+def test_render_screen_sizes(  # noqa: PLR0917 - fixtures and parameters
     qtbot: Any, qloop: asyncio.AbstractEventLoop, server: ServerProcess, tmp_path: Path,
-    language: str,
+    language: str, scheme: str,
 ) -> None:
     """A conversation open with the longest name the contract allows, offline, at the sizes
-    of ordinary screens (issue 12): ``fit-{language}-{width}x{height}.png``."""
+    of ordinary screens (issue 12), light and dark (issue 13):
+    ``fit-{language}-{scheme}-{width}x{height}.png``."""
     folder = Path(os.environ.get("INBOX_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
-    ui_app.create_application(language=language)
+    app = ui_app.create_application(language=language)
+    theme.apply(app, Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light)
     client = sign_in(qtbot, server, tmp_path)
     window = open_window(qtbot, client)
     try:
@@ -132,7 +136,7 @@ def test_render_screen_sizes(
         for width, height in SIZES:
             window.resize(width, height)
             qtbot.waitUntil(lambda w=width: window.width() == w, timeout=TIMEOUT)
-            path = shoot(qtbot, window, folder, f"fit-{language}-{width}x{height}")
+            path = shoot(qtbot, window, folder, f"fit-{language}-{scheme}-{width}x{height}")
             assert QImage(str(path)).width() == width
             assert window.pane.composer.send_button.isVisible()
             assert window.pane.card_button.isVisible()

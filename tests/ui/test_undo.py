@@ -44,13 +44,14 @@ def test_archive_then_undo_after_confirmation(signed: Signed, qtbot: Any) -> Non
     qtbot.waitUntil(lambda: any(c.cause == "confirmed" and c.action == "archive"
                                 for c in changes), timeout=TIMEOUT)
     qtbot.mouseClick(toast.action, Qt.MouseButton.LeftButton)
-    assert pending_kinds(changes) == ["archive", "unarchive"]
+    # (the row that opened below marks itself read when it was unread: not this test's)
+    assert [k for k in pending_kinds(changes) if k != "mark_read"] == ["archive", "unarchive"]
     qtbot.waitUntil(lambda: cid in model.ids() and not model.view_of(cid).pending,
                     timeout=TIMEOUT)
     assert model.view_of(cid).summary.status == Status.OPEN
     assert not window.undo.available  # one undo per toast
     qtbot.keyClick(window.conversations.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert pending_kinds(changes) == ["archive", "unarchive"]
+    assert [k for k in pending_kinds(changes) if k != "mark_read"] == ["archive", "unarchive"]
 
 
 def test_ctrl_z_undoes_a_priority_while_offline(signed: Signed, qtbot: Any) -> None:

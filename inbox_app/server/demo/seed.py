@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ from inbox_app.server.db.schema import (
     patients,
     users,
 )
+from inbox_app.server.demo import stories
 
 log = logging.getLogger(__name__)
 
@@ -52,48 +54,16 @@ SIZES = {"small": (20, 30), "full": (200, 500), "large": (2000, 14000)}
 
 _INSURANCES = ["Unimed", "Bradesco Saúde", "SulAmérica", "Amil", "Hapvida", "Porto Saúde",
                None]
+#: A patient's usual channel; some also write on another one.
 _CHANNELS = ["whatsapp"] * 6 + ["sms", "instagram"]
-_SPECIALTIES = ["cardiologista", "dermatologista", "pediatra", "ortopedista", "ginecologista",
-                "clínico geral", "oftalmologista"]
-_INBOUND = [
-    "Olá, bom dia! Gostaria de marcar uma consulta com o {spec}.",
-    "Boa tarde, vocês aceitam o convênio {ins}?",
-    "Oi, preciso remarcar minha consulta de {day}. É possível?",
-    "Qual o horário de funcionamento no sábado?",
-    "Meu exame já ficou pronto? Fiz na {day}.",
-    "Bom dia, estou com dor desde ontem, tem horário para hoje?",
-    "Vocês fazem exame de sangue sem agendamento?",
-    "Obrigado pelo atendimento! Até a próxima.",
-    "Preciso de uma segunda via do pedido de exame, por favor.",
-    "Quanto custa a consulta particular com o {spec}?",
-    "Posso levar meu filho junto na consulta?",
-    "Chego uns 15 minutos atrasado, tudo bem?",
-]
-_OUTBOUND = [
-    "Olá! Temos horário na {day} às {hour}h com o {spec}. Podemos confirmar?",
-    "Sim, aceitamos {ins}. Lembre de trazer a carteirinha.",
-    "Consulta remarcada para {day} às {hour}h. Qualquer dúvida, estamos à disposição.",
-    "Funcionamos aos sábados das 8h às 12h.",
-    "Seu exame já está disponível na recepção.",
-    "Pode vir hoje às {hour}h, vamos encaixar você.",
-    "Por favor, envie uma foto do pedido médico.",
-    "Combinado! Até lá.",
-]
-_NOTES = [
-    "Paciente prefere contato pela manhã.",
-    "Confirmar cobertura do convênio antes da consulta.",
-    "Pediu retorno do Dr. sobre o resultado do exame.",
-    "Paciente idoso: reservar horário com acompanhante.",
-    "Já ligamos duas vezes, sem resposta.",
-]
-_DAYS = ["segunda", "terça", "quarta", "quinta", "sexta"]
-
-
-def _text(rng: random.Random, templates: list[str], insurance: str | None) -> str:
-    return rng.choice(templates).format(
-        spec=rng.choice(_SPECIALTIES), ins=insurance or "Unimed", day=rng.choice(_DAYS),
-        hour=rng.randint(8, 17),
-    )
+_ALL_CHANNELS = ["whatsapp", "sms", "instagram", "email"]
+#: A conversation beyond one per patient is, this often, the patient on another channel
+#: (else an earlier, finished conversation on the same channel, archived).
+_SECOND_CHANNEL_SHARE = 0.4
+#: The newest conversations that wait for the clinic (the patient wrote last), and the
+#: finished ones the receptionists archived.
+_WAITING_SHARE = 0.35
+_ARCHIVED_SHARE = 0.5
 
 
 async def seed(db: Database, size: str = "full") -> bool:
@@ -138,68 +108,142 @@ async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named ther
     )).scalars().all()
 
     phones: set[str] = set()
+    names: set[str] = set()  # one name, one person: two rows of a name are one patient
     patient_rows: list[dict[str, Any]] = []
+    writers: list[stories.Person] = []  # the patients, as their messages need them
     while len(patient_rows) < n_patients:
         phone = fake.cellphone_number()
-        if phone in phones:
+        female = rng.random() < 0.55
+        first = fake.first_name_female() if female else fake.first_name_male()
+        name = f"{first} {fake.last_name()}"
+        if phone in phones or name in names:
             continue
         phones.add(phone)
+        names.add(name)
+        birth = fake.date_of_birth(minimum_age=18, maximum_age=92)
+        insurance = rng.choice(_INSURANCES)
         patient_rows.append({
-            "clinic_id": clinic_id, "name": fake.name(), "phone": phone,
-            "birth_date": fake.date_of_birth(minimum_age=1, maximum_age=95),
-            "insurance": rng.choice(_INSURANCES),
+            "clinic_id": clinic_id, "name": name, "phone": phone, "birth_date": birth,
+            "insurance": insurance,
             "last_visit_at": now - timedelta(days=rng.randint(1, 400), hours=rng.randint(0, 9))
             if rng.random() < 0.8 else None,
         })
+        age = now.year - birth.year - ((now.month, now.day) < (birth.month, birth.day))
+        writers.append(stories.Person(first, female, age, insurance))
     patient_ids = (await conn.execute(
         insert(patients).returning(patients.c.id, sort_by_parameter_order=True), patient_rows
     )).scalars().all()
-    insurance_of = dict(zip(patient_ids, (p["insurance"] for p in patient_rows), strict=True))
 
-    plans = []  # (conversation row, [message rows without conversation_id])
-    for n in range(n_conversations):
-        patient_id = patient_ids[n % len(patient_ids)] if n < len(patient_ids) else \
-            rng.choice(patient_ids)
-        start = now - timedelta(minutes=rng.randint(10, 60 * 24 * 30))
-        msgs: list[dict[str, Any]] = []
-        at = start
-        direction = Direction.INBOUND
-        for _ in range(rng.randint(1, 9)):
-            at += timedelta(minutes=rng.randint(1, 240))
-            at = min(at, now)
-            outbound = direction is Direction.OUTBOUND
-            msgs.append({
-                "direction": direction.value,
-                "body": _text(rng, _OUTBOUND if outbound else _INBOUND, insurance_of[patient_id]),
-                "author_id": rng.choice(user_ids) if outbound else None, "sent_at": at,
-            })
-            direction = Direction.INBOUND if outbound or rng.random() < 0.3 else \
-                Direction.OUTBOUND
-        last = msgs[-1]
-        unread = rng.randint(1, 3) if last["direction"] == "inbound" and rng.random() < 0.6 \
-            else 0
-        plans.append(({
-            "clinic_id": clinic_id, "patient_id": patient_id, "channel": rng.choice(_CHANNELS),
-            "status": Status.ARCHIVED.value if unread == 0 and rng.random() < 0.25
-            else Status.OPEN.value,
-            "priority": rng.choices([p.value for p in Priority], weights=[1, 3, 12, 4])[0],
-            "unread_count": unread, "last_message_preview": preview(last["body"]),
-            "last_message_at": last["sent_at"], "updated_at": last["sent_at"], "version": 1,
-        }, msgs))
+    plans = _plan(rng, writers, n_conversations, now)
+    plans.sort(key=lambda plan: plan.said[0][2])  # ids grow with time, as in real use
     conversation_ids = (await conn.execute(
         insert(conversations).returning(conversations.c.id, sort_by_parameter_order=True),
-        [row for row, _msgs in plans],
+        [_conversation_row(plan, clinic_id, patient_ids[plan.person]) for plan in plans],
     )).scalars().all()
     message_rows: list[dict[str, Any]] = []
     note_rows = []
-    for conversation_id, (row, msgs) in zip(conversation_ids, plans, strict=True):
-        message_rows.extend({**m, "conversation_id": conversation_id} for m in msgs)
+    for conversation_id, plan in zip(conversation_ids, plans, strict=True):
+        message_rows.extend({
+            "conversation_id": conversation_id, "direction": direction.value, "body": body,
+            "author_id": rng.choice(user_ids) if direction is Direction.OUTBOUND else None,
+            "sent_at": at,
+        } for direction, body, at in plan.said)
         if rng.random() < 0.15:
-            for _ in range(rng.randint(1, 2)):
+            last_direction, _body, last_at = plan.said[-1]
+            choices = [*plan.story.notes, stories.MORNING_NOTE]
+            if last_direction is Direction.OUTBOUND:  # the clinic waits for the patient
+                choices.append(stories.NO_ANSWER_NOTE)
+            choices = list(dict.fromkeys(choices))
+            for body in rng.sample(choices, min(len(choices), rng.randint(1, 2))):
                 note_rows.append({
                     "conversation_id": conversation_id, "author_id": rng.choice(user_ids),
-                    "body": rng.choice(_NOTES), "created_at": row["updated_at"],
+                    "body": body, "created_at": last_at,
                 })
     await conn.execute(insert(messages), message_rows)
     if note_rows:
         await conn.execute(insert(notes), note_rows)
+
+
+@dataclass
+class _Plan:
+    """One demo conversation before it has an id."""
+
+    person: int  # index into the clinic's patients
+    channel: str
+    story: stories.Story
+    said: list[tuple[Direction, str, datetime]]
+    current: bool  # the newest of the patient's conversations on its channel
+    priority: Priority
+    luck: float  # drawn with the rest: decides read or not, archived or not
+
+
+def _plan(rng: random.Random, people: list[stories.Person], count: int, now: datetime
+          ) -> list[_Plan]:
+    """The clinic's conversations: one per patient, then more for some patients: another
+    channel (at most one conversation open per patient and channel), or an earlier,
+    finished conversation on the same one (archived)."""
+    threads: list[tuple[int, str, stories.Story]] = []
+    channels: dict[int, list[str]] = {}  # each patient's channels, the usual one first
+    for person in range(len(people)):
+        channel = rng.choice(_CHANNELS)
+        channels[person] = [channel]
+        threads.append((person, channel, _story(rng, people[person])))
+    while len(threads) < count:
+        person = rng.randrange(len(people))
+        unused = [c for c in _ALL_CHANNELS if c not in channels[person]]
+        if unused and rng.random() < _SECOND_CHANNEL_SHARE:
+            channel = rng.choice(unused)
+            channels[person].append(channel)
+            threads.append((person, channel, stories.SECOND_CHANNEL))
+        else:
+            threads.append((person, rng.choice(channels[person]), _story(rng, people[person])))
+    plans: list[_Plan] = []
+    by_pair: dict[tuple[int, str], list[stories.Story]] = {}
+    for person, channel, story in threads:
+        by_pair.setdefault((person, channel), []).append(story)
+    for (person, channel), told in by_pair.items():
+        first_channel = channels[person][0]
+        # earlier conversations on this channel: finished weeks ago; the newest is recent
+        at = now - timedelta(days=30 + 20 * len(told))
+        for number, story in enumerate(told):
+            current = number == len(told) - 1
+            start = stories.start_time(rng, now, within_days=20) if current else \
+                stories.start_time(rng, at + timedelta(days=15), within_days=0, not_before=at)
+            # some of the newest wait for the clinic's answer
+            lines = stories.waiting_cut(story, rng) if current and \
+                rng.random() < _WAITING_SHARE else None
+            said = stories.tell(story, people[person], start, now, rng, lines=lines,
+                                first_channel=labels_of_channel(first_channel))
+            if not current:
+                at = said[-1][2] + timedelta(days=1)
+            plans.append(_Plan(person, channel, story, said, current,
+                               stories.priority_of(story, rng), rng.random()))
+    return plans
+
+
+def _story(rng: random.Random, person: stories.Person) -> stories.Story:
+    return rng.choice(stories.stories_for(person))
+
+
+def labels_of_channel(channel: str) -> str:
+    """A channel as a patient names it."""
+    return {"whatsapp": "WhatsApp", "sms": "SMS", "instagram": "Instagram",
+            "email": "e-mail"}.get(channel, channel)
+
+
+def _conversation_row(plan: _Plan, clinic_id: int, patient_id: int) -> dict[str, Any]:
+    """The conversation's row: read or not, archived or open, as its last message says."""
+    direction, body, at = plan.said[-1]
+    waiting = direction is Direction.INBOUND
+    finished = len(plan.said) == len(plan.story.lines)
+    # a patient's message waits for an answer, unread (mostly) or read; a finished
+    # conversation is often archived, and an earlier one on the channel always
+    unread = 1 if waiting and not finished and plan.luck < 0.8 else 0
+    archived = not plan.current or (finished and plan.luck < _ARCHIVED_SHARE)
+    return {
+        "clinic_id": clinic_id, "patient_id": patient_id, "channel": plan.channel,
+        "status": Status.ARCHIVED.value if archived else Status.OPEN.value,
+        "priority": plan.priority.value, "unread_count": unread,
+        "last_message_preview": preview(body), "last_message_at": at, "updated_at": at,
+        "version": 1,
+    }

@@ -98,6 +98,8 @@ class Composer(QWidget):
     def _update_mode(self) -> None:
         note = self.kind == "note"
         self.text.setProperty("mode", "note" if note else "reply")
+        # a screen reader says what the field writes, as the checked mode button does
+        self.text.setAccessibleName(self.note_button.text() if note else self.reply_button.text())
         self.text.setPlaceholderText(
             self.tr("Write an internal note (only the team sees it)…")
             if note

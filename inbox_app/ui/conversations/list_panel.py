@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.ui import assets
-from inbox_app.ui.conversations.delegate import ID_ROLE, ROW_HEIGHT, ConversationDelegate
+from inbox_app.ui.conversations.delegate import ID_ROLE, ConversationDelegate, row_height
 from inbox_app.ui.conversations.empty_notice import EmptyNotice
 from inbox_app.ui.conversations.model import ConversationListModel, Filter
 
@@ -46,6 +46,12 @@ class ListView(QTableView):
 
     def keyboardSearch(self, search: str) -> None:
         return
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # the user's font size decides the rows' height (they stay uniform)
+            self.verticalHeader().setDefaultSectionSize(row_height(self.font()))
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         # QAbstractItemView makes the first row current when the focus arrives with none:
@@ -72,8 +78,14 @@ class ConversationList(QWidget):
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBox")
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(assets.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        search_icon = self.search.addAction(assets.icon("search"),
+                                            QLineEdit.ActionPosition.LeadingPosition)
+        search_icon.setText(self.tr("Search"))  # what a screen reader calls its button
         self.search.setPlaceholderText(self.tr("Search name, phone or message"))
+        self.search.setAccessibleName(self.tr("Search conversations"))
+        clear = self.search.findChild(QAction, "_q_qlineeditclearaction")
+        if clear is not None:  # Qt's own clear button, unnamed
+            clear.setText(self.tr("Clear search"))
         # typing at 100k rows re-filters in Python: wait for a pause in the typing
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self._apply_search)
@@ -104,13 +116,14 @@ class ConversationList(QWidget):
 
         self.view = ListView(self)
         self.view.setObjectName("conversationList")
+        self.view.setAccessibleName(self.tr("Conversations"))
         # QTableView with fixed row heights: a move to the top at 100k rows costs well under a
         # frame, where QTreeView re-lays out its item list (~100 ms) and QListView re-lays
         # out on every dataChanged (ARCHITECTURE.md section 9).
         header = self.view.verticalHeader()
         header.hide()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header.setDefaultSectionSize(ROW_HEIGHT)
+        header.setDefaultSectionSize(row_height(self.view.font()))
         self.view.horizontalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setShowGrid(False)

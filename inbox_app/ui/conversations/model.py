@@ -38,6 +38,7 @@ from inbox_app.client.reads.listing import (
     home_tab,
     sort_key,
 )
+from inbox_app.contract.models import Status
 from inbox_app.ui import labels
 from inbox_app.ui.conversations.delegate import ID_ROLE, TAB_ROLE, VIEW_ROLE
 
@@ -86,16 +87,36 @@ class ConversationListModel(QAbstractListModel):
         if role == TAB_ROLE:
             return labels.tab_label(home_tab(view.summary)) if self.searching else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            # the channel tells one patient's two conversations apart (its row icon); a
-            # search result says its tab
+            return self.spoken(view)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             summary = view.summary
-            parts = [summary.patient_name, labels.channel_label(summary.channel)]
-            if self.searching:
-                parts.append(labels.tab_label(home_tab(summary)))
-            return ", ".join(parts)
+            when = labels.short_time(summary.last_message_at or summary.updated_at)
+            return (
+                f"{when}: {summary.last_message_preview}" if when else summary.last_message_preview
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return view.summary.last_message_preview
         return None
+
+    def spoken(self, view: ConversationView) -> str:
+        """What a screen reader says of a row, the facts its icons and colours show: the
+        patient, the channel (one patient's two conversations apart), unread messages, the
+        priority and the states (saving, not sent, archived); a search result says its tab
+        instead of "archived"."""
+        summary = view.summary
+        parts = [summary.patient_name, labels.channel_label(summary.channel)]
+        if summary.unread_count > 0:
+            parts.append(self.tr("%n unread message(s)", "", summary.unread_count))
+        parts.append(labels.priority_spoken(summary.priority))
+        if view.pending:
+            parts.append(labels.state_spoken("pending"))
+        if view.failed:
+            parts.append(labels.state_spoken("failed"))
+        if self.searching:
+            parts.append(labels.tab_label(home_tab(summary)))
+        elif summary.status == Status.ARCHIVED:
+            parts.append(labels.state_spoken("archived"))
+        return ", ".join(parts)
 
     # --- reads ----------------------------------------------------------------------------
     @property

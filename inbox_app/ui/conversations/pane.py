@@ -72,6 +72,7 @@ class ConversationPane(QWidget):
         self.pending_mark = QLabel(self)
         self.pending_mark.setPixmap(assets.pixmap("clock", 16))
         self.pending_mark.setToolTip(self.tr("Saving…"))
+        self.pending_mark.setAccessibleName(self.tr("Saving…"))
         self.pending_mark.hide()
 
         self.read_button = QPushButton(self)
@@ -84,6 +85,13 @@ class ConversationPane(QWidget):
         )
         self.priority_box = PriorityBox(self)
         self.priority_box.setObjectName("priorityBox")
+        self.priority_box.setAccessibleName(self.tr("Priority"))
+        self.priority_box.view().setAccessibleName(self.tr("Priority"))
+        # on Linux a combo box's accessible name is its current text: screen readers take
+        # what it is from the label it is the buddy of (hidden: the chips say it to the eye)
+        self.priority_label = QLabel(self.tr("Priority"), self)
+        self.priority_label.setBuddy(self.priority_box)
+        self.priority_label.hide()
         for number, priority in enumerate(labels.PRIORITY_KEYS, start=1):
             self.priority_box.addItem(f"{labels.priority_label(priority)}  ({number})", priority)
         self.priority_box.activated.connect(

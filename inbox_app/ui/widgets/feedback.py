@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from inbox_app.ui import assets, labels
@@ -50,6 +51,24 @@ class Toast(QFrame):
             self.action.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus stays where it is
             layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignVCenter)
         self.setFixedWidth(420)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(reason)
+
+    @property
+    def spoken(self) -> str:
+        """What a screen reader announces when the toast appears: title, reason, button."""
+        parts = [self.title.text(), self.reason.text()]
+        if self.action is not None:
+            parts.append(self.action.text())
+        return ". ".join(part.rstrip(".") for part in parts if part)
+
+    def announce(self) -> None:
+        """Has screen readers say the toast (AT-SPI ``object:announcement``; UIA and macOS
+        alike): at once for a failure, after what they are saying for an offer to undo."""
+        event = QAccessibleAnnouncementEvent(self, self.spoken)
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite if self.action is not None
+                            else QAccessible.AnnouncementPoliteness.Assertive)
+        QAccessible.updateAccessibility(event)
 
 
 class Toasts(QObject):
@@ -75,6 +94,7 @@ class Toasts(QObject):
         toast.show()
         toast.raise_()
         self._place()
+        toast.announce()
         QTimer.singleShot(duration_ms, toast, lambda: self.dismiss(toast))
         self.shown.emit(title, reason)
         return toast

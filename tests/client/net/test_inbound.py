@@ -12,6 +12,7 @@ import pytest
 from inbox_app.client import Change
 from inbox_app.client.net.inbound import patient_wrote
 from inbox_app.contract.events import EventType, LiveEvent
+from inbox_app.contract.models import Status
 from tests.client.conftest import ClientFactory, wait_state
 from tests.support import ServerProcess, login
 
@@ -57,7 +58,10 @@ async def test_an_inbound_message_is_told_once_and_a_colleagues_reply_never(
     server: ServerProcess = server_factory(env={"INBOX_WEBHOOK_SECRET": SECRET})
     client, recorder = await make_client(server.url)
     await wait_state(recorder, "online")
-    summary = (await client.conversations()).value[-1].summary
+    # an open one: the patient's newest on its channel, where their next message goes (an
+    # earlier one on that channel is archived)
+    summary = next(v.summary for v in reversed((await client.conversations()).value)
+                   if v.summary.status == Status.OPEN)
     cid = summary.id
     phone = (await client.patient(summary.patient_id)).value.phone
     token, _ = login(server.url, "carla@aurora.example")
