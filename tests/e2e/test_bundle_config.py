@@ -178,11 +178,11 @@ def test_the_desktop_entry_names_the_app_its_icon_and_command() -> None:
     assert fields["Name[pt_BR]"] == "Caixa da Clínica" and fields["Name"] == "Clinic Inbox"
 
 
-def test_the_png_icons_are_the_svg_rendered_at_every_size(tmp_path: Path) -> None:
-    from PySide6.QtGui import QGuiApplication, QImage
+def test_the_png_icons_are_the_svg_rendered_at_every_size(tmp_path: Path, qapp: object) -> None:
+    # pytest-qt's QApplication: a QGuiApplication made here would outlive this test in its
+    # worker, and every later widget test there would abort ("Cannot create a QWidget")
+    from PySide6.QtGui import QImage
 
-    app = QGuiApplication.instance() or QGuiApplication([])
-    assert app is not None
     (tmp_path / "icons").mkdir()
     shutil.copy(ROOT / "resources/icons/app.svg", tmp_path / "icons/app.svg")
     fresh = bundle.render_app_icons(tmp_path)
