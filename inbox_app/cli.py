@@ -161,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
         # issue 7: every file and folder the app (or a library under it) creates is the
         # user's alone, whatever the session's umask
         os.umask(0o077)
+    if not options.self_check:
+        # first, so that it runs beside the imports of Qt, the client and the window: the
+        # keyring lookup is ~0.3 s, mostly spent waiting (issue 13)
+        from inbox_app.client.security.keystore import find_keyring_early
+
+        find_keyring_early()
     from inbox_app.client.logs import logfile
 
     # console + a file in the user's log folder, with patient data scrubbed (issue 7)
