@@ -8,6 +8,7 @@ closed; then close the client cleanly.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -38,6 +39,8 @@ APPLICATION = "Clinic Inbox"
 #: The network starts at the latest this long after the window was built, painted or not
 #: (a window that never paints: minimised at start, on a hidden desktop).
 FIRST_PAINT_LIMIT_MS = 2000
+#: The garbage collector paused by cli.begin_start runs again after this at the latest.
+GC_PAUSE_LIMIT_MS = 5000
 
 
 def install_exception_hook() -> None:
@@ -104,7 +107,12 @@ async def open_window(client: InboxClient, *, lock_after: float | None = None) -
     # The network (httpx, websockets, TLS: ~0.25 s of imports, then connections) starts
     # once the list (or the lock screen) is on screen, not before it (issue 13).
     window.update()
-    after_first_paint(window, lambda: bridge.tasks.run(bridge.start_sync(), name="start sync"))
+
+    def painted() -> None:
+        gc.enable()  # the start-up pause of the collector (cli.begin_start) ends here
+        bridge.tasks.run(bridge.start_sync(), name="start sync")
+
+    after_first_paint(window, painted)
     return window
 
 
@@ -219,6 +227,9 @@ def run(main: Callable[[], Awaitable[int]], *, language: str | None = None) -> i
     """Runs ``main`` on a qasync loop over a fresh QApplication; returns its exit code."""
     install_exception_hook()
     app = create_application(language=language)
+    # the collector paused for the start-up (cli.begin_start) runs again once the window has
+    # painted, and at the latest after this, whatever happens (a login dialog waiting)
+    QTimer.singleShot(GC_PAUSE_LIMIT_MS, gc.enable)
     # Ctrl+C in the terminal closes the windows (the Qt loop would otherwise swallow it), and
     # so do `kill` (SIGTERM) and a closed terminal (SIGHUP): the app then ends as when its
     # window is closed (the demo server stopped, its temporary folders removed)

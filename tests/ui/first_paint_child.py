@@ -10,6 +10,7 @@ whether the network had started by then, "started_after": it started after the p
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 from pathlib import Path
@@ -40,14 +41,13 @@ def heavy_loaded() -> list[str]:
 
 def main() -> int:
     url, data_dir, cache_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    # what `inbox-app` (cli.main) does before it paints: the keyring lookup on its thread,
-    # then the entry point's, the facade's and the window's modules
-    from inbox_app.client.security.keystore import find_keyring_early
+    # what `inbox-app` (cli.main) does before it paints: the start-up steps first (the
+    # collector paused, the keyring lookup on its thread), then the facade and the window
+    from inbox_app import cli
 
-    find_keyring_early()
+    cli.begin_start()
     from PySide6.QtCore import QEvent, QObject
 
-    from inbox_app import cli  # noqa: F401
     from inbox_app.client import InboxClient
     from inbox_app.ui import app as ui
 
@@ -79,6 +79,7 @@ def main() -> int:
                     ):
                         report["at_paint"] = heavy_loaded()
                         report["started"] = client._started
+                        report["gc_at_paint"] = gc.isenabled()
                         report["rows"] = window.bridge.model.rowCount()
                         painted.set_result(None)
                     return False
@@ -90,6 +91,7 @@ def main() -> int:
             # the network starts once the list is on screen: the live socket comes online
             await asyncio.wait_for(online.wait(), 60)
             report["started_after"] = client._started
+            report["gc_after"] = gc.isenabled()
             report["after"] = heavy_loaded()
             window.close()
             await window.bridge.close()

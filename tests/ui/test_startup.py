@@ -57,7 +57,7 @@ def test_the_list_is_painted_from_the_cache_before_the_network_starts(
 ) -> None:
     """A remembered session resumed from its cache, as `inbox-app` starts: when the list is
     first painted nothing heavy is imported and the network has not started; right after,
-    it starts (the live socket comes online)."""
+    it starts (the live socket comes online) and the garbage collector runs again."""
     data_dir, cache_dir = tmp_path / "data", tmp_path / "cache"
 
     async def cache_the_list() -> None:
@@ -77,4 +77,7 @@ def test_the_list_is_painted_from_the_cache_before_the_network_starts(
     assert report["at_paint"] == []
     assert report["started"] is False
     assert report["started_after"] is True
+    # the collector paused for the start-up runs again once the window has painted
+    assert report["gc_at_paint"] is False
+    assert report["gc_after"] is True
     assert {"httpx", "websockets"} <= set(report["after"])
