@@ -207,18 +207,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def begin_start() -> None:
-    """What the desktop app does before it imports Qt, the client and the window, so that
-    its first paint comes sooner (issue 13, tests/benchmarks/bench_ui.py):
+    """What the desktop app does before it imports Qt and the window, so that its first
+    paint comes sooner (issue 13, tests/benchmarks/bench_ui.py):
 
     - Python's cyclic garbage collector pauses until the window has painted
       (``ui.app`` resumes it): the start-up allocates hundreds of thousands of objects that
       all live on, and the collector walked them ~190 times (~0.1 s) before the first paint;
       reference counting still frees everything else at once;
+    - the client core (pydantic, the contract, the facade) and asyncio are imported before
+      Qt: once PySide6 is imported, its import hook reads the source of every module
+      imported after it (its ``__feature__`` check, ~40 ms over these), and its look at
+      pydantic's lazy attributes can break pydantic's own first import midway;
     - the keyring lookup (~0.3 s, mostly waiting for child processes and files) starts on a
-      thread, beside the imports.
+      thread, beside the imports of Qt and the window.
     """
     gc.disable()
-    from inbox_app.client.security.keystore import find_keyring_early
+    import asyncio  # noqa: F401  (see above: before Qt)
+
+    from inbox_app.client.security.keystore import find_keyring_early  # the client core
 
     find_keyring_early()
 

@@ -79,9 +79,9 @@ _finder: list[threading.Thread] = []
 
 def find_keyring_early() -> None:
     """Starts importing ``keyring`` and finding the OS keyring on a background thread, so
-    that the first :class:`KeyStore` finds it ready. The desktop app calls it first thing:
-    the lookup mostly waits for child processes and files, and runs while Qt and the
-    window load."""
+    that the first :class:`KeyStore` finds it ready. The desktop app calls it before it
+    loads Qt (``cli.begin_start``): the lookup mostly waits for child processes and files,
+    and runs while Qt and the window load."""
     if not _finder:
         thread = threading.Thread(target=_find_keyring, name="keyring-finder", daemon=True)
         thread.start()
