@@ -79,8 +79,9 @@ def create_app(settings: Settings) -> FastAPI:
         namespace = identity.cache_namespace(await identity.ensure(db))
         cache = await Cache.create(settings.redis_url, verbose=settings.verbose,
                                    namespace=namespace)
-        # one pooled Redis client per process: the bus publishes through the cache's
-        bus = await Bus.create(settings.redis_url, client=cache.client)
+        # one pooled Redis client per process: the bus publishes through the cache's, on
+        # channels of this database (another database's servers on this Redis never hear them)
+        bus = await Bus.create(settings.redis_url, client=cache.client, namespace=namespace)
         # failed sign-ins counted in Redis, shared by every instance (in process without it)
         throttle = LoginThrottle(settings.limits, cache.client,
                                  lambda: not cache.breaker.is_open)
