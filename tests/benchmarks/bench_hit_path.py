@@ -35,15 +35,26 @@ PATHS = ("list", "detail", "patient")
 
 
 def _scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
-    return {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
-            "http_version": "1.1", "server": ("127.0.0.1", 8000),
-            "client": ("127.0.0.1", 5555), "scheme": "http", "method": method,
-            "root_path": "", "path": path, "raw_path": path.encode(), "query_string": b"",
-            "headers": headers, "state": {}}
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 5555),
+        "scheme": "http",
+        "method": method,
+        "root_path": "",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": headers,
+        "state": {},
+    }
 
 
-async def _call(app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]],
-                body: bytes = b"") -> tuple[int, bytes]:
+async def _call(
+    app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes = b""
+) -> tuple[int, bytes]:
     answer: dict[str, Any] = {"status": 0, "body": b""}
     received = False
 
@@ -70,24 +81,43 @@ async def _child(tree: str, database: str, redis_url: str, drop: set[str], n: in
     from inbox_app.server.http.asgi import create_app
     from inbox_app.server.settings import parse_settings
 
-    app = create_app(parse_settings(["--database-url", f"sqlite+aiosqlite:///{database}",
-                                     "--redis-url", redis_url, "--demo-data"]))
+    app = create_app(
+        parse_settings(
+            [
+                "--database-url",
+                f"sqlite+aiosqlite:///{database}",
+                "--redis-url",
+                redis_url,
+                "--demo-data",
+            ]
+        )
+    )
     app.user_middleware = [m for m in app.user_middleware if m.cls.__name__ not in drop]
     async with app.router.lifespan_context(app):
-        status, body = await _call(app, "POST", "/api/auth/login",
-                                   [(b"content-type", b"application/json")], json.dumps(
-                                       {"email": "ana@aurora.example",
-                                        "password": "demo1234"}).encode())
+        status, body = await _call(
+            app,
+            "POST",
+            "/api/auth/login",
+            [(b"content-type", b"application/json")],
+            json.dumps({"email": "ana@aurora.example", "password": "demo1234"}).encode(),
+        )
         assert status == 200, body
         login = json.loads(body)
-        headers = [(b"host", b"127.0.0.1"),
-                   (b"authorization", f"Bearer {login['token']}".encode()),
-                   (b"accept-encoding", b"deflate")]
+        headers = [
+            (b"host", b"127.0.0.1"),
+            (b"authorization", f"Bearer {login['token']}".encode()),
+            (b"accept-encoding", b"deflate"),
+        ]
         lst = f"/api/clinics/{login['session']['clinic']['id']}/conversations"
         status, body = await _call(app, "GET", lst, headers)
         first = json.loads(zlib.decompress(body) if body[:1] == b"x" else body)["items"][0]
-        paths = dict(zip(PATHS, (lst, f"/api/conversations/{first['id']}",
-                                 f"/api/patients/{first['patient_id']}"), strict=True))
+        paths = dict(
+            zip(
+                PATHS,
+                (lst, f"/api/conversations/{first['id']}", f"/api/patients/{first['patient_id']}"),
+                strict=True,
+            )
+        )
         for path in paths.values():  # every key cached
             assert (await _call(app, "GET", path, headers))[0] == 200
         client = app.state.inbox.cache.client
@@ -112,8 +142,12 @@ async def _child(tree: str, database: str, redis_url: str, drop: set[str], n: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("variants", nargs="*", default=[f"this={ROOT}"],
-                        help="LABEL=TREE[:Middleware,...] (default: this tree)")
+    parser.add_argument(
+        "variants",
+        nargs="*",
+        default=[f"this={ROOT}"],
+        help="LABEL=TREE[:Middleware,...] (default: this tree)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="alternating runs per variant")
     parser.add_argument("--n", type=int, default=2000, help="hits per batch")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -122,8 +156,7 @@ def main() -> None:
         import uvloop
 
         tree, database, redis_url, drop = args.child
-        uvloop.run(_child(tree, database, redis_url, set(filter(None, drop.split(","))),
-                          args.n))
+        uvloop.run(_child(tree, database, redis_url, set(filter(None, drop.split(","))), args.n))
         return
     from tests.support import RedisProcess
 
@@ -138,22 +171,38 @@ def main() -> None:
         redis.start()
         try:
             # one database file and one Redis database per tree (variants of a tree share)
-            trees = {tree: index for index, tree in enumerate(dict.fromkeys(
-                tree for _, tree, _ in variants))}
+            trees = {
+                tree: index
+                for index, tree in enumerate(dict.fromkeys(tree for _, tree, _ in variants))
+            }
             for run in range(args.runs):
                 shift = run % len(variants)
                 for label, tree, drop in variants[shift:] + variants[:shift]:
                     index = trees[tree]
                     out = subprocess.run(
-                        [sys.executable, str(Path(__file__).resolve()), "--n", str(args.n),
-                         "--child", tree, str(Path(tmp) / f"tree{index}.db"),
-                         redis.url.rsplit("/", 1)[0] + f"/{index % 16}", drop],
-                        capture_output=True, text=True, check=True, cwd=tmp)
+                        [
+                            sys.executable,
+                            str(Path(__file__).resolve()),
+                            "--n",
+                            str(args.n),
+                            "--child",
+                            tree,
+                            str(Path(tmp) / f"tree{index}.db"),
+                            redis.url.rsplit("/", 1)[0] + f"/{index % 16}",
+                            drop,
+                        ],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                        cwd=tmp,
+                    )
                     got[label].append(json.loads(out.stdout.strip().splitlines()[-1]))
         finally:
             redis.close()
-    print(f"CPU us per cache hit, in process, Redis GETs from a dict (median of {args.runs} "
-          f"runs, each the best of 5 x {args.n})\n")
+    print(
+        f"CPU us per cache hit, in process, Redis GETs from a dict (median of {args.runs} "
+        f"runs, each the best of 5 x {args.n})\n"
+    )
     print("| variant | " + " | ".join(PATHS) + " |\n|---|" + "---:|" * len(PATHS))
     for label, runs in got.items():
         cells = " | ".join(f"{statistics.median(r[p] for r in runs):.1f}" for p in PATHS)
