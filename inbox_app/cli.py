@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -164,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         # issue 7: every file and folder the app (or a library under it) creates is the
         # user's alone, whatever the session's umask
         os.umask(0o077)
+    if not options.self_check:
+        begin_start()
     from inbox_app.client.logs import logfile
 
     # console + a file in the user's log folder, with patient data scrubbed (issue 7)
@@ -204,6 +207,29 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
 
     return ui.run(desktop, language=options.lang)
+
+
+def begin_start() -> None:
+    """What the desktop app does before it imports Qt and the window, so that its first
+    paint comes sooner (issue 13, tests/benchmarks/bench_ui.py):
+
+    - Python's cyclic garbage collector pauses until the window has painted
+      (``ui.app`` resumes it): the start-up allocates hundreds of thousands of objects that
+      all live on, and the collector walked them ~190 times (~0.1 s) before the first paint;
+      reference counting still frees everything else at once;
+    - the client core (pydantic, the contract, the facade) and asyncio are imported before
+      Qt: once PySide6 is imported, its import hook reads the source of every module
+      imported after it (its ``__feature__`` check, ~40 ms over these), and its look at
+      pydantic's lazy attributes can break pydantic's own first import midway;
+    - the keyring lookup (~0.3 s, mostly waiting for child processes and files) starts on a
+      thread, beside the imports of Qt and the window.
+    """
+    gc.disable()
+    import asyncio  # noqa: F401  (see above: before Qt)
+
+    from inbox_app.client.security.keystore import find_keyring_early  # the client core
+
+    find_keyring_early()
 
 
 def _run_demo(options: argparse.Namespace) -> int:

@@ -18,17 +18,18 @@ the optimistic engine rolls back on :class:`RejectedError`, the UI asks for the 
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import orjson
 from pydantic import ValidationError
 
 from inbox_app.contract.errors import ErrorBody
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # only for an HTTP-date Retry-After
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
@@ -176,6 +179,12 @@ def from_exception(exc: BaseException) -> ClientError:
         return CertificateError(
             f"the server's certificate could not be verified ({certificate}); if the clinic "
             f"uses its own certificate authority, set INBOX_CA_FILE to its certificate file")
+    # httpx and websockets are imported here, not at the top: the app paints its first
+    # window before it loads the network libraries (issue 13), and this module is on that
+    # path. An exception of theirs means they are loaded already.
+    import httpx
+    from websockets.exceptions import InvalidStatus, WebSocketException
+
     # Nothing reached the server: refused, no route, or no answer to the connect (a
     # blackholed network). The outbox pauses on these without spending attempts.
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | ConnectionRefusedError):
@@ -184,8 +193,6 @@ def from_exception(exc: BaseException) -> ClientError:
         return TransientError(f"timed out: {type(exc).__name__}")
     if isinstance(exc, httpx.TransportError | OSError):
         return TransientError(f"network error: {exc or type(exc).__name__}")
-    # websockets raises its own tree; imported lazily so this module stays cheap to import.
-    from websockets.exceptions import InvalidStatus, WebSocketException
 
     if isinstance(exc, InvalidStatus):
         status = exc.response.status_code

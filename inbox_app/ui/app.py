@@ -8,6 +8,7 @@ closed; then close the client cleanly.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -19,9 +20,9 @@ from typing import Any
 
 import platformdirs
 import qasync
-from PySide6.QtCore import QLocale, QSettings, QTimer
+from PySide6.QtCore import QEvent, QLocale, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from inbox_app.client import InboxClient
 from inbox_app.client.files.folders import APP_NAME
@@ -30,7 +31,6 @@ from inbox_app.ui.bridge import ClientBridge
 from inbox_app.ui.conversations.model import ConversationListModel
 from inbox_app.ui.main_window import MainWindow
 from inbox_app.ui.single_instance import SingleInstance, bring_forward
-from inbox_app.ui.widgets.login_dialog import LoginDialog
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,11 @@ APPLICATION = "Clinic Inbox"
 #: The desktop entry (``resources/clinic-inbox.desktop``) and icon name: the desktop finds
 #: the app's name and icon by it (the Wayland app id, the X11 window class).
 DESKTOP_FILE_NAME = "clinic-inbox"
+#: The network starts at the latest this long after the window was built, painted or not
+#: (a window that never paints: minimised at start, on a hidden desktop).
+FIRST_PAINT_LIMIT_MS = 2000
+#: The garbage collector paused by cli.begin_start runs again after this at the latest.
+GC_PAUSE_LIMIT_MS = 5000
 
 
 def install_exception_hook() -> None:
@@ -119,8 +124,50 @@ async def open_window(client: InboxClient, *, lock_after: float | None = None) -
     if client.locked:
         window.lock()  # a resumed session: the password first, then patient data
     window.show()
-    await bridge.start()
+    await bridge.load_list()
+    # The network (httpx, websockets, TLS: ~0.25 s of imports, then connections) starts
+    # once the list (or the lock screen) is on screen, not before it (issue 13).
+    window.update()
+
+    def painted() -> None:
+        gc.enable()  # the start-up pause of the collector (cli.begin_start) ends here
+        bridge.tasks.run(bridge.start_sync(), name="start sync")
+
+    after_first_paint(window, painted)
     return window
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``callback`` once, on the loop's next turn after a widget of ``window`` was
+    painted (so the whole frame is out), or after :data:`FIRST_PAINT_LIMIT_MS`."""
+
+    def __init__(self, window: QWidget, callback: Callable[[], object]) -> None:
+        super().__init__(window)  # gone with the window: no callback after that
+        self._window = window
+        self._callback = callback
+        self._done = False
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)  # every widget's paint, for this one frame only
+        QTimer.singleShot(FIRST_PAINT_LIMIT_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+                and watched.window() is self._window):
+            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if not self._done:
+            self._done = True
+            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+            self._callback()
+
+
+def after_first_paint(window: QWidget, callback: Callable[[], object]) -> None:
+    """Runs ``callback`` right after ``window``'s next paint (see :class:`_AfterFirstPaint`)."""
+    _AfterFirstPaint(window, callback)
 
 
 async def run_window(client: InboxClient, *, exit_when_ready: bool = False,
@@ -162,6 +209,9 @@ async def sign_in(server_url: str | None, *, data_dir: Path | None = None,
             client.lock()
             return client
 
+    # only without a remembered session: not on the way to a resumed window's first paint
+    from inbox_app.ui.widgets.login_dialog import LoginDialog
+
     async def login(url: str, email: str, password: str) -> InboxClient:
         return await InboxClient.login(url, email, password, data_dir=data_dir,
                                        cache_dir=cache_dir)
@@ -198,6 +248,9 @@ def run(main: Callable[[], Awaitable[int]], *, language: str | None = None) -> i
     """Runs ``main`` on a qasync loop over a fresh QApplication; returns its exit code."""
     install_exception_hook()
     app = create_application(language=language)
+    # the collector paused for the start-up (cli.begin_start) runs again once the window has
+    # painted, and at the latest after this, whatever happens (a login dialog waiting)
+    QTimer.singleShot(GC_PAUSE_LIMIT_MS, gc.enable)
     # Ctrl+C in the terminal closes the windows (the Qt loop would otherwise swallow it), and
     # so do `kill` (SIGTERM) and a closed terminal (SIGHUP): the app then ends as when its
     # window is closed (the demo server stopped, its temporary folders removed)

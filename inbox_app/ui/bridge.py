@@ -86,17 +86,27 @@ class ClientBridge(QObject):
         self._arrivals: list[tuple[int, str]] = []
         # idle lock: the model is empty and no change refreshes it until unlock
         self.locked = False
+        #: closed: the client's network is not started any more (:meth:`start_sync`)
+        self.closed = False
         self._unsubscribe = client.subscribe(self._on_change)
 
     # --- life -----------------------------------------------------------------------------
     async def start(self) -> None:
         """Loads the list (from the cache at once when possible), then starts live sync."""
         await self.load_list()
+        await self.start_sync()
+
+    async def start_sync(self) -> None:
+        """Starts the client's network side: live sync, outbox resend, revalidation
+        (nothing once the bridge is closed)."""
+        if self.closed:
+            return
         await self.client.start()
         self.connectionChanged.emit(str(self.client.connection))
 
     async def close(self) -> None:
         """Stops listening to the client and cancels (and awaits) every running load."""
+        self.closed = True
         self._unsubscribe()
         await self.tasks.cancel_all()
 

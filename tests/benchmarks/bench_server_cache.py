@@ -21,6 +21,12 @@ Everything is bounded in count and time. Requests are sent by a minimal HTTP/1.1
 client (httpx's own per-request cost, ~0.3 ms, would swamp what is measured).
 
     .venv/bin/python -m tests.benchmarks.bench_server_cache [--quick] [--only 1,2,3,4,5]
+        [--server-tree DIR]
+
+``--server-tree DIR`` runs the inbox servers from another source tree (e.g. an older commit
+exported with ``git archive COMMIT | tar -x -C DIR``), first on their PYTHONPATH, while this
+bench, its client and the floor stay this tree's: a before/after comparison where only the
+server differs.
 """
 
 from __future__ import annotations
@@ -137,7 +143,6 @@ async def throughput(port: int, path: str, token: str | None, connections: int,
     """Requests per second with ``connections`` clients looping on one key."""
     conns = [await Conn(port, token).open() for _ in range(connections)]
     done = 0
-    stop = time.monotonic() + seconds
 
     async def loop(conn: Conn) -> None:
         nonlocal done
@@ -148,6 +153,10 @@ async def throughput(port: int, path: str, token: str | None, connections: int,
 
     for conn in conns:  # warm-up
         await conn.request("GET", path)
+    # the round starts after the warm-up: with the deadline set before it, a slow server's
+    # 32 warm-up requests (cashews' first miss and unpickling) used up a quick round and it
+    # was credited 0 req/s
+    stop = time.monotonic() + seconds
     start = time.perf_counter()
     await asyncio.gather(*(loop(c) for c in conns))
     elapsed = time.perf_counter() - start
@@ -163,11 +172,11 @@ class Proc:
     """A subprocess whose output goes to a log file; stopped at the end of the run."""
 
     def __init__(self, name: str, args: list[str], log_dir: Path,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
         self.name = name
         self.log = log_dir / f"{name}.log"
         self.proc = subprocess.Popen(
-            args, cwd=ROOT, stdout=subprocess.PIPE, stderr=open(self.log, "wb"),  # noqa: SIM115
+            args, cwd=cwd, stdout=subprocess.PIPE, stderr=open(self.log, "wb"),  # noqa: SIM115
             env={**os.environ, **(env or {})}, text=True)
         self.url: str | None = None
         self._listening = threading.Event()
@@ -195,12 +204,17 @@ class Proc:
 
 
 def inbox_server(name: str, db_url: str, redis_url: str | None, log_dir: Path,
-                 secret: str) -> Proc:
+                 secret: str, *, tree: Path = ROOT) -> Proc:
+    """An inbox server with the full demo, run from the source tree ``tree``."""
     args = [PY, "-m", "inbox_app.server", "--port", "0", "--database-url", db_url,
             "--demo-data", "--demo-size", "full"]
     if redis_url:
         args += ["--redis-url", redis_url]
-    return Proc(name, args, log_dir, env={"INBOX_WEBHOOK_SECRET": secret})
+    env = {"INBOX_WEBHOOK_SECRET": secret}
+    if tree != ROOT:
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(tree), os.environ.get("PYTHONPATH")]))
+    return Proc(name, args, log_dir, env=env, cwd=tree)
 
 
 async def login(port: int, email: str) -> tuple[str, int]:
@@ -247,10 +261,10 @@ async def bench(args: argparse.Namespace, log_dir: Path) -> None:
     secret = uuid.uuid4().hex
     procs: list[Proc] = []
     try:
-        a = inbox_server("server_redis", pg, redis.url, log_dir, secret)
+        a = inbox_server("server_redis", pg, redis.url, log_dir, secret, tree=args.server_tree)
         procs.append(a)
         port_a = a.wait_listening(600)  # seeds the full demo on first start
-        b = inbox_server("server_noredis", pg, None, log_dir, secret)
+        b = inbox_server("server_noredis", pg, None, log_dir, secret, tree=args.server_tree)
         procs.append(b)
         port_b = b.wait_listening(120)
         tok_a, clinic = await login(port_a, "ana@aurora.example")
@@ -296,7 +310,8 @@ async def bench(args: argparse.Namespace, log_dir: Path) -> None:
                               secret=secret, db_name=db_name)
             await patch_cost(pg, clinic, n)
         if "5" in only:
-            c = inbox_server("server_noredis_control", pg, None, log_dir, secret)
+            c = inbox_server("server_noredis_control", pg, None, log_dir, secret,
+                             tree=args.server_tree)
             procs.append(c)
             port_c = c.wait_listening(120)
             tok_c, _ = await login(port_c, "ana@aurora.example")
@@ -376,8 +391,14 @@ async def hot_key(args: argparse.Namespace, *, port_a: int, tok_a: str, port_flo
     ours, theirs = pct(rounds["inbox server, cache hit"], 0.5), pct(rounds["cashews @cache"],
                                                                       0.5)
     floor_tp = pct(rounds["floor: bare ASGI + raw redis GET"], 0.5)
-    print(f"\ninbox / cashews: {ours / theirs:.2f}x; floor / cashews: "
-          f"{floor_tp / theirs:.2f}x")
+    print(f"\ninbox / cashews: {ratio(ours, theirs)}; floor / cashews: "
+          f"{ratio(floor_tp, theirs)}; inbox / floor: {ratio(ours, floor_tp)}")
+
+
+def ratio(x: float, y: float) -> str:
+    """``x / y`` as ``1.23x``, or why not: a server that answered nothing in a round (cashews
+    took longer than a quick round for its first answers) has no ratio."""
+    return f"{x / y:.2f}x" if y > 0 else "n/a (0 req/s)"
 
 
 # --- 3. the mixed workloads -----------------------------------------------------------
@@ -740,7 +761,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small counts, a smoke run")
     parser.add_argument("--only", default="1,2,3,4,5",
                         help="sections to run, e.g. 3,4 (default: all)")
+    parser.add_argument("--server-tree", type=Path, default=ROOT,
+                        help="source tree the inbox servers run from (default: this one)")
     args = parser.parse_args()
+    args.server_tree = args.server_tree.resolve()
+    if args.server_tree != ROOT:
+        print(f"inbox servers from {args.server_tree}")
     if args.quick:
         args.requests, args.budget, args.seconds, args.rounds = 100, 5.0, 2.0, 2
         args.steps, args.warmup, args.think = 8, 4, 0.05

@@ -60,9 +60,14 @@ print("RSS_KB", [l.split()[1] for l in open("/proc/self/status") if l.startswith
 """
 
 APP = r"""
-import time, sys, asyncio
+import time, sys
 t0 = time.perf_counter()
+import asyncio
 from pathlib import Path
+# what `inbox-app` does first (cli.main): the collector paused, the client core imported
+# before Qt, the keyring lookup started (a tree from before issue 13 has no begin_start)
+from inbox_app import cli
+getattr(cli, "begin_start", lambda: None)()
 from PySide6.QtCore import QEvent, QObject
 from inbox_app.client import InboxClient
 from inbox_app.ui import app as ui
@@ -88,6 +93,14 @@ async def main():
 ui.run(main, language="en")
 print("RSS_KB", [l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0],
       flush=True)
+"""
+
+#: Put before APP to run the app of another tree (sys.argv[1]): ``--before``.
+OTHER_TREE = r"""
+import sys
+sys.meta_path[:] = [f for f in sys.meta_path
+                    if "editable" not in (type(f).__name__ + getattr(f, "__module__", "")).lower()]
+sys.path.insert(0, sys.argv.pop(1))
 """
 
 MEMORY = r"""
@@ -264,25 +277,51 @@ def prepare_cache(folder: Path, conversations: int) -> tuple[str, Path, Path, fl
     return server.url, data, cache, time.perf_counter() - started
 
 
+def compile_app(*trees: Path) -> None:
+    """Writes the app's bytecode (``__pycache__``, ignored by git), as an installed app has
+    it: with PYTHONDONTWRITEBYTECODE=1 every start otherwise compiles ~70 modules."""
+    import compileall
+
+    for tree in trees:
+        compileall.compile_dir(str(tree / "inbox_app"), quiet=1)
+
+
 def bench_start(args: argparse.Namespace) -> None:
+    trees = [ROOT, *([args.before] if args.before else [])]
+    if args.bytecode:
+        compile_app(*trees)
+    bytecode = (ROOT / "inbox_app" / "__pycache__").is_dir()
+    kinds = {"bare: import PySide6 + empty window": [],
+             "inbox-app: offline, list from disk cache": []}
+    before = "  the same, the tree of --before"
+    if args.before:
+        kinds[before] = []
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp:
         url, data, cache, _ = prepare_cache(Path(tmp), args.conversations)
-        bare, app = [], []
         offline = set()
-        for _ in range(args.starts):  # alternated so both see the same machine load
-            bare.append(float(run_child(BARE)["PAINTED"]))
-            got = run_child(APP, url, str(data), str(cache))
-            app.append(float(got["PAINTED"]))
-            offline.add(got["OFFLINE"])
-            rows = int(got["ROWS"])
+        for _ in range(args.starts):  # alternated so all see the same machine load
+            for label, times in kinds.items():
+                if label.startswith("bare"):
+                    times.append(float(run_child(BARE)["PAINTED"]))
+                    continue
+                extra = [str(args.before)] if label == before else []
+                got = run_child((OTHER_TREE if extra else "") + APP, *extra, url, str(data),
+                                str(cache))
+                times.append(float(got["PAINTED"]))
+                offline.add(got["OFFLINE"])
+                rows = int(got["ROWS"])
     print(f"\n1. Start to first painted list (ms, {args.starts} fresh processes each, "
-          f"alternated; app offline={sorted(offline)}, {rows:,} conversations from the cache)")
-    print(f"{'':44}{'p50':>9}{'min':>9}{'max':>9}")
-    print(f"{'bare: import PySide6 + empty window':44}{statistics.median(bare):9.0f}"
-          f"{min(bare):9.0f}{max(bare):9.0f}")
-    print(f"{'inbox-app: offline, list from disk cache':44}{statistics.median(app):9.0f}"
-          f"{min(app):9.0f}{max(app):9.0f}")
-    print(f"ratio app / bare (p50): {statistics.median(app) / statistics.median(bare):.2f}x")
+          f"alternated; app offline={sorted(offline)}, {rows:,} conversations from the cache; "
+          f"app bytecode {'present' if bytecode else 'absent: compiled at every start'})")
+    print(f"{'':44}{'p50':>9}{'p95':>9}{'min':>9}{'max':>9}{'x bare p50':>12}")
+    bare = next(iter(kinds.values()))
+    for label, times in kinds.items():
+        print(f"{label:44}{statistics.median(times):9.0f}{pct(times, 0.95):9.0f}"
+              f"{min(times):9.0f}{max(times):9.0f}"
+              f"{statistics.median(times) / statistics.median(bare):11.2f}x")
+    app = kinds["inbox-app: offline, list from disk cache"]
+    print(f"ratio app / bare: p50 {statistics.median(app) / statistics.median(bare):.2f}x, "
+          f"p95 {pct(app, 0.95) / pct(bare, 0.95):.2f}x")
 
 
 
@@ -292,12 +331,21 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=200, help="repaints per case")
     parser.add_argument("--conversations", type=int, default=5000)
     parser.add_argument("--skip-start", action="store_true", help="skip part 1")
+    parser.add_argument("--skip-repaint", action="store_true", help="skip parts 2 and 3")
+    parser.add_argument("--bytecode", action="store_true",
+                        help="part 1: write the app's bytecode first, as an installed app has it")
+    parser.add_argument("--before", type=Path,
+                        help="part 1: also start the app of this tree, alternated (git archive "
+                             "COMMIT inbox_app resources | tar -x -C DIR; ln -s ../resources "
+                             "DIR/inbox_app/resources)")
     args = parser.parse_args()
 
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, QT_QPA_PLATFORM="
           f"{os.environ['QT_QPA_PLATFORM']}\n")
     if not args.skip_start:
         bench_start(args)
+    if args.skip_repaint:
+        return 0
     print(f"\n2. Model update -> repainted (ms, {args.rounds} rounds; one frame = "
           f"{FRAME_MS:.1f} ms)")
     print(f"{'':44}{'p50':>9}{'p99':>9}{'max':>9}  p99 < frame")

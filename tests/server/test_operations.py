@@ -48,7 +48,8 @@ def test_metrics_follow_prometheus_conventions_and_promtool_agrees(
     counts = {s.labels["kind"]: s.value for s in latency.samples if s.name.endswith("_count")}
     assert counts[CacheKind.CONVERSATIONS_LIST.value] >= 2
     # the app's JSON keeps its derived figures
-    figures = user.http.get("/api/metrics").json()
+    figures = httpx.get(f"{server.url}/api/metrics",
+                        headers={"Authorization": f"Bearer {TOKEN}"}).json()
     assert {"hit_rate", "avg_ms", "p95_ms"} <= set(figures["cache"]["conversations_list"])
 
     promtool = shutil.which("promtool")
@@ -71,9 +72,11 @@ def test_the_metrics_token_guards_both_metrics_endpoints(
             assert wrong.status_code == 401
             assert wrong.json()["error"]["code"] == "unauthorized"
             assert http.get(path, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
-        # the desktop app's metrics window signs in as a user; the scraper's page is not theirs
-        assert user.http.get("/api/metrics").status_code == 200
-        assert user.http.get("/metrics").status_code == 401
+        # a signed-in user's token opens neither: the figures are every clinic's (issue 16)
+        for path in ("/metrics", "/api/metrics"):
+            refused = user.http.get(path)
+            assert refused.status_code == 401, path
+            assert "requests" not in refused.text
         assert http.get("/api/health").status_code == 200  # health stays open
     user.close()
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 import orjson
 from pydantic import BaseModel, ValidationError
 
@@ -43,14 +42,18 @@ from inbox_app.contract.models import (
     UserSession,
 )
 
+if TYPE_CHECKING:
+    import httpx
+
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 #: Told the bytes an answer took on the wire (body as sent, before decompression).
 Meter = Callable[[int], None]
 
-#: Connect fast (a dead server must not freeze the outbox), read with patience.
-DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+#: Seconds: connect fast (a dead server must not freeze the outbox), read with patience.
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 10.0
 
 _SUMMARY_PATHS = {
     ActionKind.MARK_READ: ("POST", "read"),
@@ -64,18 +67,38 @@ class Api:
     """The wire contract's HTTP side, as typed coroutines."""
 
     def __init__(self, server_url: str, *, token: str | None = None,
-                 timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+                 timeout: httpx.Timeout | None = None,
                  transport: httpx.AsyncBaseTransport | None = None,
                  reachability: Reachability | None = None) -> None:
+        """``timeout``: default :data:`CONNECT_TIMEOUT` and :data:`READ_TIMEOUT`."""
         self.server_url = server_url.rstrip("/")
         #: told the outcome of every request (issue 18: one source of truth)
         self.reachability = reachability or Reachability()
-        self.http = httpx.AsyncClient(
-            base_url=self.server_url, timeout=timeout, transport=transport,
-            headers={"User-Agent": f"inbox-app/{VERSION}"},
-            verify=tls.ssl_context(),  # the OS trust store plus INBOX_CA_FILE (tls.py)
-        )
+        self._timeout = timeout
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+        self._closed = False
         self.token = token
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The one connection pool, made at the first request. httpx (~0.15 s to import)
+        and the TLS context load then, not when the client is built: a resumed app paints
+        its window from the cache before it talks to the server (issue 13)."""
+        if self._http is None:
+            import httpx
+
+            if self._closed:
+                raise RuntimeError("Cannot send a request, as the client has been closed.")
+            headers = {"User-Agent": f"inbox-app/{VERSION}"}
+            if self._token:
+                headers["Authorization"] = f"Bearer {self._token}"
+            self._http = httpx.AsyncClient(
+                base_url=self.server_url, transport=self._transport, headers=headers,
+                timeout=self._timeout or httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
+                verify=tls.ssl_context(),  # the OS trust store plus INBOX_CA_FILE (tls.py)
+            )
+        return self._http
 
     @property
     def token(self) -> str | None:
@@ -84,14 +107,18 @@ class Api:
     @token.setter
     def token(self, value: str | None) -> None:
         self._token = value
+        if self._http is None:
+            return  # the pool is made with it
         if value:
-            self.http.headers["Authorization"] = f"Bearer {value}"
+            self._http.headers["Authorization"] = f"Bearer {value}"
         else:
-            self.http.headers.pop("Authorization", None)
+            self._http.headers.pop("Authorization", None)
 
     async def close(self) -> None:
-        """Closes the connection pool."""
-        await self.http.aclose()
+        """Closes the connection pool (if a request ever opened it)."""
+        self._closed = True
+        if self._http is not None:
+            await self._http.aclose()
 
     # --- plumbing ------------------------------------------------------------------------
 

@@ -20,11 +20,10 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import orjson
 from pydantic import ValidationError
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 
 from inbox_app.client.errors import UnauthorizedError, from_exception, unreachable
 from inbox_app.client.net import tls
@@ -32,6 +31,9 @@ from inbox_app.client.net.reachability import Reachability
 from inbox_app.client.tasks import stop_task
 from inbox_app.client.views import ConnectionState
 from inbox_app.contract.events import CLOSE_UNAUTHORIZED, EventType, LiveEvent
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +178,10 @@ class LiveListener:
     async def _open(self) -> ClientConnection:
         """Connects; its outcome goes to the reachability. Raises :class:`_Poked` when a poke
         comes first (the attempt may hang on a dead route the server no longer uses)."""
+        # websockets loads with the first connect, not with this module: the app paints its
+        # window before it opens the live socket (issue 13)
+        from websockets.asyncio.client import connect
+
         token = self._token()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         started = self.reachability.now()
@@ -223,6 +229,8 @@ class LiveListener:
         return ws
 
     async def _session(self) -> None:
+        from websockets.exceptions import ConnectionClosed  # loaded by _open already
+
         ws = await self._open()
         self._opened = True
         try:

@@ -19,8 +19,6 @@ import os
 import ssl
 from urllib.parse import urlsplit
 
-import truststore
-
 CA_FILE_VARIABLE = "INBOX_CA_FILE"
 
 
@@ -28,6 +26,10 @@ CA_FILE_VARIABLE = "INBOX_CA_FILE"
 def ssl_context(ca_file: str | None = None) -> ssl.SSLContext:
     """The verifying context for HTTPS and WSS: the OS trust store plus ``ca_file`` (default
     ``INBOX_CA_FILE``). One per CA file, shared by every connection."""
+    # imported at the first connection, not with this module: the app paints its window
+    # before it talks to the server (issue 13)
+    import truststore
+
     context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     extra = ca_file or os.environ.get(CA_FILE_VARIABLE) or None
     if extra:

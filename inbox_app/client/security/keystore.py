@@ -27,17 +27,21 @@ import base64
 import binascii
 import hashlib
 import logging
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
 import platformdirs
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer
 
 from inbox_app.client.files.folders import APP_NAME
 from inbox_app.client.files.private import is_private, private_dir, write_private
 from inbox_app.client.security.crypto import KEY_BYTES, SealedCodec, TamperedError, new_key
+
+# ``keyring`` is imported where it is used, not here: importing it and finding the backend
+# take ~0.3 s on Linux (its macOS backend looks for Apple's libraries with ldconfig, gcc and
+# ld), which the app runs on a thread beside its start-up (find_keyring_early, issue 13).
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +73,37 @@ def normalise_server(server_url: str) -> str:
     return f"{scheme.lower()}://{host.lower()}{slash}{path}"
 
 
+#: the lookup find_keyring_early() started, if it did
+_finder: list[threading.Thread] = []
+
+
+def find_keyring_early() -> None:
+    """Starts importing ``keyring`` and finding the OS keyring on a background thread, so
+    that the first :class:`KeyStore` finds it ready. The desktop app calls it before it
+    loads Qt (``cli.begin_start``): the lookup mostly waits for child processes and files,
+    and runs while Qt and the window load."""
+    if not _finder:
+        thread = threading.Thread(target=_find_keyring, name="keyring-finder", daemon=True)
+        thread.start()
+        _finder.append(thread)
+
+
+def _find_keyring() -> None:
+    try:
+        import keyring
+
+        keyring.get_keyring()  # keyring keeps what it found
+    except Exception:  # secure_default_backend() meets it again, and says so
+        log.debug("finding the keyring failed", exc_info=True)
+
+
 def secure_default_backend() -> KeyringBackend | None:
     """The keyring backend ``keyring`` would use, or None when it is not a recommended one."""
+    for thread in _finder:
+        thread.join()  # the lookup started early: use what it found, do not start another
+    import keyring
+    from keyring.backends import chainer
+
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyringrc or backend import must not stop the app
@@ -126,6 +159,8 @@ class KeyStore:
 
     def _keyring_answers(self) -> bool:
         """False when the picked keyring turns out to be missing (``NoKeyringError``)."""
+        import keyring.errors
+
         assert self._backend is not None
         try:
             self._backend.get_password(self._service, self._name("data-key"))
@@ -256,6 +291,8 @@ class KeyStore:
         return f"{self.user}:{item}"
 
     def _keyring_get(self, item: str) -> str | None:
+        import keyring.errors
+
         assert self._backend is not None
         try:
             return self._backend.get_password(self._service, self._name(item))
@@ -263,6 +300,8 @@ class KeyStore:
             raise KeyStoreError(f"the OS keyring could not be read: {exc}") from exc
 
     def _keyring_set(self, item: str, value: str) -> None:
+        import keyring.errors
+
         assert self._backend is not None
         try:
             self._backend.set_password(self._service, self._name(item), value)
@@ -270,6 +309,8 @@ class KeyStore:
             raise KeyStoreError(f"the OS keyring could not be written: {exc}") from exc
 
     def _keyring_delete(self, item: str) -> None:
+        import keyring.errors
+
         assert self._backend is not None
         try:
             self._backend.delete_password(self._service, self._name(item))

@@ -16,15 +16,17 @@ import base64
 import binascii
 import logging
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
-from keyring.backend import KeyringBackend
 
 from inbox_app.client.files.folders import Folders
 from inbox_app.client.files.private import write_private
 from inbox_app.client.security.crypto import TamperedError
 from inbox_app.client.security.keystore import KeyStore, KeyStoreError, keystore_for
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 

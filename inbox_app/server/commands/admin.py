@@ -4,8 +4,9 @@ Passwords never come from the command line (it shows in ``ps`` and the shell his
 a terminal they are asked twice without echo; otherwise one line is read from stdin, so a
 script can pipe one in. Disabling a user or resetting a password ends their sessions: the
 tokens are deleted, and with Redis (``--redis-url`` / ``INBOX_REDIS_URL``) every running
-instance is told at once on ``inbox:revoked`` to forget them and close their live sockets
-(4401). Without Redis the one server stops trusting them within seconds (its token memo).
+instance of that database is told at once on its ``inbox:revoked`` channel to forget them and
+close their live sockets (4401). Without Redis the one server stops trusting them within
+seconds (its token memo).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from collections.abc import Callable
 
 from inbox_app.server.auth import hash_password
 from inbox_app.server.commands.database_option import add_database_option, database_url
-from inbox_app.server.db import accounts, schema_version
+from inbox_app.server.db import accounts, identity, schema_version
 from inbox_app.server.db.database import Database
-from inbox_app.server.live.bus import REVOKED_CHANNEL
+from inbox_app.server.live.bus import channels
 
 #: exit status of a request the administrator must correct
 BAD_REQUEST = 1
@@ -61,17 +62,19 @@ def read_password() -> str:
     return accounts.check_password(sys.stdin.readline(2048).rstrip("\r\n"))
 
 
-async def _announce(redis_url: str | None, hashes: list[str]) -> None:
-    """Tells the running instances to forget these tokens (no Redis: nobody to tell)."""
+async def _announce(db: Database, redis_url: str | None, hashes: list[str]) -> None:
+    """Tells the running instances of ``db`` to forget these tokens (no Redis: nobody to
+    tell), on the channel bound to the database's identity, as theirs is."""
     if not redis_url or not hashes:
         return
     import redis.asyncio as aioredis
 
+    _live, revoked = channels(identity.cache_namespace(await identity.ensure(db)))
     client = aioredis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=5)
     try:
         origin = f"admin-{os.getpid()}".encode()
         for token_hash in hashes:
-            await client.publish(REVOKED_CHANNEL, origin + b" " + token_hash.encode())
+            await client.publish(revoked, origin + b" " + token_hash.encode())
     finally:
         await client.aclose()
 
@@ -98,12 +101,12 @@ async def _run(args: argparse.Namespace, password: Callable[[], str]) -> str:
             return "\n".join(["id\tclinic\temail\trole\tstate\tname", *lines])
         if command in {"disable", "enable"}:
             ended = await accounts.set_disabled(db, args.email, command == "disable")
-            await _announce(redis_url, ended)
+            await _announce(db, redis_url, ended)
             return f"{command.capitalize()}d {args.email.strip().lower()}" + (
                 f" ({len(ended)} session(s) ended)" if command == "disable" else "")
         hashed = await asyncio.to_thread(hash_password, password())
         ended = await accounts.set_password(db, args.email, hashed)
-        await _announce(redis_url, ended)
+        await _announce(db, redis_url, ended)
         return f"New password for {args.email.strip().lower()} ({len(ended)} session(s) ended)"
     finally:
         await db.close()

@@ -14,19 +14,22 @@ at once create or upgrade the schema once:
 - an older database is upgraded only when asked (``--migrate``, ``INBOX_MIGRATE=1``, or
   ``inbox-server migrate``); otherwise, like a database newer than the code, it is a
   :class:`SchemaMismatch` whose message names both versions and what to run.
+
+Alembic itself (~0.3 s of imports: mako, pygments where installed) loads only when it has
+work: a database at the head revision — every start but a database's first, and every
+readiness check — is recognised from the ``alembic_version`` row and the revision files
+read as text (:func:`plain_head`); anything else goes to Alembic as before.
 """
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 from dataclasses import dataclass, replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
@@ -34,7 +37,13 @@ from inbox_app.server.db import migrations
 from inbox_app.server.db.database import Database
 from inbox_app.server.db.schema import metadata
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
+
+#: Alembic's version table (its default; env.py keeps it)
+VERSION_TABLE = "alembic_version"
 
 
 class SchemaMismatch(Exception):
@@ -63,6 +72,8 @@ class SchemaState:
 
 def alembic_config() -> Config:
     """An Alembic configuration for the shipped scripts (no ``alembic.ini``)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations.SCRIPT_FOLDER))
     config.set_main_option("path_separator", "os")
@@ -75,6 +86,8 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest revision of the history."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError("the migration history is empty")
@@ -82,13 +95,82 @@ def head_revision() -> str:
 
 
 def _known(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except Exception:  # alembic raises ResolutionError or CommandError for unknown ones
         return False
 
 
+def plain_head() -> str | None:
+    """The head revision read from the revision files as text, without Alembic; None unless
+    the history is one plain line (every file names its ``revision`` and ``down_revision``
+    as literals, one root, no branches, merges or dependencies): then Alembic decides.
+    ``tests/server/db/test_migrations.py`` checks it agrees with :func:`head_revision`."""
+    parent_of: dict[str, str | None] = {}
+    for folder in migrations.VERSION_LOCATIONS:
+        for path in Path(folder).glob("*.py"):
+            if path.name.startswith(("__init__", ".#")):  # what Alembic skips too
+                continue
+            found = _revision_literals(path)
+            if found is None or found[0] in parent_of:
+                return None
+            parent_of[found[0]] = found[1]
+    children = [parent for parent in parent_of.values() if parent is not None]
+    roots = [rev for rev, parent in parent_of.items() if parent is None]
+    heads = set(parent_of) - set(children)
+    if (len(roots) != 1 or len(heads) != 1 or len(set(children)) != len(children)
+            or not set(children) <= set(parent_of)):
+        return None
+    return heads.pop()
+
+
+def _revision_literals(path: Path) -> tuple[str, str | None] | None:
+    """(revision, down_revision) of one revision file, or None if it is not that plain."""
+    try:
+        tree = ast.parse(path.read_text("utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    values: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            try:
+                values[target.id] = ast.literal_eval(value)
+            except ValueError:
+                values[target.id] = ...  # not a literal: not plain
+    revision, down = values.get("revision"), values.get("down_revision", ...)
+    if (not isinstance(revision, str) or not (down is None or isinstance(down, str))
+            or values.get("branch_labels") or values.get("depends_on")):
+        return None
+    return revision, down
+
+
+def _recorded_revision(sync_conn: Any) -> str | None:
+    """The one revision recorded in the version table; None without the table, or with no
+    row or several."""
+    if not inspect(sync_conn).has_table(VERSION_TABLE):
+        return None
+    rows = sync_conn.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").all()
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
 def _state(sync_conn: Any) -> SchemaState:
+    head = plain_head()
+    if head is not None and _recorded_revision(sync_conn) == head:
+        return SchemaState(head, head, "current")  # the usual start: Alembic not needed
+    return _state_by_alembic(sync_conn)
+
+
+def _state_by_alembic(sync_conn: Any) -> SchemaState:
+    from alembic.runtime.migration import MigrationContext
+
     head = head_revision()
     current = MigrationContext.configure(sync_conn).get_current_revision()
     if current is None:
@@ -108,6 +190,8 @@ async def state(db: Database) -> SchemaState:
 
 
 def _run(sync_conn: Any, action: str, revision: str) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = sync_conn
     getattr(command, action)(config, revision)
@@ -176,6 +260,8 @@ async def prepare(db: Database, *, migrate: bool) -> SchemaState:
 
 
 async def _unstamped(db: Database) -> bool:
+    from alembic.runtime.migration import MigrationContext
+
     async with db.engine.connect() as conn:
         return await conn.run_sync(
             lambda c: MigrationContext.configure(c).get_current_revision() is None)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import insert, select
 
 from inbox_app.contract.models import Direction, Priority, Status, preview
@@ -94,6 +93,10 @@ async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named ther
     conn: Any, index: int, clinic_name: str, people: list[tuple[str, str]],
     hashes: list[str], n_patients: int, n_conversations: int, now: datetime,
 ) -> None:
+    # Faker (~0.1 s of imports) only when seeding: a server whose database holds the demo
+    # already starts without it (issue 13)
+    from faker import Faker
+
     fake = Faker("pt_BR")
     fake.seed_instance(1000 + index)
     rng = random.Random(2000 + index)

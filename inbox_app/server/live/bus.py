@@ -6,6 +6,11 @@ with a Redis URL it also publishes it on one pub/sub channel, and every other in
 listener hands it to *its* subscribers. A message carries the publishing instance's id so an
 instance never delivers its own events twice.
 
+The channels belong to one database, as the cache's keys do (``namespace``, from
+:mod:`inbox_app.server.db.identity`): two servers on two databases that share one Redis
+never hear each other's events or revocations (the same demo ids, or a database restored
+from another's backup, would otherwise reach the wrong sockets).
+
 Ordering and gaps are the hub's job: the database numbers events per clinic, and the hub
 fills a gap (an event lost while pub/sub was down, or one overtaken by a later one) from the
 database event log. :meth:`Bus.on_reconnect` tells it when the listener was deaf for a while.
@@ -35,7 +40,8 @@ Subscriber = Callable[[LiveEvent], Awaitable[None] | None]
 ReconnectHook = Callable[[], Awaitable[None] | None]
 RevokedHook = Callable[[str], Awaitable[None] | None]
 
-#: the pub/sub channel every instance publishes to and listens on
+#: the pub/sub channel every instance of one database publishes to and listens on (after
+#: the database's namespace: :func:`channels`)
 CHANNEL = "inbox:live"
 #: the channel of tokens that died (logout): every instance forgets them and closes their
 #: sockets at once, instead of trusting its token memo for a few more seconds
@@ -45,12 +51,28 @@ _TOKEN_HASH = re.compile(r"[0-9a-f]{64}")
 _RETRY_FIRST, _RETRY_MAX = 0.05, 1.0
 
 
-class Bus:
-    """Hands every published event to every subscriber of every instance."""
+def channels(namespace: str = "") -> tuple[str, str]:
+    """The live and revoked channels of the database whose namespace is ``namespace``
+    (:func:`inbox_app.server.db.identity.cache_namespace`, the cache keys' prefix)."""
+    return namespace + CHANNEL, namespace + REVOKED_CHANNEL
 
-    def __init__(self, client=None, listen_client=None, *, cooldown: float = 1.0,
-                 owns_client: bool = True) -> None:
+
+class Bus:
+    """Hands every published event to every subscriber of every instance of one database.
+
+    ``namespace`` prefixes both channel names (the database's identity, as for the cache)."""
+
+    def __init__(
+        self,
+        client=None,
+        listen_client=None,
+        *,
+        cooldown: float = 1.0,
+        owns_client: bool = True,
+        namespace: str = "",
+    ) -> None:
         self.origin = uuid.uuid4().hex
+        self.channel, self.revoked_channel = channels(namespace)
         self._owns_client = owns_client
         self._subscribers: list[Subscriber] = []
         self._reconnect_hooks: list[ReconnectHook] = []
@@ -67,21 +89,26 @@ class Bus:
         self.breaker = CircuitBreaker("bus", self._probe, cooldown=cooldown)
 
     @classmethod
-    async def create(cls, redis_url: str | None, *, cooldown: float = 1.0,
-                     client=None) -> Bus:
+    async def create(
+        cls, redis_url: str | None, *, cooldown: float = 1.0, client=None, namespace: str = ""
+    ) -> Bus:
         """A bus over Redis pub/sub at ``redis_url``, or in process for ``None``.
 
         ``client``: the process's pooled client (the cache's) to publish through; it stays
         open when the bus closes. Listening needs a connection of its own either way: a
         subscribed connection can run nothing else, and its reads wait without a timeout.
         Never fails because Redis is down: the listener keeps trying in the background and
-        local delivery works meanwhile.
+        local delivery works meanwhile. ``namespace``: the database's (see :class:`Bus`).
         """
         if not redis_url:
-            return cls()
-        bus = cls(client if client is not None else connect(redis_url),
-                  connect(redis_url, read_timeout=None, max_connections=2),
-                  cooldown=cooldown, owns_client=client is None)
+            return cls(namespace=namespace)
+        bus = cls(
+            client if client is not None else connect(redis_url),
+            connect(redis_url, read_timeout=None, max_connections=2),
+            cooldown=cooldown,
+            owns_client=client is None,
+            namespace=namespace,
+        )
         bus._listener = asyncio.get_running_loop().create_task(bus._listen(), name="bus-listen")
         # give the subscription a moment so events published right after start reach us;
         # a Redis that is down does not hold the start-up longer than this
@@ -109,13 +136,14 @@ class Bus:
         Redis is down stops trusting the token when its memo expires (seconds) and closes
         the token's sockets when its listener is back (``on_reconnect``)."""
         if self._redis is not None:
-            await self._try_publish(REVOKED_CHANNEL, token_hash.encode(), "a revoked token")
+            await self._try_publish(self.revoked_channel, token_hash.encode(), "a revoked token")
 
     async def publish(self, event: LiveEvent) -> None:
         """Delivers ``event`` here, then to the other instances. Never raises for Redis."""
         await self._deliver(event)
         if self._redis is not None and not await self._try_publish(
-                CHANNEL, event.model_dump_json().encode(), f"seq={event.seq}"):
+            self.channel, event.model_dump_json().encode(), f"seq={event.seq}"
+        ):
             self._keep_unsent(event)
 
     async def _try_publish(self, channel: str, body: bytes, what: str) -> bool:
@@ -162,7 +190,7 @@ class Bus:
         """The breaker's probe: Redis answers, and what it missed is published again."""
         await self._redis.ping()
         for clinic, event in sorted(self._unsent.items()):
-            await self._publish(CHANNEL, event.model_dump_json().encode())
+            await self._publish(self.channel, event.model_dump_json().encode())
             if self._unsent.get(clinic) is event:
                 del self._unsent[clinic]
         logger.debug("bus: published again the latest event of each clinic Redis missed")
@@ -170,10 +198,11 @@ class Bus:
     async def _listen(self) -> None:
         delay = _RETRY_FIRST
         lost = False
+        revoked = self.revoked_channel.encode()
         while True:
             pubsub = self._listen_client.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(CHANNEL, REVOKED_CHANNEL)
+                await pubsub.subscribe(self.channel, self.revoked_channel)
                 self.listening.set()
                 delay = _RETRY_FIRST
                 if lost:
@@ -181,11 +210,10 @@ class Bus:
                     logger.warning("bus: listening on Redis again")
                     await _call_each(self._reconnect_hooks, what="a reconnect hook")
                 while True:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True,
-                                                       timeout=1.0)
+                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                     if message is None or message.get("type") != "message":
                         continue
-                    if message.get("channel") == REVOKED_CHANNEL.encode():
+                    if message.get("channel") == revoked:
                         await self._on_revoked(message["data"])
                     else:
                         await self._on_message(message["data"])

@@ -6,6 +6,8 @@ without one compares the two paths on a real server with Redis.
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -32,8 +34,11 @@ def test_fast_path_and_route_give_the_same_answers(server_factory,
                 routed = http.get(path, headers=headers, params={"via": "route"})
                 assert fast.status_code == routed.status_code == 200
                 assert fast.content == routed.content
-                for name in ("content-type", "content-encoding", "vary"):
+                for name in ("content-type", "content-encoding", "vary", "cache-control"):
                     assert fast.headers.get(name) == routed.headers.get(name), (path, name)
+                # the fast path sits below the request id: its answers carry one too
+                ids = {fast.headers["x-request-id"], routed.headers["x-request-id"]}
+                assert len(ids) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
             # what the fast path does not answer falls through to the route's errors
             assert http.get(path).status_code == 401
             assert http.get(path, headers={"Authorization": "Bearer nope"}).status_code == 401
