@@ -63,8 +63,9 @@ EXCLUDED_PACKAGES = (
 #: Qt modules of its OpenGL helpers by name.
 RUNTIME_IMPORTS = ("aiosqlite", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets")
 #: Packages whose every submodule ships (imported from compiled code): asyncpg's and
-#: dbus-fast's Cython modules import each other from C (dbus-fast: desktop notifications).
-RUNTIME_PACKAGES = ("asyncpg", "dbus_fast")
+#: dbus-fast's Cython modules import each other from C (dbus-fast: desktop notifications);
+#: desktop-notifier picks its platform's back end, and its resources, by name.
+RUNTIME_PACKAGES = ("asyncpg", "dbus_fast", "desktop_notifier")
 
 #: The Faker locale the demo data uses (inbox_app/server/demo/seed.py); other locales stay out.
 FAKER_LOCALE = "pt_BR"
@@ -184,6 +185,13 @@ def data_files() -> list[tuple[str, str]]:
     root = resource_folder()
     target = PurePosixPath(*RESOURCE_PACKAGE.split("."))
     return [(str(root / rel), str(target / rel.parent)) for rel in resource_files()]
+
+
+def notifier_files() -> list[tuple[str, str]]:
+    """desktop-notifier's own resources (its default icon, found with importlib.resources)."""
+    from PyInstaller.utils.hooks import collect_data_files
+
+    return list(collect_data_files("desktop_notifier"))
 
 
 #: The schema's history (Alembic): its scripts are loaded by path, never imported, so they

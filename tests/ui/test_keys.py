@@ -120,12 +120,18 @@ def test_shortcuts_act_on_the_open_conversation_from_the_list(signed: Signed, qt
     qtbot.waitUntil(lambda: actions.queued == ["set_priority", "archive"], timeout=TIMEOUT)
     qtbot.waitUntil(lambda: model.view_of(cid) is None
                     or model.view_of(cid).summary.status == Status.ARCHIVED, timeout=TIMEOUT)
+    # the conversation below opens in its place (and, unread, is marked read: issue 13)
+    qtbot.waitUntil(lambda: window.bridge.open_id not in (None, cid), timeout=TIMEOUT)
+    below = window.bridge.open_id
+    qtbot.waitUntil(lambda: model.view_of(below).summary.unread_count == 0, timeout=TIMEOUT)
     # the composer takes the same letters as text
     composer = window.pane.composer.text
     focus(qtbot, composer)
+    before = actions.queued
+    assert before[:2] == ["set_priority", "archive"]
     type_where_focused(qtbot, "eu1234")
     assert composer.toPlainText() == "eu1234"
-    assert actions.queued == ["set_priority", "archive"]
+    assert actions.queued == before
 
 
 def test_no_shortcut_without_an_open_conversation(signed: Signed, qtbot: Any) -> None:

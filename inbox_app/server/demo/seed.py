@@ -48,8 +48,8 @@ DEMO_CLINICS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 DEMO_LOGINS = [email for _clinic, people in DEMO_CLINICS for _name, email in people[:2]]
 #: (patients, conversations) per clinic. ``large`` is a clinic at scale for load tests and
-#: benchmarks: about 5,000 of its conversations are open and unread.
-SIZES = {"small": (20, 30), "full": (200, 500), "large": (2000, 14000)}
+#: benchmarks: more than 5,000 of its conversations are open and unread.
+SIZES = {"small": (20, 30), "full": (200, 500), "large": (10000, 15000)}
 
 _INSURANCES = ["Unimed", "Bradesco Saúde", "SulAmérica", "Amil", "Hapvida", "Porto Saúde",
                None]
@@ -62,6 +62,8 @@ _SECOND_CHANNEL_SHARE = 0.4
 #: The newest conversations that wait for the clinic (the patient wrote last), and the
 #: finished ones the receptionists archived.
 _WAITING_SHARE = 0.35
+#: A clinic at scale is a busy morning: most patients' newest conversation waits.
+_WAITING_SHARE_OF = {"large": 0.9}
 _ARCHIVED_SHARE = 0.5
 
 
@@ -84,7 +86,8 @@ async def seed(db: Database, size: str = "full") -> bool:
             for index, (clinic_name, people) in enumerate(DEMO_CLINICS):
                 await _seed_clinic(conn, index, clinic_name, people,
                                    hashes[index * 3: index * 3 + 3], n_patients,
-                                   n_conversations, now)
+                                   n_conversations, now,
+                                   waiting=_WAITING_SHARE_OF.get(size, _WAITING_SHARE))
     log.info("seeded demo data (%s)", size)
     return True
 
@@ -92,6 +95,7 @@ async def seed(db: Database, size: str = "full") -> bool:
 async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named there
     conn: Any, index: int, clinic_name: str, people: list[tuple[str, str]],
     hashes: list[str], n_patients: int, n_conversations: int, now: datetime,
+    *, waiting: float = _WAITING_SHARE,
 ) -> None:
     # Faker (~0.1 s of imports) only when seeding: a server whose database holds the demo
     # already starts without it (issue 13)
@@ -137,7 +141,7 @@ async def _seed_clinic(  # noqa: PLR0917 - one call site, every value named ther
         insert(patients).returning(patients.c.id, sort_by_parameter_order=True), patient_rows
     )).scalars().all()
 
-    plans = _plan(rng, writers, n_conversations, now)
+    plans = _plan(rng, writers, n_conversations, now, waiting)
     plans.sort(key=lambda plan: plan.said[0][2])  # ids grow with time, as in real use
     conversation_ids = (await conn.execute(
         insert(conversations).returning(conversations.c.id, sort_by_parameter_order=True),
@@ -180,8 +184,8 @@ class _Plan:
     luck: float  # drawn with the rest: decides read or not, archived or not
 
 
-def _plan(rng: random.Random, people: list[stories.Person], count: int, now: datetime
-          ) -> list[_Plan]:
+def _plan(rng: random.Random, people: list[stories.Person], count: int, now: datetime,
+          waiting: float = _WAITING_SHARE) -> list[_Plan]:
     """The clinic's conversations: one per patient, then more for some patients: another
     channel (at most one conversation open per patient and channel), or an earlier,
     finished conversation on the same one (archived)."""
@@ -214,7 +218,7 @@ def _plan(rng: random.Random, people: list[stories.Person], count: int, now: dat
                 stories.start_time(rng, at + timedelta(days=15), within_days=0, not_before=at)
             # some of the newest wait for the clinic's answer
             lines = stories.waiting_cut(story, rng) if current and \
-                rng.random() < _WAITING_SHARE else None
+                rng.random() < waiting else None
             said = stories.tell(story, people[person], start, now, rng, lines=lines,
                                 first_channel=labels_of_channel(first_channel))
             if not current:

@@ -62,7 +62,7 @@ async def _queue(db: Database, count: int) -> list[int]:
 async def test_workers_claiming_at_once_never_take_one_reply_twice(url: str) -> None:
     dbs = [Database(url) for _ in range(WORKERS)]
     try:
-        queued = await _queue(dbs[0], 60)
+        queued = await _queue(dbs[0], 40)  # the small demo holds some 50 replies
         start = asyncio.Event()
         ready: list[Database] = []
 
