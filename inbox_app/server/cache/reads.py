@@ -1,9 +1,10 @@
 """The shared read of the server cache: Redis, else one database load for every caller.
 
 Concurrent reads of one key share one Redis round trip and at most one database load
-(single-flight). A miss stores what it loaded under the generation guard
-(:mod:`inbox_app.server.cache.link`): read the generation before loading, store only if it
-did not move. Without Redis, or while its breaker is open, every read loads from the
+(single-flight), and a read that misses because a write just dropped the key takes the
+value the write patches in instead of loading (:meth:`SharedReads.expect`). A miss stores
+what it loaded under the generation guard (:mod:`inbox_app.server.cache.link`): read the
+generation before loading, store only if it did not move. Without Redis, or while its breaker is open, every read loads from the
 database. A hit may start an early refresh of its key (:mod:`inbox_app.server.cache.early`):
 in the background, never making the hit wait.
 """
@@ -96,6 +97,20 @@ class SharedReads:
         task.add_done_callback(functools.partial(self._forget, key))
         return task
 
+    def expect(self, key: str) -> asyncio.Future[CachedValue | None]:
+        """A write is about to store a new value of ``key`` (a patch): readers arriving from
+        now on are answered the value set on the returned future, counted as hits (it is
+        what Redis then holds, and no load was made for it), or read for themselves when
+        it is set to ``None``. Replaces the read in flight, as :meth:`forget` does."""
+        future: asyncio.Future[CachedValue | None] = asyncio.get_running_loop().create_future()
+
+        async def patched() -> Outcome:
+            value = await future
+            return ("hit", value) if value is not None else ("abandoned", None)
+
+        self.start(key, patched())
+        return future
+
     def forget(self, key: str) -> None:
         """Readers arriving from now on start a fresh load instead of joining one that may
         have read the old row (called on invalidation)."""
@@ -134,6 +149,10 @@ class SharedReads:
                         return "hit", value
                     logger.warning("cache: %s holds a value not in the cache format; reloading",
                                    key)
+                elif lookup:
+                    newer = await self._newer(key)
+                    if newer is not None:
+                        return newer
                 # read before loading: a value loaded after this point is at least as new as
                 # this generation, since writers commit before they bump it
                 generation = await link.redis.get(link.gen_key(key)) or b""
@@ -172,6 +191,19 @@ class SharedReads:
                 elif link.verbose:
                     logger.debug("cache STALE %s not stored: invalidated during the load", key)
         return outcome, value
+
+    async def _newer(self, key: str) -> Outcome | None:
+        """After a miss: the answer of a read of ``key`` that began after this one (a write's
+        patch, :meth:`expect`, whose drop is why this read missed; or a read started after an
+        invalidation), when there is one and it has a value; else ``None`` (load it)."""
+        running = self._inflight.get(key)
+        if running is None or running[0] is asyncio.current_task() or running[0].done():
+            return None
+        try:
+            outcome, value = await asyncio.shield(running[0])
+        except Exception:  # its load failed: this read makes its own
+            return None
+        return (outcome, value) if value is not None else None
 
     async def settle(self) -> None:
         """Returns once no early refresh started by a hit is running."""

@@ -13,6 +13,7 @@ import asyncio
 import json
 import random
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -129,6 +130,100 @@ async def test_a_later_write_drop_wins_over_an_earlier_patch(
     assert await cache.invalidate([LIST], patch_overtaken_by_a_second_write) == [LIST]
     assert await raw.exists(LIST) == 0
     assert cache.metrics()["conversations_list"]["patches"] == 0
+
+
+def join_id(new: int) -> Callable[[str, bytes | None], tuple[int, bytes] | None]:
+    """A patch that adds ``new`` to the cached ids, as a write's join would (and cannot
+    build a value nobody cached, as for the list)."""
+
+    def patch(key: str, old: bytes | None) -> tuple[int, bytes] | None:
+        if old is None:
+            return None
+        ids = json.loads(old)["ids"]
+        return 1, json.dumps({"ids": sorted({*ids, new})}).encode()
+
+    return patch
+
+
+async def test_readers_arriving_while_a_write_patches_are_answered_its_value_without_a_load(
+        cache: Cache) -> None:
+    """Between the drop and the patched store the key is absent from Redis; the readers of
+    this process arriving then wait for the patch instead of missing (issue 14: 3% of the
+    list reads of 20 receptionists fell in that window and went to the database)."""
+    load = Loader(value=b'{"ids": [0]}')
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load)
+    # the write starts first (it drops the key); the readers come while it patches
+    write = cache.invalidate([LIST], join_id(1))
+    reads = [cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load) for _ in range(5)]
+    held, *values = await asyncio.gather(write, *reads)
+    assert held == []
+    assert {value.json_bytes() for value in values} == {b'{"ids": [0, 1]}'}
+    assert load.calls == 1  # the first read's only
+    figures = cache.metrics()["conversations_list"]
+    assert (figures["hits"], figures["misses"]) == (5, 1)
+
+
+async def test_a_read_that_began_before_the_write_and_missed_takes_the_patch_not_a_load(
+        cache: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader was already on its way (its read began before the write) but its GET
+    reached Redis between the write's drop and its patched store: it takes the write's
+    value too, instead of loading the row from the database. The reader's GET and the
+    writer's store are held at those two points (the order is Redis's, not asyncio's)."""
+    load = Loader(value=b'{"ids": [0]}')
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load)
+    link = cache._link
+    redis_get, store = link.redis.get, link.store_if_current
+    get_may_go, got = asyncio.Event(), asyncio.Event()
+
+    async def held_get(name: str) -> bytes | None:
+        if name != link.redis_key(LIST):
+            return await redis_get(name)
+        await get_may_go.wait()
+        try:
+            return await redis_get(name)
+        finally:
+            got.set()
+
+    async def held_store(key: str, generation: bytes | int, stored: bytes, ttl_ms: int) -> bool:
+        get_may_go.set()  # the key is dropped and not stored yet: the reader's GET goes now
+        await got.wait()
+        return await store(key, generation, stored, ttl_ms)
+
+    monkeypatch.setattr(link.redis, "get", held_get)
+    monkeypatch.setattr(link, "store_if_current", held_store)
+    reader = asyncio.create_task(cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, load))
+    writer = asyncio.create_task(cache.invalidate([LIST], join_id(1)))
+    value, held = await asyncio.wait_for(asyncio.gather(reader, writer), 10)
+    assert held == []
+    assert value.json_bytes() == b'{"ids": [0, 1]}' and load.calls == 1
+    assert cache.metrics()["conversations_list"]["hits"] == 1
+
+
+async def test_concurrent_writes_of_one_key_all_land_and_none_is_loaded_back(
+        cache: Cache, raw: aioredis.Redis) -> None:
+    """Writes of one key in one process patch it one at a time: a second write does not drop
+    the key under the first's patch (whose store the generation guard would then refuse,
+    leaving the key to a database load), it patches the value the first stored."""
+    await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, LIST, Loader(value=b'{"ids": [0]}'))
+    held = await asyncio.gather(*(cache.invalidate([LIST], join_id(i)) for i in range(1, 21)))
+    assert held == [[]] * 20
+    value = decode(await raw.get(LIST))
+    assert value is not None and json.loads(value.json_bytes()) == {"ids": list(range(21))}
+    assert cache.metrics()["conversations_list"]["patches"] == 20
+
+
+async def test_writes_of_overlapping_keys_in_opposite_orders_do_not_deadlock(
+        cache: Cache, raw: aioredis.Redis) -> None:
+    detail = "conversation:5:detail"
+    for key in (LIST, detail):
+        await cache.get_or_load(CacheKind.CONVERSATIONS_LIST, key,
+                                Loader(value=b'{"ids": [0]}'))
+    await asyncio.wait_for(asyncio.gather(
+        *(cache.invalidate([LIST, detail] if i % 2 else [detail, LIST], join_id(i))
+          for i in range(1, 11))), 30)
+    for key in (LIST, detail):
+        value = decode(await raw.get(key))
+        assert value is not None and json.loads(value.json_bytes())["ids"] == list(range(11))
 
 
 # --- through the API, on both databases ---------------------------------------------------
