@@ -9,10 +9,12 @@ The write pipeline (:meth:`inbox_app.server.db.writes.Writer.run`) calls it, so 
 that goes through the pipeline gets it; a writer outside the pipeline calls it itself.
 
 Warming (:func:`warm`): a list is the read every receptionist opens first and the one every
-change invalidates, and the unread conversations are the ones they open next, so after a
-start (empty Redis), a Redis restart or a ``resync`` (every socket of a clinic is about to
-re-read it at once) each is loaded once ahead of them, through the shared read (a reader
-arriving meanwhile joins the load instead of starting another).
+change invalidates, and the unread conversations are the ones they open next (and the ones
+every desktop client prefetches after its sign-in, detail and patient,
+:mod:`inbox_app.client.reads.prefetch`), so after a start (empty Redis), a Redis restart or a
+``resync`` (every socket of a clinic is about to re-read it at once) each is loaded once
+ahead of them, through the shared read (a reader arriving meanwhile joins the load instead
+of starting another).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import logging
 from collections.abc import Collection, Iterable
 
 from inbox_app.contract.events import LiveEvent
-from inbox_app.contract.policy import CacheKind, detail_key, list_key
+from inbox_app.contract.policy import CacheKind, detail_key, list_key, patient_key
 from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.cache.aside import Cache, Loader, Patcher
 from inbox_app.server.db import store
@@ -41,6 +43,10 @@ def _list_loader(db: Database, clinic_id: int) -> Loader:
 
 def _detail_loader(db: Database, conversation_id: int) -> Loader:
     return store.loader(db, store.load_detail, conversation_id)
+
+
+def _patient_loader(db: Database, patient_id: int) -> Loader:
+    return store.loader(db, store.load_patient, patient_id)
 
 
 def reloads(db: Database, event: LiveEvent,
@@ -81,27 +87,31 @@ async def most_active_clinics(db: Database, limit: int = WARM_CLINICS) -> list[i
     return sorted(seqs, key=lambda clinic: seqs[clinic], reverse=True)[:limit]
 
 
-async def unread_details(cache: Cache, db: Database,
+async def unread_entries(cache: Cache, db: Database,
                          clinics: Iterable[int]) -> list[tuple[CacheKind, str, Loader]]:
-    """The detail entries of each clinic's unread conversations, at most
-    ``CacheTuning.warm_unread_limit`` per clinic, the newest first (none when
-    ``CacheTuning.warm_unread`` is off)."""
+    """The details of each clinic's unread open conversations, at most
+    ``CacheTuning.warm_unread_limit`` per clinic, the newest first, then their patients
+    (none when ``CacheTuning.warm_unread`` is off): what each desktop client prefetches."""
     tuning = cache.tuning
     if not tuning.warm_unread:
         return []
-    entries: list[tuple[CacheKind, str, Loader]] = []
+    details: list[tuple[CacheKind, str, Loader]] = []
+    patients: dict[int, tuple[CacheKind, str, Loader]] = {}
     async with db.read() as conn:
         for clinic in clinics:
-            for cid in await store.unread_conversations(conn, clinic,
-                                                        tuning.warm_unread_limit):
-                entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
+            for cid, pid in await store.unread_conversations(conn, clinic,
+                                                             tuning.warm_unread_limit):
+                details.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
                                 _detail_loader(db, cid)))
-    return entries
+                patients.setdefault(pid, (CacheKind.PATIENT_DATA, patient_key(pid),
+                                          _patient_loader(db, pid)))
+    return details + list(patients.values())
 
 
 async def warm(cache: Cache, db: Database, clinics: Iterable[int] | None = None) -> int:
     """Loads the lists of ``clinics`` (default: the most active), then the details of their
-    unread conversations (bounded per clinic), each only if not already in Redis.
+    unread conversations (bounded per clinic) and those conversations' patients, each only
+    if not already in Redis.
 
     Returns how many values were loaded. Never raises: warming is an optimisation.
     """
@@ -111,13 +121,13 @@ async def warm(cache: Cache, db: Database, clinics: Iterable[int] | None = None)
         ids = list(clinics) if clinics is not None else await most_active_clinics(db)
         lists = await cache.warm(
             (CacheKind.CONVERSATIONS_LIST, list_key(c), _list_loader(db, c)) for c in ids)
-        details = await cache.warm(await unread_details(cache, db, ids))
+        details = await cache.warm(await unread_entries(cache, db, ids))
     except Exception:
         logger.exception("cache warming failed")
         return 0
     if lists or details:
-        logger.info("cache: warmed %d conversation lists and %d unread conversations",
-                    lists, details)
+        logger.info("cache: warmed %d conversation lists and %d unread conversations' "
+                    "details and patients", lists, details)
     return lists + details
 
 

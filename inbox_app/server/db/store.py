@@ -27,6 +27,7 @@ from inbox_app.contract.models import (
     MessagesPage,
     Note,
     Patient,
+    Status,
     User,
 )
 from inbox_app.server.db.database import Database
@@ -220,15 +221,19 @@ async def messages_page(
     )
 
 
-async def unread_conversations(conn: AsyncConnection, clinic_id: int, limit: int) -> list[int]:
-    """Ids of up to ``limit`` of the clinic's conversations with unread messages, the latest
-    message first (the order of the list, so the ones on top of the receptionist's screen)."""
-    return list((await conn.execute(
-        select(conversations.c.id).where(
+async def unread_conversations(conn: AsyncConnection, clinic_id: int,
+                               limit: int) -> list[tuple[int, int]]:
+    """``(conversation id, patient id)`` of up to ``limit`` of the clinic's open conversations
+    with unread messages, the latest message first: the order of the list, so the ones on
+    top of the receptionist's screen, and the ones the desktop client prefetches."""
+    rows = (await conn.execute(
+        select(conversations.c.id, conversations.c.patient_id).where(
             conversations.c.clinic_id == clinic_id, conversations.c.unread_count > 0,
+            conversations.c.status == Status.OPEN.value,
         ).order_by(conversations.c.last_message_at.desc().nulls_last(),
                    conversations.c.id.desc()).limit(limit)
-    )).scalars().all())
+    )).all()
+    return [(row[0], row[1]) for row in rows]
 
 
 async def conversation_clinic(conn: AsyncConnection, conversation_id: int) -> int | None:
