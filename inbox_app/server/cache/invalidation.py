@@ -109,8 +109,9 @@ class Invalidation:
         if link.redis is not None:
             self._invalidate_script = link.redis.register_script(_INVALIDATE)
 
-    async def invalidate(self, keys: Sequence[str], patch: Patcher | None = None, *,
-                         load_back: Collection[str] = ()) -> list[str]:
+    async def invalidate(
+        self, keys: Sequence[str], patch: Patcher | None = None, *, load_back: Collection[str] = ()
+    ) -> list[str]:
         """Drops ``keys``; with ``patch``, stores each patched value in place. Returns the keys
         that held a value or are in ``load_back``, and were not patched (see
         :meth:`Cache.invalidate`)."""
@@ -142,7 +143,10 @@ class Invalidation:
         return held
 
     async def _drop_or_patch(
-        self, keys: list[str], patch: Patcher | None, load_back: Collection[str],
+        self,
+        keys: list[str],
+        patch: Patcher | None,
+        load_back: Collection[str],
         patched: dict[str, asyncio.Future[CachedValue | None]],
     ) -> list[str]:
         """Drops ``keys``, patching each with ``patch`` (its value to ``patched``); the keys to
@@ -167,8 +171,9 @@ class Invalidation:
             self._journal.remember(keys)
         return held
 
-    async def _patch(self, key: str, raw: bytes | None, ttl_ms: int, generation: int,
-                     patch: Patcher) -> CachedValue | None:
+    async def _patch(
+        self, key: str, raw: bytes | None, ttl_ms: int, generation: int, patch: Patcher
+    ) -> CachedValue | None:
         """Stores ``patch``'s new value for ``key``; the value it stored, or ``None`` when
         it did not (the key is then loaded back)."""
         kind = kind_of_key(key)
@@ -192,10 +197,12 @@ class Invalidation:
         metrics = self._link.metrics[kind]
         # the patched value keeps the old one's expiry and load cost (early refresh reads
         # them); a whole new one gets the kind's typical load cost
-        delta_ms = old.delta_ms if old is not None and old.delta_ms else round(
-            metrics.typical_load_ms())
-        stored, value = encode(owner, body, expires_ms=int(time.time() * 1000) + ttl_ms,
-                               delta_ms=max(1, delta_ms))
+        delta_ms = (
+            old.delta_ms if old is not None and old.delta_ms else round(metrics.typical_load_ms())
+        )
+        stored, value = encode(
+            owner, body, expires_ms=int(time.time() * 1000) + ttl_ms, delta_ms=max(1, delta_ms)
+        )
         if not await self._link.store_if_current(key, generation, stored, ttl_ms):
             return None
         metrics.patches += 1
@@ -205,8 +212,9 @@ class Invalidation:
             logger.debug("cache PATCH %s", key)
         return value
 
-    async def drop(self, keys: Sequence[str], *,
-                   values: bool = False) -> list[tuple[str, bytes | None, int, int]]:
+    async def drop(
+        self, keys: Sequence[str], *, values: bool = False
+    ) -> list[tuple[str, bytes | None, int, int]]:
         """Deletes ``keys`` and bumps their generations: per key, (key, the value it held or
         ``None`` (always ``None`` unless ``values``), its remaining TTL in ms, its new
         generation)."""
@@ -214,6 +222,9 @@ class Invalidation:
         for key in keys:
             pairs += (self._link.redis_key(key), self._link.gen_key(key))
         out = await self._invalidate_script(
-            keys=pairs, args=[GENERATION_GUARD_SECONDS, "1" if values else "0"])
-        return [(key, out[i * 3] or None, int(out[i * 3 + 1]), int(out[i * 3 + 2]))
-                for i, key in enumerate(keys)]
+            keys=pairs, args=[GENERATION_GUARD_SECONDS, "1" if values else "0"]
+        )
+        return [
+            (key, out[i * 3] or None, int(out[i * 3 + 1]), int(out[i * 3 + 2]))
+            for i, key in enumerate(keys)
+        ]

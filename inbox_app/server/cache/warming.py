@@ -49,25 +49,35 @@ def _patient_loader(db: Database, patient_id: int) -> Loader:
     return store.loader(db, store.load_patient, patient_id)
 
 
-def reloads(db: Database, event: LiveEvent,
-            cached: Collection[str] | None = None) -> list[tuple[CacheKind, str, Loader]]:
+def reloads(
+    db: Database, event: LiveEvent, cached: Collection[str] | None = None
+) -> list[tuple[CacheKind, str, Loader]]:
     """What a write should load back into the cache (:meth:`Cache.refresh`): the list and
     the detail among the keys its event invalidates, the reads every client repeats at once;
     with ``cached``, only those of them that held a value before the invalidation."""
     wanted = set(event.invalidate if cached is None else cached) & set(event.invalidate)
     entries: list[tuple[CacheKind, str, Loader]] = []
     if list_key(event.clinic_id) in wanted:
-        entries.append((CacheKind.CONVERSATIONS_LIST, list_key(event.clinic_id),
-                        _list_loader(db, event.clinic_id)))
+        entries.append(
+            (
+                CacheKind.CONVERSATIONS_LIST,
+                list_key(event.clinic_id),
+                _list_loader(db, event.clinic_id),
+            )
+        )
     cid = event.conversation_id
     if cid is not None and detail_key(cid) in wanted:
-        entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
-                        _detail_loader(db, cid)))
+        entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid), _detail_loader(db, cid)))
     return entries
 
 
-async def write_through(cache: Cache, db: Database, event: LiveEvent,
-                        patch: Patcher | None = None, load_back: Collection[str] = ()) -> None:
+async def write_through(
+    cache: Cache,
+    db: Database,
+    event: LiveEvent,
+    patch: Patcher | None = None,
+    load_back: Collection[str] = (),
+) -> None:
     """After a write's commit, before its event is published: drops the keys ``event``
     invalidates, patching them with ``patch`` where they were cached, and loads back the
     list and detail among them that were cached but could not be patched, and those in
@@ -87,8 +97,9 @@ async def most_active_clinics(db: Database, limit: int = WARM_CLINICS) -> list[i
     return sorted(seqs, key=lambda clinic: seqs[clinic], reverse=True)[:limit]
 
 
-async def unread_entries(cache: Cache, db: Database,
-                         clinics: Iterable[int]) -> list[tuple[CacheKind, str, Loader]]:
+async def unread_entries(
+    cache: Cache, db: Database, clinics: Iterable[int]
+) -> list[tuple[CacheKind, str, Loader]]:
     """The details of each clinic's unread open conversations, at most
     ``CacheTuning.warm_unread_limit`` per clinic, the newest first, then their patients
     (none when ``CacheTuning.warm_unread`` is off): what each desktop client prefetches."""
@@ -99,12 +110,15 @@ async def unread_entries(cache: Cache, db: Database,
     patients: dict[int, tuple[CacheKind, str, Loader]] = {}
     async with db.read() as conn:
         for clinic in clinics:
-            for cid, pid in await store.unread_conversations(conn, clinic,
-                                                             tuning.warm_unread_limit):
-                details.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
-                                _detail_loader(db, cid)))
-                patients.setdefault(pid, (CacheKind.PATIENT_DATA, patient_key(pid),
-                                          _patient_loader(db, pid)))
+            for cid, pid in await store.unread_conversations(
+                conn, clinic, tuning.warm_unread_limit
+            ):
+                details.append(
+                    (CacheKind.CONVERSATION_DETAIL, detail_key(cid), _detail_loader(db, cid))
+                )
+                patients.setdefault(
+                    pid, (CacheKind.PATIENT_DATA, patient_key(pid), _patient_loader(db, pid))
+                )
     return details + list(patients.values())
 
 
@@ -120,17 +134,19 @@ async def warm(cache: Cache, db: Database, clinics: Iterable[int] | None = None)
     try:
         ids = list(clinics) if clinics is not None else await most_active_clinics(db)
         lists = await cache.warm(
-            (CacheKind.CONVERSATIONS_LIST, list_key(c), _list_loader(db, c)) for c in ids)
+            (CacheKind.CONVERSATIONS_LIST, list_key(c), _list_loader(db, c)) for c in ids
+        )
         details = await cache.warm(await unread_entries(cache, db, ids))
     except Exception:
         logger.exception("cache warming failed")
         return 0
     if lists or details:
-        logger.info("cache: warmed %d conversation lists and %d unread conversations' "
-                    "details and patients", lists, details)
+        logger.info(
+            "cache: warmed %d conversation lists and %d unread conversations' details and patients",
+            lists,
+            details,
+        )
     return lists + details
-
-
 
 
 class ResyncWarmer:
