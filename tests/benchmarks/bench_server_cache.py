@@ -12,6 +12,9 @@ second server without Redis (C, the control of section 5). It prints:
 3. the mixed workload run on A and on B: hit rate per kind, DB queries. 3a: receptionists
    whose apps behave as the desktop client does (cache_bench_workload.ClientWorkload, the
    definition the targets are judged on); 3b: the previous definition, for comparison;
+   3c: issue 14 side by side with real desktop clients (cache_bench_variants.py): Redis with
+   write-through, warming, early refresh and client prefetch on, Redis with them off, and
+   no Redis;
 4. DB queries per write of each kind, with and without Redis, and the CPU of patching the
    cached list after a write against loading it back;
 5. Redis killed, then hung (SIGSTOP): A's latency versus B (no Redis) and C (no Redis, the
@@ -21,7 +24,7 @@ Everything is bounded in count and time. Requests are sent by a minimal HTTP/1.1
 client (httpx's own per-request cost, ~0.3 ms, would swamp what is measured).
 
     .venv/bin/python -m tests.benchmarks.bench_server_cache [--quick] [--only 1,2,3,4,5]
-        [--server-tree DIR]
+        [--workload client|legacy|both|variants|all] [--variants A,B,C,D] [--server-tree DIR]
 
 ``--server-tree DIR`` runs the inbox servers from another source tree (e.g. an older commit
 exported with ``git archive COMMIT | tar -x -C DIR``), first on their PYTHONPATH, while this
@@ -52,6 +55,7 @@ from inbox_app.server.cache.values import decode, encode
 from inbox_app.server.db import store
 from inbox_app.server.db.database import Database
 from tests.benchmarks.cache_bench_legacy import run_legacy
+from tests.benchmarks.cache_bench_variants import run_variants
 from tests.benchmarks.cache_bench_workload import (
     Conn,
     Pool,
@@ -301,8 +305,11 @@ async def bench(args: argparse.Namespace, log_dir: Path) -> None:
                           port_cashews=port_cashews, clinic=clinic, lst=lst)
         if "3" in only:
             print("\n## 3. Mixed workload: 20 receptionists (documented in README.md)\n")
-            await workloads(args, redis, a=(port_a, tok_a), b=(port_b, tok_b),
-                            db_name=db_name, secret=secret)
+            if args.workload != "variants":
+                await workloads(args, redis, a=(port_a, tok_a), b=(port_b, tok_b),
+                                db_name=db_name, secret=secret)
+            if args.workload in ("variants", "all"):
+                await run_variants(args, log_dir)
         if "4" in only:
             print(f"\n## 4. DB queries per write, {WRITES_EACH} of each kind in a row on a "
                   "quiet server\n")
@@ -497,7 +504,7 @@ async def workloads(args: argparse.Namespace, redis: RedisProcess, *, a: tuple[i
                                f"every open, re-reads at its next step): {steps}"),
     ]
     for name, run, title in definitions:
-        if args.workload not in (name, "both"):
+        if args.workload not in (name, "both", "all"):
             continue
         await flush_redis(redis)
         start_state = await unread_state(db_name)
@@ -753,8 +760,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10, help="unmeasured steps before")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a receptionist thinks between steps")
-    parser.add_argument("--workload", choices=("client", "legacy", "both"), default="both",
-                        help="which workload definition(s) to run")
+    parser.add_argument("--workload", choices=("client", "legacy", "both", "variants", "all"),
+                        default="all", help="which workload(s) to run: 3a, 3b, both, 3c "
+                        "(issue 14's variants, real clients), or all")
+    parser.add_argument("--variants", default="A,B,C",
+                        help="3c's variants, of A (Redis, issue 14 on), B (Redis, off), C (no "
+                        "Redis), D (no Redis, prefetch on)")
+    parser.add_argument("--prefetch-grace", type=float, default=15.0,
+                        help="3c: seconds the prefetch lanes get to finish after the last step")
     parser.add_argument("--fault-rounds", type=int, default=4, help="rounds per fault")
     parser.add_argument("--fault-cycles", type=int, default=250,
                         help="request cycles per round (list, detail, patient x 3 servers)")
@@ -771,13 +784,17 @@ def main() -> None:
         args.requests, args.budget, args.seconds, args.rounds = 100, 5.0, 2.0, 2
         args.steps, args.warmup, args.think = 8, 4, 0.05
         args.fault_rounds, args.fault_cycles = 2, 30
+        args.prefetch_grace = 3.0
     with tempfile.TemporaryDirectory(prefix="bench_cache_") as tmp:
         try:
             import uvloop
             uvloop.install()
         except ImportError:
             pass
-        asyncio.run(bench(args, Path(tmp)))
+        if set(args.only.split(",")) == {"3"} and args.workload == "variants":
+            asyncio.run(run_variants(args, Path(tmp)))  # needs none of the shared servers
+        else:
+            asyncio.run(bench(args, Path(tmp)))
 
 
 if __name__ == "__main__":

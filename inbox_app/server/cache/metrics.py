@@ -13,7 +13,10 @@ BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 
 @dataclass(slots=True)
 class KindMetrics:
-    """Counters of one cache kind. ``misses`` counts reads Redis could not answer; ``loads``
+    """Counters of one cache kind. ``hits`` counts reads answered without a database load:
+    by Redis, or by the value a write was patching in at that moment
+    (:meth:`~inbox_app.server.cache.reads.SharedReads.expect`); ``misses`` reads Redis could
+    not answer; ``loads``
     the database loads they caused (fewer when concurrent misses share one); ``skipped`` the
     reads that went straight to the database while the breaker was open; ``refreshes`` the
     write-through loads after a write (their database loads are in ``loads`` too);

@@ -1,11 +1,12 @@
 """The shared read of the server cache: Redis, else one database load for every caller.
 
 Concurrent reads of one key share one Redis round trip and at most one database load
-(single-flight). A miss stores what it loaded under the generation guard
-(:mod:`inbox_app.server.cache.link`): read the generation before loading, store only if it
-did not move. Without Redis, or while its breaker is open, every read loads from the
-database. A hit may start an early refresh of its key (:mod:`inbox_app.server.cache.early`):
-in the background, never making the hit wait.
+(single-flight), and a read that misses because a write just dropped the key takes the
+value the write patches in instead of loading (:meth:`SharedReads.expect`). A miss stores
+what it loaded under the generation guard (:mod:`inbox_app.server.cache.link`): read the
+generation before loading, store only if it did not move. Without Redis, or while its
+breaker is open, every read loads from the database. A hit may start an early refresh of its
+key (:mod:`inbox_app.server.cache.early`): in the background, never making the hit wait.
 """
 
 from __future__ import annotations
@@ -41,11 +42,15 @@ class SharedReads:
         #: per key, the read in flight and the scope of its loader
         self._inflight: dict[str, tuple[asyncio.Task[Outcome], int | None]] = {}
         tuning = link.tuning
-        self._early = (EarlyRefresh(link, beta=tuning.early_refresh_beta, rng=rng)
-                       if tuning.early_refresh else None)
+        self._early = (
+            EarlyRefresh(link, beta=tuning.early_refresh_beta, rng=rng)
+            if tuning.early_refresh
+            else None
+        )
 
-    async def get(self, kind: CacheKind, key: str, load: Loader, *, record: bool,
-                  scope: int | None = None) -> CachedValue | None:
+    async def get(
+        self, kind: CacheKind, key: str, load: Loader, *, record: bool, scope: int | None = None
+    ) -> CachedValue | None:
         """The value of ``key``, joining a read in flight; counted in the metrics if
         ``record`` (warming is not, so it does not flatter the hit rate).
 
@@ -88,13 +93,28 @@ class SharedReads:
                 logger.debug("cache SKIP %s (Redis down, %.1f ms)", key, ms)
         return value
 
-    def start(self, key: str, read: Coroutine[Any, Any, Outcome],
-              scope: int | None = None) -> asyncio.Task[Outcome]:
+    def start(
+        self, key: str, read: Coroutine[Any, Any, Outcome], scope: int | None = None
+    ) -> asyncio.Task[Outcome]:
         """Runs ``read`` as the one read of ``key`` in flight, which later callers join."""
         task = asyncio.get_running_loop().create_task(read)
         self._inflight[key] = (task, scope)
         task.add_done_callback(functools.partial(self._forget, key))
         return task
+
+    def expect(self, key: str) -> asyncio.Future[CachedValue | None]:
+        """A write is about to store a new value of ``key`` (a patch): readers arriving from
+        now on are answered the value set on the returned future, counted as hits (it is
+        what Redis then holds, and no load was made for it), or read for themselves when
+        it is set to ``None``. Replaces the read in flight, as :meth:`forget` does."""
+        future: asyncio.Future[CachedValue | None] = asyncio.get_running_loop().create_future()
+
+        async def patched() -> Outcome:
+            value = await future
+            return ("hit", value) if value is not None else ("abandoned", None)
+
+        self.start(key, patched())
+        return future
 
     def forget(self, key: str) -> None:
         """Readers arriving from now on start a fresh load instead of joining one that may
@@ -108,8 +128,15 @@ class SharedReads:
         if not task.cancelled():
             task.exception()  # retrieved here so a load error nobody awaited is not "lost"
 
-    async def read(self, kind: CacheKind, key: str, load: Loader, *,
-                   lookup: bool = True, scope: int | None = None) -> Outcome:
+    async def read(
+        self,
+        kind: CacheKind,
+        key: str,
+        load: Loader,
+        *,
+        lookup: bool = True,
+        scope: int | None = None,
+    ) -> Outcome:
         """One read: Redis, else the database (then Redis). Returns (outcome, value).
 
         ``lookup=False`` (a refresh) skips the Redis read: the key was just invalidated or
@@ -127,13 +154,25 @@ class SharedReads:
                     if value is not None:
                         link.breaker.success()
                         early = self._early
-                        if (early is not None and early.due(value)
-                                and (scope is None or scope == value.owner_clinic_id)):
-                            early.start(kind, key, value, functools.partial(
-                                self.read, kind, key, load, lookup=False))
+                        if (
+                            early is not None
+                            and early.due(value)
+                            and (scope is None or scope == value.owner_clinic_id)
+                        ):
+                            early.start(
+                                kind,
+                                key,
+                                value,
+                                functools.partial(self.read, kind, key, load, lookup=False),
+                            )
                         return "hit", value
-                    logger.warning("cache: %s holds a value not in the cache format; reloading",
-                                   key)
+                    logger.warning(
+                        "cache: %s holds a value not in the cache format; reloading", key
+                    )
+                elif lookup:
+                    newer = await self._newer(key)
+                    if newer is not None:
+                        return newer
                 # read before loading: a value loaded after this point is at least as new as
                 # this generation, since writers commit before they bump it
                 generation = await link.redis.get(link.gen_key(key)) or b""
@@ -156,10 +195,13 @@ class SharedReads:
         owner, body = loaded
         ttl_ms = link.tuning.ttl_ms(kind)
         # the expiry a hit compares with (a little before Redis's: the SET comes after)
-        stored, value = encode(owner, body, expires_ms=int(time.time() * 1000) + ttl_ms,
-                               delta_ms=max(1, round(took * 1000)))
-        if (generation is not None and link.breaker.allow()
-                and took < GENERATION_GUARD_SECONDS):
+        stored, value = encode(
+            owner,
+            body,
+            expires_ms=int(time.time() * 1000) + ttl_ms,
+            delta_ms=max(1, round(took * 1000)),
+        )
+        if generation is not None and link.breaker.allow() and took < GENERATION_GUARD_SECONDS:
             try:
                 ok = await link.store_if_current(key, generation, stored, ttl_ms)
                 link.breaker.success()
@@ -172,6 +214,19 @@ class SharedReads:
                 elif link.verbose:
                     logger.debug("cache STALE %s not stored: invalidated during the load", key)
         return outcome, value
+
+    async def _newer(self, key: str) -> Outcome | None:
+        """After a miss: the answer of a read of ``key`` that began after this one (a write's
+        patch, :meth:`expect`, whose drop is why this read missed; or a read started after an
+        invalidation), when there is one and it has a value; else ``None`` (load it)."""
+        running = self._inflight.get(key)
+        if running is None or running[0] is asyncio.current_task() or running[0].done():
+            return None
+        try:
+            outcome, value = await asyncio.shield(running[0])
+        except Exception:  # its load failed: this read makes its own
+            return None
+        return (outcome, value) if value is not None else None
 
     async def settle(self) -> None:
         """Returns once no early refresh started by a hit is running."""

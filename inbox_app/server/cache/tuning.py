@@ -6,7 +6,7 @@ workload with and without it; all are on by default.
 | variable | what | default |
 |---|---|---|
 | ``INBOX_WRITE_THROUGH`` | an inbound message leaves its conversation's detail in Redis | on |
-| ``INBOX_WARM_UNREAD`` | warming (start, resync) also loads unread conversations' details | on |
+| ``INBOX_WARM_UNREAD`` | warming (start, resync) also loads unread details and patients | on |
 | ``INBOX_WARM_UNREAD_LIMIT`` | at most this many unread details per clinic | 50 |
 | ``INBOX_EARLY_REFRESH`` | a hit may refresh its key ahead of expiry (XFetch) | on |
 | ``INBOX_EARLY_REFRESH_BETA`` | XFetch's beta: above 1 refreshes earlier, below later | 1.0 |
@@ -36,9 +36,10 @@ class CacheTuning:
 
     #: an inbound message's conversation detail is written to Redis after the commit
     write_through: bool = True
-    #: warming covers the details of each warmed clinic's unread conversations
+    #: warming covers the details of each warmed clinic's unread conversations, and their
+    #: patients
     warm_unread: bool = True
-    #: at most this many unread details warmed per clinic (the newest first)
+    #: at most this many unread conversations warmed per clinic (the newest first)
     warm_unread_limit: int = DEFAULT_WARM_UNREAD_LIMIT
     #: hits refresh hot keys in the background before they expire (XFetch)
     early_refresh: bool = True

@@ -9,10 +9,12 @@ The write pipeline (:meth:`inbox_app.server.db.writes.Writer.run`) calls it, so 
 that goes through the pipeline gets it; a writer outside the pipeline calls it itself.
 
 Warming (:func:`warm`): a list is the read every receptionist opens first and the one every
-change invalidates, and the unread conversations are the ones they open next, so after a
-start (empty Redis), a Redis restart or a ``resync`` (every socket of a clinic is about to
-re-read it at once) each is loaded once ahead of them, through the shared read (a reader
-arriving meanwhile joins the load instead of starting another).
+change invalidates, and the unread conversations are the ones they open next (and the ones
+every desktop client prefetches after its sign-in, detail and patient,
+:mod:`inbox_app.client.reads.prefetch`), so after a start (empty Redis), a Redis restart or a
+``resync`` (every socket of a clinic is about to re-read it at once) each is loaded once
+ahead of them, through the shared read (a reader arriving meanwhile joins the load instead
+of starting another).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import logging
 from collections.abc import Collection, Iterable
 
 from inbox_app.contract.events import LiveEvent
-from inbox_app.contract.policy import CacheKind, detail_key, list_key
+from inbox_app.contract.policy import CacheKind, detail_key, list_key, patient_key
 from inbox_app.server.aio import cancel_and_wait
 from inbox_app.server.cache.aside import Cache, Loader, Patcher
 from inbox_app.server.db import store
@@ -43,25 +45,39 @@ def _detail_loader(db: Database, conversation_id: int) -> Loader:
     return store.loader(db, store.load_detail, conversation_id)
 
 
-def reloads(db: Database, event: LiveEvent,
-            cached: Collection[str] | None = None) -> list[tuple[CacheKind, str, Loader]]:
+def _patient_loader(db: Database, patient_id: int) -> Loader:
+    return store.loader(db, store.load_patient, patient_id)
+
+
+def reloads(
+    db: Database, event: LiveEvent, cached: Collection[str] | None = None
+) -> list[tuple[CacheKind, str, Loader]]:
     """What a write should load back into the cache (:meth:`Cache.refresh`): the list and
     the detail among the keys its event invalidates, the reads every client repeats at once;
     with ``cached``, only those of them that held a value before the invalidation."""
     wanted = set(event.invalidate if cached is None else cached) & set(event.invalidate)
     entries: list[tuple[CacheKind, str, Loader]] = []
     if list_key(event.clinic_id) in wanted:
-        entries.append((CacheKind.CONVERSATIONS_LIST, list_key(event.clinic_id),
-                        _list_loader(db, event.clinic_id)))
+        entries.append(
+            (
+                CacheKind.CONVERSATIONS_LIST,
+                list_key(event.clinic_id),
+                _list_loader(db, event.clinic_id),
+            )
+        )
     cid = event.conversation_id
     if cid is not None and detail_key(cid) in wanted:
-        entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
-                        _detail_loader(db, cid)))
+        entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid), _detail_loader(db, cid)))
     return entries
 
 
-async def write_through(cache: Cache, db: Database, event: LiveEvent,
-                        patch: Patcher | None = None, load_back: Collection[str] = ()) -> None:
+async def write_through(
+    cache: Cache,
+    db: Database,
+    event: LiveEvent,
+    patch: Patcher | None = None,
+    load_back: Collection[str] = (),
+) -> None:
     """After a write's commit, before its event is published: drops the keys ``event``
     invalidates, patching them with ``patch`` where they were cached, and loads back the
     list and detail among them that were cached but could not be patched, and those in
@@ -81,27 +97,35 @@ async def most_active_clinics(db: Database, limit: int = WARM_CLINICS) -> list[i
     return sorted(seqs, key=lambda clinic: seqs[clinic], reverse=True)[:limit]
 
 
-async def unread_details(cache: Cache, db: Database,
-                         clinics: Iterable[int]) -> list[tuple[CacheKind, str, Loader]]:
-    """The detail entries of each clinic's unread conversations, at most
-    ``CacheTuning.warm_unread_limit`` per clinic, the newest first (none when
-    ``CacheTuning.warm_unread`` is off)."""
+async def unread_entries(
+    cache: Cache, db: Database, clinics: Iterable[int]
+) -> list[tuple[CacheKind, str, Loader]]:
+    """The details of each clinic's unread open conversations, at most
+    ``CacheTuning.warm_unread_limit`` per clinic, the newest first, then their patients
+    (none when ``CacheTuning.warm_unread`` is off): what each desktop client prefetches."""
     tuning = cache.tuning
     if not tuning.warm_unread:
         return []
-    entries: list[tuple[CacheKind, str, Loader]] = []
+    details: list[tuple[CacheKind, str, Loader]] = []
+    patients: dict[int, tuple[CacheKind, str, Loader]] = {}
     async with db.read() as conn:
         for clinic in clinics:
-            for cid in await store.unread_conversations(conn, clinic,
-                                                        tuning.warm_unread_limit):
-                entries.append((CacheKind.CONVERSATION_DETAIL, detail_key(cid),
-                                _detail_loader(db, cid)))
-    return entries
+            for cid, pid in await store.unread_conversations(
+                conn, clinic, tuning.warm_unread_limit
+            ):
+                details.append(
+                    (CacheKind.CONVERSATION_DETAIL, detail_key(cid), _detail_loader(db, cid))
+                )
+                patients.setdefault(
+                    pid, (CacheKind.PATIENT_DATA, patient_key(pid), _patient_loader(db, pid))
+                )
+    return details + list(patients.values())
 
 
 async def warm(cache: Cache, db: Database, clinics: Iterable[int] | None = None) -> int:
     """Loads the lists of ``clinics`` (default: the most active), then the details of their
-    unread conversations (bounded per clinic), each only if not already in Redis.
+    unread conversations (bounded per clinic) and those conversations' patients, each only
+    if not already in Redis.
 
     Returns how many values were loaded. Never raises: warming is an optimisation.
     """
@@ -110,17 +134,19 @@ async def warm(cache: Cache, db: Database, clinics: Iterable[int] | None = None)
     try:
         ids = list(clinics) if clinics is not None else await most_active_clinics(db)
         lists = await cache.warm(
-            (CacheKind.CONVERSATIONS_LIST, list_key(c), _list_loader(db, c)) for c in ids)
-        details = await cache.warm(await unread_details(cache, db, ids))
+            (CacheKind.CONVERSATIONS_LIST, list_key(c), _list_loader(db, c)) for c in ids
+        )
+        details = await cache.warm(await unread_entries(cache, db, ids))
     except Exception:
         logger.exception("cache warming failed")
         return 0
     if lists or details:
-        logger.info("cache: warmed %d conversation lists and %d unread conversations",
-                    lists, details)
+        logger.info(
+            "cache: warmed %d conversation lists and %d unread conversations' details and patients",
+            lists,
+            details,
+        )
     return lists + details
-
-
 
 
 class ResyncWarmer:

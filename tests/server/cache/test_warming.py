@@ -1,7 +1,7 @@
 """Warming covers the unread conversations' details (inbox_app/server/cache/warming.py,
-issue 14): at start and after a resync, each warmed clinic's newest unread details are
-loaded into Redis, at most ``INBOX_WARM_UNREAD_LIMIT`` per clinic, and the first open of one
-is a hit.
+issue 14): at start and after a resync, each warmed clinic's newest unread details, and
+their patients (the desktop client prefetches both), are loaded into Redis, at most
+``INBOX_WARM_UNREAD_LIMIT`` per clinic, and the first open of one is a hit.
 
 Real server processes and a real Redis; waiting on another process has no event to await,
 so those waits poll with a bound (``until``).
@@ -38,6 +38,15 @@ def newest_unread(user: ApiUser) -> list[int]:
     return [c["id"] for c in user.conversations() if c["unread_count"] > 0]
 
 
+def patients_of(user: ApiUser, conversation_ids: Iterable[int]) -> set[int]:
+    patient = {c["id"]: c["patient_id"] for c in user.conversations()}
+    return {patient[cid] for cid in conversation_ids}
+
+
+def cached_patients(store: redis.Redis) -> set[int]:
+    return {int(k.decode().rsplit(":", 2)[-2]) for k in server_cache_keys(store, "patient:*:data")}
+
+
 def cached_details(store: redis.Redis) -> set[int]:
     return {
         int(k.decode().rsplit(":", 2)[-2])
@@ -53,7 +62,7 @@ def database_url(request: pytest.FixtureRequest) -> str | None:
     return request.getfixturevalue("postgres_demo_url")
 
 
-def test_start_warms_each_clinics_newest_unread_details_within_the_bound(
+def test_start_warms_each_clinics_newest_unread_details_and_patients_within_the_bound(
     server_factory: Callable[..., ServerProcess],
     redis_proc: RedisProcess,
     database_url: str | None,
@@ -68,15 +77,26 @@ def test_start_warms_each_clinics_newest_unread_details_within_the_bound(
     store = redis.Redis.from_url(redis_proc.url)
     users = [sign_in(server, "ana@aurora.example"), sign_in(server, "bruno@boavista.example")]
     try:
-        warmed = cached_details(store)  # before anyone read a detail
+        warmed = cached_details(store)  # before anyone read a detail or a patient
+        warmed_patients = cached_patients(store)
         unread = {u.email: newest_unread(u) for u in users}
         assert all(len(ids) > LIMIT for ids in unread.values()), unread  # the bound bites
         assert warmed == {cid for ids in unread.values() for cid in ids[:LIMIT]}
+        assert warmed_patients == {
+            pid for u in users for pid in patients_of(u, unread[u.email][:LIMIT])
+        }
         ana = users[0]
-        before = ana.http.get("/api/metrics").json()["cache"]["conversation_detail"]
-        ana.detail(unread[ana.email][0])
-        after = ana.http.get("/api/metrics").json()["cache"]["conversation_detail"]
-        assert (after["hits"], after["misses"]) == (before["hits"] + 1, before["misses"])
+        first = unread[ana.email][0]
+        before = ana.http.get("/api/metrics").json()["cache"]
+        ana.detail(first)
+        patient = ana.http.get(f"/api/patients/{patients_of(ana, [first]).pop()}")
+        assert patient.status_code == 200
+        after = ana.http.get("/api/metrics").json()["cache"]
+        for kind in ("conversation_detail", "patient_data"):
+            assert (after[kind]["hits"], after[kind]["misses"]) == (
+                before[kind]["hits"] + 1,
+                before[kind]["misses"],
+            ), kind
     finally:
         store.close()
         for user in users:
@@ -92,6 +112,7 @@ def test_unread_warming_can_be_switched_off(
     try:
         assert len(server_cache_keys(store, "conversations:clinic:*")) == 2
         assert cached_details(store) == set()
+        assert cached_patients(store) == set()
     finally:
         store.close()
 
