@@ -11,6 +11,18 @@ from dataclasses import dataclass, field
 from tests.benchmarks.cache_bench_clients import Ledger, Opens
 
 KINDS = ("conversations_list", "conversation_detail", "patient_data")
+#: The per-kind counters of /api/metrics the tables subtract and sum.
+COUNTERS = (
+    "hits",
+    "misses",
+    "skipped",
+    "loads",
+    "refreshes",
+    "patches",
+    "early_refreshes",
+    "coalesced",
+    "errors",
+)
 #: the order of the tables' "(detail, list, patient)" cells
 LOADED = ("conversation_detail", "conversations_list", "patient_data")
 
@@ -79,20 +91,7 @@ class Result:
 def delta(before: dict, after: dict) -> dict:
     """``after - before`` of the counters of two /api/metrics answers."""
     cache = {
-        kind: {
-            k: after["cache"][kind][k] - before["cache"][kind][k]
-            for k in (
-                "hits",
-                "misses",
-                "skipped",
-                "loads",
-                "refreshes",
-                "patches",
-                "early_refreshes",
-                "coalesced",
-                "errors",
-            )
-        }
+        kind: {k: after["cache"][kind][k] - before["cache"][kind][k] for k in COUNTERS}
         for kind in KINDS
     }
     db = {k: after["db"][k] - before["db"][k] for k in ("queries", "write_queries")}
@@ -106,17 +105,7 @@ def delta(before: dict, after: dict) -> dict:
 ZERO = {
     "cache": {
         kind: dict.fromkeys(
-            (
-                "hits",
-                "misses",
-                "skipped",
-                "loads",
-                "refreshes",
-                "patches",
-                "early_refreshes",
-                "coalesced",
-                "errors",
-            ),
+            COUNTERS,
             0,
         )
         for kind in KINDS
